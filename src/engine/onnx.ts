@@ -1,0 +1,89 @@
+/**
+ * The one place that talks to onnxruntime-node. Everything else passes typed arrays in and gets
+ * typed arrays out; sessions for the small graphs used here are built lazily and memoised per
+ * engine, and released with `dispose()`.
+ */
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { encodeModel, ElemType, intAttr, type OnnxGraph } from './onnx-proto.js';
+
+export interface EngineOptions {
+  /** Threads onnxruntime may use inside one operator; defaults to the machine's cores. */
+  threads?: number;
+}
+
+type Feed = Float32Array | Int32Array | BigInt64Array;
+
+export class OnnxEngine {
+  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
+  readonly threads: number;
+
+  constructor(options: EngineOptions = {}) {
+    this.threads = Math.max(1, options.threads ?? availableParallelism());
+  }
+
+  /** A session for the graph named `key`, built by `make` on first use. */
+  session(key: string, make: () => OnnxGraph): Promise<ort.InferenceSession> {
+    let s = this.sessions.get(key);
+    if (!s) {
+      s = ort.InferenceSession.create(encodeModel(make()), {
+        intraOpNumThreads: this.threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+      });
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  /** Runs a memoised graph; inputs are given with their shapes, outputs come back as typed arrays. */
+  async run(key: string, make: () => OnnxGraph, feeds: Record<string, [Feed, number[]]>): Promise<Record<string, ort.Tensor>> {
+    const session = await this.session(key, make);
+    const tensors: Record<string, ort.Tensor> = {};
+    for (const [name, [data, dims]] of Object.entries(feeds)) {
+      const type = data instanceof Float32Array ? 'float32' : data instanceof Int32Array ? 'int32' : 'int64';
+      tensors[name] = new ort.Tensor(type, data, dims);
+    }
+    return session.run(tensors);
+  }
+
+  /** C = A·B for row-major A (m×k) and B (k×n). */
+  async matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Promise<Float32Array> {
+    const out = await this.run('matmul', () => ({
+      name: 'matmul',
+      inputs: [{ name: 'a', type: ElemType.FLOAT, dims: ['m', 'k'] }, { name: 'b', type: ElemType.FLOAT, dims: ['k', 'n'] }],
+      outputs: [{ name: 'c', type: ElemType.FLOAT, dims: ['m', 'n'] }],
+      nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] }],
+    }), { a: [a, [m, k]], b: [b, [k, n]] });
+    return out.c!.data as Float32Array;
+  }
+
+  /**
+   * For each row of A (m×k), the `top` largest entries of A·Bᵀ (B is n×k, row-major, so a block of
+   * rows of a feature matrix can be passed as it is) in decreasing order, ties by lower column
+   * (ONNX TopK's documented tie-break): values m×top and column indices m×top.
+   */
+  async gemmTopK(a: Float32Array, b: Float32Array, m: number, k: number, n: number, top: number): Promise<{ values: Float32Array; indices: BigInt64Array }> {
+    const out = await this.run('gemm_topk', () => ({
+      name: 'gemm_topk',
+      inputs: [
+        { name: 'a', type: ElemType.FLOAT, dims: ['m', 'k'] },
+        { name: 'b', type: ElemType.FLOAT, dims: ['n', 'k'] },
+        { name: 'top', type: ElemType.INT64, dims: [1] },
+      ],
+      outputs: [{ name: 'values', type: ElemType.FLOAT, dims: ['m', 't'] }, { name: 'indices', type: ElemType.INT64, dims: ['m', 't'] }],
+      nodes: [
+        { op: 'Gemm', inputs: ['a', 'b'], outputs: ['s'], attrs: { transB: intAttr(1) } },
+        { op: 'TopK', inputs: ['s', 'top'], outputs: ['values', 'indices'], attrs: { axis: intAttr(-1), largest: intAttr(1), sorted: intAttr(1) } },
+      ],
+    }), { a: [a, [m, k]], b: [b, [n, k]], top: [BigInt64Array.of(BigInt(top)), [1]] });
+    return { values: out.values!.data as Float32Array, indices: out.indices!.data as BigInt64Array };
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(all.map(async (s) => (await s).release()));
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * The one error type facecluster throws for anything the user can fix: bad input files, bad
+ * options, shape mismatches. The CLI prints `message` on one line and exits with code 2; any
+ * other error is an internal fault (exit code 1).
+ */
+export type ErrorCode =
+  | 'BAD_FILE' // a file that exists but cannot be parsed
+  | 'BAD_VALUE' // parsed, but its values are not allowed (NaN, zero vector, index out of range)
+  | 'SHAPE_MISMATCH' // files or options that disagree about sizes
+  | 'UNSUPPORTED' // a valid file of a kind facecluster does not read
+  | 'NOT_FOUND' // a missing or unreadable path
+  | 'BAD_OPTION'; // a command-line or API option out of range
+
+export class FaceclusterError extends Error {
+  override readonly name = 'FaceclusterError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** The file the problem is in, when there is one. */
+    readonly file?: string,
+  ) {
+    super(file === undefined ? message : `${file}: ${message}`);
+  }
+}
+
+export function fail(code: ErrorCode, message: string, file?: string): never {
+  throw new FaceclusterError(code, message, file);
+}
