@@ -1,0 +1,109 @@
+/**
+ * Declarative command-line options on top of node:util's parseArgs: each command lists its
+ * options with a type, a default and a line of help; parsing checks types and ranges and
+ * produces one-line errors (FaceclusterError, code BAD_OPTION).
+ */
+import { parseArgs } from 'node:util';
+import { fail } from '../errors.js';
+
+export type OptionType = 'string' | 'number' | 'integer' | 'boolean' | 'integers';
+
+export interface OptionSpec {
+  type: OptionType;
+  help: string;
+  default?: string | number | boolean | number[];
+  /** For 'string': the allowed values. */
+  choices?: readonly string[];
+  /** For 'integers': how many values follow the flag (e.g. `--k-at-hop 80 5`). */
+  count?: number;
+  required?: boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  usage: string;
+  options: Record<string, OptionSpec>;
+  /** Whether positional arguments are taken (e.g. photo paths). */
+  positionals?: string;
+}
+
+export type ParsedOptions = Record<string, string | number | boolean | number[] | undefined>;
+
+export function helpText(cmd: CommandSpec): string {
+  const lines = [`facecluster ${cmd.name}: ${cmd.summary}`, '', `usage: facecluster ${cmd.usage}`, '', 'options:'];
+  for (const [name, o] of Object.entries(cmd.options)) {
+    const arg = o.type === 'boolean' ? '' : o.type === 'integers' ? ' ' + Array(o.count ?? 1).fill('N').join(' ') : o.choices ? ` ${o.choices.join('|')}` : o.type === 'string' ? ' VALUE' : ' N';
+    const def = o.default === undefined || o.default === false ? '' : ` (default ${Array.isArray(o.default) ? o.default.join(' ') : o.default})`;
+    lines.push(`  --${name}${arg}`.padEnd(34) + ` ${o.help}${def}${o.required ? ' (required)' : ''}`);
+  }
+  lines.push('  --help'.padEnd(34) + ' show this help');
+  return lines.join('\n');
+}
+
+/** Flags that take several values are joined into one comma-separated value before parsing. */
+function joinMultiValued(argv: string[], cmd: CommandSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i]!.startsWith('--') ? argv[i]!.slice(2) : '';
+    const spec = cmd.options[name];
+    if (spec?.type === 'integers' && (spec.count ?? 1) > 1 && !argv[i]!.includes('=')) {
+      const values = argv.slice(i + 1, i + 1 + spec.count!);
+      out.push(argv[i]!, values.join(','));
+      i += values.length;
+    } else {
+      out.push(argv[i]!);
+    }
+  }
+  return out;
+}
+
+export function parseOptions(argv: string[], cmd: CommandSpec): { options: ParsedOptions; positionals: string[]; help: boolean } {
+  const config: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
+  for (const [name, o] of Object.entries(cmd.options)) config[name] = { type: o.type === 'boolean' ? 'boolean' : 'string' };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: joinMultiValued(argv, cmd), options: config, allowPositionals: true, strict: true });
+  } catch (e) {
+    fail('BAD_OPTION', `${(e as Error).message.split('\n')[0]} (see 'facecluster ${cmd.name} --help')`);
+  }
+  if (parsed.values.help) return { options: {}, positionals: [], help: true };
+  if (parsed.positionals.length > 0 && !cmd.positionals) fail('BAD_OPTION', `unexpected argument '${parsed.positionals[0]}' (see 'facecluster ${cmd.name} --help')`);
+  const options: ParsedOptions = {};
+  for (const [name, o] of Object.entries(cmd.options)) {
+    const raw = parsed.values[name];
+    if (raw === undefined) {
+      if (o.required) fail('BAD_OPTION', `--${name} is required (see 'facecluster ${cmd.name} --help')`);
+      options[name] = o.default;
+      continue;
+    }
+    options[name] = convertValue(name, o, raw);
+  }
+  return { options, positionals: parsed.positionals, help: false };
+}
+
+function convertValue(name: string, o: OptionSpec, raw: string | boolean): string | number | boolean | number[] {
+  if (o.type === 'boolean') return raw as boolean;
+  const s = raw as string;
+  switch (o.type) {
+    case 'string':
+      if (o.choices && !o.choices.includes(s)) fail('BAD_OPTION', `--${name} must be one of ${o.choices.join(', ')}, got '${s}'`);
+      return s;
+    case 'number': {
+      const x = Number(s);
+      if (s.trim() === '' || !Number.isFinite(x)) fail('BAD_OPTION', `--${name} expects a number, got '${s}'`);
+      return x;
+    }
+    case 'integer': {
+      if (!/^-?\d+$/.test(s)) fail('BAD_OPTION', `--${name} expects an integer, got '${s}'`);
+      return Number(s);
+    }
+    case 'integers': {
+      const parts = s.split(',');
+      if (parts.length !== (o.count ?? 1) || parts.some((p) => !/^\d+$/.test(p))) {
+        fail('BAD_OPTION', `--${name} expects ${o.count ?? 1} whole numbers, got '${s.replace(/,/g, ' ')}'`);
+      }
+      return parts.map(Number);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/** Loading the inputs a command names, with the cross-checks between them (sizes, K). */
+import { fail } from '../errors.js';
+import { readFeatures, readKnn, readLabels } from '../io/index.js';
+import type { Features, KnnGraph } from '../types.js';
+
+export function loadFeatures(path: string, dim?: number): Features {
+  return readFeatures(path, dim === undefined ? {} : { dim });
+}
+
+export function loadLabels(path: string, n: number): Int32Array {
+  const labels = readLabels(path);
+  if (labels.length !== n) fail('SHAPE_MISMATCH', `has ${labels.length} labels but there are ${n} faces`, path);
+  return labels;
+}
+
+/** A kNN graph for `n` faces with at least `minK` neighbours a row. */
+export function loadKnn(path: string, n: number, minK = 1): KnnGraph {
+  const knn = readKnn(path);
+  if (knn.n !== n) fail('SHAPE_MISMATCH', `has ${knn.n} rows but there are ${n} faces`, path);
+  if (knn.k < minK) fail('SHAPE_MISMATCH', `has K = ${knn.k} neighbours a row, fewer than the ${minK} needed`, path);
+  return knn;
+}
+
+/** The first `k` neighbours of each row of a graph with more. */
+export function truncateKnn(knn: KnnGraph, k: number): KnnGraph {
+  if (k === knn.k) return knn;
+  const w = knn.k + 1, v = k + 1;
+  const indices = new Int32Array(knn.n * v);
+  const sims = knn.sims ? new Float32Array(knn.n * v) : undefined;
+  for (let i = 0; i < knn.n; i++) {
+    indices.set(knn.indices.subarray(i * w, i * w + v), i * v);
+    sims?.set(knn.sims!.subarray(i * w, i * w + v), i * v);
+  }
+  return sims ? { n: knn.n, k, indices, sims } : { n: knn.n, k, indices };
+}
