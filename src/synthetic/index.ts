@@ -1,0 +1,85 @@
+/**
+ * Seeded synthetic face-like descriptors for benchmarks and tests: unit vectors around identity
+ * centres, identity sizes from a long-tailed (Zipf-like) law, and identities drawn in small
+ * families around a shared centre so that related identities are hard negatives.
+ */
+import type { Features } from '../types.js';
+
+export interface SyntheticOptions {
+  n: number;
+  dim: number;
+  seed?: number;
+  /** Largest identity (smallest is 2). */
+  maxIdentitySize?: number;
+  /** Identities per family of look-alikes. */
+  familySize?: number;
+  /** Spread of faces around their identity centre, relative to the centre's norm. */
+  noise?: number;
+  /** Spread of identity centres around their family centre. */
+  familySpread?: number;
+}
+
+export const SYNTHETIC_DEFAULTS = Object.freeze({ seed: 1, maxIdentitySize: 100, familySize: 4, noise: 1.2, familySpread: 0.5 });
+
+/** mulberry32: a small, fast, seedable generator. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(r: () => number): () => number {
+  return () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+}
+
+function unit(v: Float32Array): Float32Array {
+  let s = 0;
+  for (const x of v) s += x * x;
+  const inv = 1 / Math.sqrt(s);
+  for (let i = 0; i < v.length; i++) v[i]! *= inv;
+  return v;
+}
+
+export function syntheticFaces(options: SyntheticOptions): { features: Features; labels: Int32Array } {
+  const o = { ...SYNTHETIC_DEFAULTS, ...options };
+  const r = seededRandom(o.seed);
+  const g = gaussian(r);
+  const { n, dim } = o;
+  const data = new Float32Array(n * dim);
+  const labels = new Int32Array(n);
+  const noiseSd = o.noise / Math.sqrt(dim);
+  const familySd = o.familySpread / Math.sqrt(dim);
+  let row = 0, id = 0;
+  let family: Float32Array = new Float32Array(dim);
+  while (row < n) {
+    if (id % o.familySize === 0) family = unit(Float32Array.from({ length: dim }, g));
+    const centre = unit(family.map((x) => x + familySd * g()));
+    // size ∝ u^-1.5, clipped to [2, max]: many small identities, a few large ones
+    const size = Math.min(n - row, Math.max(2, Math.min(o.maxIdentitySize, Math.floor(2 * Math.pow(1 - r(), -1.5)))));
+    for (let s = 0; s < size; s++, row++) {
+      const face = data.subarray(row * dim, (row + 1) * dim);
+      for (let d = 0; d < dim; d++) face[d] = centre[d]! + noiseSd * g();
+      unit(face);
+      labels[row] = id;
+    }
+    id++;
+  }
+  // shuffle rows so that identities are not contiguous
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+  }
+  const shuffled = new Float32Array(n * dim);
+  const shuffledLabels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    shuffled.set(data.subarray(perm[i]! * dim, (perm[i]! + 1) * dim), i * dim);
+    shuffledLabels[i] = labels[perm[i]!]!;
+  }
+  return { features: { n, dim, data: shuffled }, labels: shuffledLabels };
+}
