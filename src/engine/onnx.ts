@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
+import type { MatmulBackend } from './backend.js';
 import { encodeModel, ElemType, intAttr, type OnnxGraph } from './onnx-proto.js';
 
 export interface EngineOptions {
@@ -14,7 +15,7 @@ export interface EngineOptions {
 
 type Feed = Float32Array | Int32Array | BigInt64Array;
 
-export class OnnxEngine {
+export class OnnxEngine implements MatmulBackend {
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
   readonly threads: number;
 
@@ -49,13 +50,22 @@ export class OnnxEngine {
   }
 
   /** C = A·B for row-major A (m×k) and B (k×n). */
-  async matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Promise<Float32Array> {
-    const out = await this.run('matmul', () => ({
-      name: 'matmul',
-      inputs: [{ name: 'a', type: ElemType.FLOAT, dims: ['m', 'k'] }, { name: 'b', type: ElemType.FLOAT, dims: ['k', 'n'] }],
+  matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: number): Promise<Float32Array> {
+    return this.gemm(a, b, m, k, n, false, false);
+  }
+
+  /** C (m×n) = op(A)·op(B); A stored m×k (k×m if transA), B stored k×n (n×k if transB). */
+  async gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Promise<Float32Array> {
+    const key = `gemm_${transA ? 't' : 'n'}${transB ? 't' : 'n'}`;
+    const out = await this.run(key, () => ({
+      name: key,
+      inputs: [
+        { name: 'a', type: ElemType.FLOAT, dims: transA ? ['k', 'm'] : ['m', 'k'] },
+        { name: 'b', type: ElemType.FLOAT, dims: transB ? ['n', 'k'] : ['k', 'n'] },
+      ],
       outputs: [{ name: 'c', type: ElemType.FLOAT, dims: ['m', 'n'] }],
-      nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] }],
-    }), { a: [a, [m, k]], b: [b, [k, n]] });
+      nodes: [{ op: 'Gemm', inputs: ['a', 'b'], outputs: ['c'], attrs: { transA: intAttr(transA ? 1 : 0), transB: intAttr(transB ? 1 : 0) } }],
+    }), { a: [a, transA ? [k, m] : [m, k]], b: [b, transB ? [n, k] : [k, n]] });
     return out.c!.data as Float32Array;
   }
 

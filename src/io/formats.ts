@@ -114,11 +114,14 @@ export function validateKnn(knn: KnnGraph, file?: string): void {
   const { n, k, indices } = knn;
   const w = k + 1;
   if (n === 0) fail('BAD_VALUE', 'kNN graph has no rows', file);
+  const seenIn = new Int32Array(n).fill(-1); // row that last listed each id
   for (let i = 0; i < n; i++) {
     if (indices[i * w] !== i) fail('BAD_VALUE', `row ${i} does not start with itself (column 0 is ${indices[i * w]}); rebuild it with 'facecluster knn'`, file);
-    for (let j = 1; j < w; j++) {
+    for (let j = 0; j < w; j++) {
       const x = indices[i * w + j]!;
       if (x < 0 || x >= n) fail('BAD_VALUE', `row ${i}, column ${j}: index ${x} is out of range [0, ${n})`, file);
+      if (seenIn[x] === i) fail('BAD_VALUE', `row ${i} lists ${x} twice (column ${j})`, file);
+      seenIn[x] = i;
     }
   }
 }

@@ -3,6 +3,7 @@
  * centres, identity sizes from a long-tailed (Zipf-like) law, and identities drawn in small
  * families around a shared centre so that related identities are hard negatives.
  */
+import { seededRandom, shuffledRange } from '../random.js';
 import type { Features } from '../types.js';
 
 export interface SyntheticOptions {
@@ -20,18 +21,6 @@ export interface SyntheticOptions {
 }
 
 export const SYNTHETIC_DEFAULTS = Object.freeze({ seed: 1, maxIdentitySize: 100, familySize: 4, noise: 1.2, familySpread: 0.5 });
-
-/** mulberry32: a small, fast, seedable generator. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(r: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
@@ -70,11 +59,7 @@ export function syntheticFaces(options: SyntheticOptions): { features: Features;
     id++;
   }
   // shuffle rows so that identities are not contiguous
-  const perm = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [perm[i], perm[j]] = [perm[j]!, perm[i]!];
-  }
+  const perm = shuffledRange(n, r);
   const shuffled = new Float32Array(n * dim);
   const shuffledLabels = new Int32Array(n);
   for (let i = 0; i < n; i++) {

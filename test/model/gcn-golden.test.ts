@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { JsBackend, type MatmulBackend } from '../../src/engine/backend.js';
+import { OnnxEngine } from '../../src/engine/onnx.js';
+import { readFeatures, readKnn } from '../../src/io/formats.js';
+import { npyToFloat32, npyToInt32, readNpyView } from '../../src/io/npy.js';
+import { IpsBuilder } from '../../src/ips/index.js';
+import { makeBatch } from '../../src/model/batch.js';
+import { gcnForward, linkProbabilities } from '../../src/model/gcn.js';
+import { checkParams, paramShapes, seedArchitecture, type Params } from '../../src/model/params.js';
+import type { KnnGraph } from '../../src/types.js';
+import { SHARED } from '../helpers.js';
+
+const DIR = join(SHARED, 'golden/lgcn-k20-5');
+
+export function goldenParams(): Params {
+  const p: Params = new Map();
+  for (const [name] of paramShapes(seedArchitecture(512))) {
+    const v = readNpyView(join(DIR, 'weights', `${name}.npy`));
+    p.set(name, { shape: v.shape, data: npyToFloat32(v) });
+  }
+  return p;
+}
+
+const engine = new OnnxEngine();
+after(() => engine.dispose());
+
+for (const [name, backend] of [['onnxruntime', engine], ['js', new JsBackend()]] as [string, MatmulBackend][]) {
+  test(`every layer and the link scores equal the reference to 1e-4 (${name} backend)`, async () => {
+    const params = goldenParams();
+    assert.deepEqual(checkParams(params), seedArchitecture(512));
+    const manifest = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8'));
+    const features = readFeatures(join(SHARED, 'golden/synth-test.feats.npy'));
+    const full = readKnn(join(SHARED, 'golden/synth-test.knn.npy'));
+    const knn: KnnGraph = { n: full.n, k: 20, indices: Int32Array.from({ length: full.n * 21 }, (_, e) => full.indices[Math.floor(e / 21) * 81 + (e % 21)]!) };
+    const builder = new IpsBuilder(knn, { k1: 20, k2: 5, u: 5 });
+    const ips = name === 'js' ? manifest.ips.slice(0, 2) : manifest.ips;
+    for (const entry of ips) {
+      const dir = join(DIR, entry.dir);
+      const refNodes = npyToInt32(readNpyView(join(dir, 'nodes.npy')), 'nodes', true);
+      const refPos = new Map([...refNodes.subarray(0, entry.num_nodes)].map((v, i) => [v, i]));
+      const g = builder.build(entry.center);
+      const out = await gcnForward(params, makeBatch([g], features), backend, 'eval', true);
+      for (const stage of ['bn0', 'conv1', 'conv2', 'conv3', 'conv4']) {
+        const ref = npyToFloat32(readNpyView(join(dir, `${stage}.npy`)));
+        const got = out.stages![stage]!;
+        const w = got.length / g.nodes.length;
+        let worst = 0;
+        for (let a = 0; a < g.nodes.length; a++) {
+          const r = refPos.get(g.nodes[a]!)!;
+          for (let j = 0; j < w; j++) worst = Math.max(worst, Math.abs(got[a * w + j]! - ref[r * w + j]!));
+        }
+        assert.ok(worst < 1e-4, `${entry.dir} ${stage}: max difference ${worst}`);
+      }
+      const refLogits = npyToFloat32(readNpyView(join(dir, 'logits.npy')));
+      const refProb = npyToFloat32(readNpyView(join(dir, 'prob.npy')));
+      const refHop1 = npyToInt32(readNpyView(join(dir, 'one_hop_idcs.npy')));
+      const byNode = new Map([...refHop1].map((pos, i) => [refNodes[pos]!, i]));
+      const prob = linkProbabilities(out.logits);
+      for (let h = 0; h < g.hop1; h++) {
+        const i = byNode.get(g.nodes[1 + h]!)!;
+        for (let c = 0; c < 2; c++) assert.ok(Math.abs(out.logits[2 * h + c]! - refLogits[2 * i + c]!) < 1e-4, `${entry.dir} logit`);
+        assert.ok(Math.abs(prob[h]! - refProb[2 * i + 1]!) < 1e-4);
+      }
+    }
+  });
+}
