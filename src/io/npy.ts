@@ -109,7 +109,8 @@ function elementReader(v: NpyView): (i: number) => number {
   }
 }
 
-function halfToFloat(h: number): number {
+/** IEEE 754 half precision (binary16) bits to a number. */
+export function halfToFloat(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
   const f = h & 0x3ff;

@@ -1,0 +1,48 @@
+/**
+ * Link scores for every pivot: the GCN's probability that each hop-1 neighbour shares the
+ * pivot's identity. N·k1 edges (pivot, neighbour, score), pivots in order, neighbours in kNN
+ * order. Subgraphs are stacked into batches of about `batchRows` nodes so that every product is
+ * large.
+ */
+import type { MatmulBackend } from '../engine/backend.js';
+import { IpsBuilder, type IpsOptions, type Subgraph } from '../ips/index.js';
+import type { Features, KnnGraph, ScoredEdges } from '../types.js';
+import { makeBatch } from './batch.js';
+import { gcnForward, linkProbabilities } from './gcn.js';
+import type { Params } from './params.js';
+
+export interface ScoreOptions {
+  ips: IpsOptions;
+  backend: MatmulBackend;
+  /** Nodes per stacked batch (default 8192). */
+  batchRows?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function scoreLinks(params: Params, features: Features, knn: KnnGraph, options: ScoreOptions): Promise<ScoredEdges> {
+  const { ips, backend } = options;
+  const batchRows = options.batchRows ?? 8192;
+  const builder = new IpsBuilder(knn, ips);
+  const n = features.n;
+  const m = n * ips.k1;
+  const src = new Int32Array(m), dst = new Int32Array(m), score = new Float64Array(m);
+  let pivot = 0, e = 0;
+  while (pivot < n) {
+    const group: Subgraph[] = [];
+    let rows = 0;
+    while (pivot < n && (group.length === 0 || rows < batchRows)) {
+      const g = builder.build(pivot++);
+      group.push(g);
+      rows += g.nodes.length;
+    }
+    const batch = makeBatch(group, features);
+    const prob = linkProbabilities((await gcnForward(params, batch, backend, 'eval')).logits);
+    for (let i = 0; i < prob.length; i++, e++) {
+      src[e] = batch.linkPivot[i]!;
+      dst[e] = batch.linkNode[i]!;
+      score[e] = prob[i]!;
+    }
+    options.onProgress?.(pivot, n);
+  }
+  return { src, dst, score };
+}
