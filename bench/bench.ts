@@ -10,7 +10,7 @@ import { readFeatures, readLabels } from '../src/io/index.js';
 import { buildKnn, l2Normalize } from '../src/knn/index.js';
 import { evaluate } from '../src/metrics/index.js';
 import { syntheticFaces } from '../src/synthetic/index.js';
-import { DEFAULT_THRESHOLD } from '../src/cli/commands/cluster.js';
+import { BASELINE_DEFAULTS } from "../src/pipeline/index.js";
 import { BUNDLED_DATA } from '../src/cli/commands/demo.js';
 
 const { values: flags } = parseArgs({ options: { json: { type: 'boolean' }, 'skip-100k': { type: 'boolean' } } });
@@ -52,7 +52,7 @@ for (const [key, n] of [['knn_s_20k', 20000], ['knn_s_100k', 100000]] as const) 
   const f = l2Normalize(readFeatures(`${BUNDLED_DATA}lfw-test.feats.npy`));
   const labels = readLabels(`${BUNDLED_DATA}lfw-test.labels.npy`);
   const knn = await buildKnn(f, { k: 80, normalized: true, engine });
-  const pred = thresholdComponents(knnEdges(knn, f), f.n, DEFAULT_THRESHOLD);
+  const pred = thresholdComponents(knnEdges(knn), f.n, BASELINE_DEFAULTS.threshold);
   const s = (performance.now() - t) / 1000;
   report('knn_threshold_lfw_test_s', s, 'lfw-test: read + kNN (K = 80) + threshold (s)');
   report('knn_threshold_lfw_test_bcubed_f', evaluate(labels, pred).bcubed.f, 'lfw-test: threshold B-Cubed F');

@@ -6,12 +6,14 @@ import { clusterCommand, runCluster } from './commands/cluster.js';
 import { demoCommand, runDemo } from './commands/demo.js';
 import { evalCommand, runEval } from './commands/eval.js';
 import { knnCommand, runKnn } from './commands/knn.js';
+import { runTrain, trainCommand } from './commands/train.js';
 
 const COMMANDS: [CommandSpec, (o: ParsedOptions) => void | Promise<void>][] = [
   [demoCommand, runDemo],
   [knnCommand, runKnn],
   [clusterCommand, runCluster],
   [evalCommand, runEval],
+  [trainCommand, runTrain],
 ];
 
 function usage(): string {

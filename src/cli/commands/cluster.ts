@@ -1,73 +1,101 @@
-import { knnEdges, propagate, thresholdComponents, type Pool } from '../../cluster/index.js';
+import type { Pool } from '../../cluster/index.js';
+import { JsBackend } from '../../engine/backend.js';
 import { OnnxEngine } from '../../engine/onnx.js';
-import { fail } from '../../errors.js';
-import { writeLabels } from '../../io/index.js';
-import { buildKnn, l2Normalize } from '../../knn/index.js';
-import { evaluate } from '../../metrics/index.js';
-import type { KnnGraph } from '../../types.js';
+import { writeLabels, writeNpy } from '../../io/index.js';
+import { evaluate, edgeMetrics } from '../../metrics/index.js';
+import { loadModel } from '../../model/files.js';
+import { BASELINE_DEFAULTS, clusterFaces, DEFAULT_MODEL_DIR, METHODS, type ClusterOptions, type Method } from '../../pipeline/index.js';
 import type { CommandSpec, ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { loadFeatures, loadKnn, loadLabels, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
 
-/**
- * Cosine-similarity threshold of the `threshold` method, chosen on lfw-train (see README); it is
- * specific to the feature model, so users of other models should tune it.
- */
-export const DEFAULT_THRESHOLD = 0.955;
-export const DEFAULT_K = 80;
-
 export const clusterCommand: CommandSpec = {
   name: 'cluster',
   summary: 'group faces by identity',
-  usage: 'cluster --features F.npy [--knn KNN.npy] [--method threshold|cdp] --out PRED.npy [--labels L.npy]',
+  usage: 'cluster --features F.npy [--knn KNN.npy] [--method gcn|threshold|cdp|online] [--model DIR] --out PRED.npy [--labels L.npy]',
   options: {
     features: { type: 'string', help: 'face features, N×D (.npy, or .bin with --dim)', required: true },
     dim: { type: 'integer', help: 'row width of .bin features' },
     knn: { type: 'string', help: 'kNN graph (.npy or .npz); built when not given' },
-    k: { type: 'integer', help: `neighbours per face (default ${DEFAULT_K}, or all of a given --knn)` },
-    method: { type: 'string', choices: ['threshold', 'cdp'], default: 'threshold', help: 'threshold: components of kNN links above --threshold; cdp: the seed\'s propagation over kNN similarities' },
-    threshold: { type: 'number', default: DEFAULT_THRESHOLD, help: 'cosine similarity a link needs (method threshold)' },
-    'max-size': { type: 'integer', default: 900, help: 'largest cluster the propagation keeps whole' },
-    step: { type: 'number', default: 0.6, help: 'propagation threshold step toward 1' },
-    pool: { type: 'string', choices: ['avg', 'max', 'none'], default: 'avg', help: 'how the two scores of a pair combine' },
+    method: { type: 'string', choices: METHODS, default: 'gcn', help: 'gcn: L-GCN link scores + propagation; threshold: kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping' },
+    model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
+    'k-at-hop': { type: 'integers', count: 2, help: 'gcn: hop-1 and hop-2 neighbours (default: the model\'s, paper 80 5)' },
+    'active-connection': { type: 'integer', help: 'gcn: active connections u (default: the model\'s, paper 5)' },
+    k: { type: 'integer', help: `baselines: neighbours per face (default ${BASELINE_DEFAULTS.k}, or all of a given --knn)` },
+    threshold: { type: 'number', default: BASELINE_DEFAULTS.threshold, help: 'threshold: cosine similarity a link needs' },
+    'max-distance': { type: 'number', default: BASELINE_DEFAULTS.maxDistance, help: 'online: cosine distance within which faces match' },
+    'min-faces': { type: 'integer', default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
+    'max-size': { type: 'integer', default: 900, help: 'gcn, cdp: largest cluster the propagation keeps whole' },
+    step: { type: 'number', default: 0.6, help: 'gcn, cdp: propagation threshold step toward 1' },
+    pool: { type: 'string', choices: ['avg', 'max', 'none'], default: 'avg', help: 'gcn, cdp: how the two scores of a pair combine' },
     out: { type: 'string', help: 'predicted cluster of each face (.npy or .meta)', required: true },
     labels: { type: 'string', help: 'true identities (.npy or .meta): print the metrics' },
+    'edges-out': { type: 'string', help: 'gcn: write the scored links, E×2 (pivot, neighbour) .npy' },
+    'scores-out': { type: 'string', help: 'gcn: write the link scores, E float64 .npy' },
     normalized: { type: 'boolean', help: 'features are unit vectors already' },
-    json: { type: 'boolean', help: 'print the metrics as one JSON object' },
+    backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine: onnxruntime or plain TypeScript' },
     threads: { type: 'integer', help: 'engine threads (default: all cores)' },
+    json: { type: 'boolean', help: 'print the metrics as one JSON object' },
     quiet: { type: 'boolean', help: 'no progress display' },
   },
 };
 
 export async function runCluster(o: ParsedOptions): Promise<void> {
   const featuresPath = o.features as string;
-  const raw = loadFeatures(featuresPath, o.dim as number | undefined);
-  const features = o.normalized ? raw : l2Normalize(raw, featuresPath);
+  const features = loadFeatures(featuresPath, o.dim as number | undefined);
   const labels = o.labels === undefined ? undefined : loadLabels(o.labels as string, features.n);
-  let knn: KnnGraph;
-  if (o.knn !== undefined) {
-    const given = loadKnn(o.knn as string, features.n, (o.k as number | undefined) ?? 1);
-    knn = truncateKnn(given, (o.k as number | undefined) ?? given.k);
-  } else {
-    const k = (o.k as number | undefined) ?? Math.min(DEFAULT_K, features.n - 1);
-    if (k < 1) fail('BAD_VALUE', 'at least two faces are needed to cluster', featuresPath);
-    const engine = new OnnxEngine(o.threads === undefined ? {} : { threads: o.threads as number });
-    const progress = new Progress('kNN', 'faces', o.quiet as boolean);
-    try {
-      knn = await buildKnn(features, { k, normalized: true, engine, onProgress: progress.update });
-    } finally {
-      await engine.dispose();
+  const method = o.method as Method;
+  const engine = o.backend === 'js' ? undefined : new OnnxEngine(o.threads === undefined ? {} : { threads: o.threads as number });
+  const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
+  const options: ClusterOptions = {
+    method,
+    normalized: o.normalized === true,
+    backend: engine ?? new JsBackend(),
+    threshold: o.threshold as number,
+    maxDistance: o['max-distance'] as number,
+    minFaces: o['min-faces'] as number,
+    propagation: { maxSize: o['max-size'] as number, step: o.step as number, pool: o.pool as Pool },
+    onProgress: (stage, done, total) => bars[stage].update(done, total),
+    onNotice: (m) => console.error(`facecluster: note: ${m}`),
+  };
+  if (method === 'gcn') {
+    if (o.model !== undefined) options.model = loadModel(o.model as string);
+    const hops = o['k-at-hop'] as number[] | undefined;
+    const u = o['active-connection'] as number | undefined;
+    if (hops || u !== undefined) {
+      const base = (options.model ?? loadModel(DEFAULT_MODEL_DIR)).config.ips;
+      options.ips = { k1: hops?.[0] ?? base.k1, k2: hops?.[1] ?? base.k2, u: u ?? base.u };
     }
-    progress.done();
   }
-  const edges = knnEdges(knn, features);
-  const pred = o.method === 'threshold'
-    ? thresholdComponents(edges, features.n, o.threshold as number)
-    : propagate(edges, features.n, { maxSize: o['max-size'] as number, step: o.step as number, pool: o.pool as Pool });
-  writeLabels(o.out as string, pred);
+  if (o.k !== undefined) options.k = o.k as number;
+  if (o.knn !== undefined) {
+    const knn = loadKnn(o.knn as string, features.n, (o.k as number | undefined) ?? options.ips?.k1 ?? 1);
+    options.knn = method !== 'gcn' && o.k !== undefined ? truncateKnn(knn, o.k as number) : knn;
+  }
+  let result;
+  try {
+    result = await clusterFaces(features, options);
+  } finally {
+    await engine?.dispose();
+  }
+  bars.knn.done();
+  bars.gcn.done();
+  writeLabels(o.out as string, result.labels);
+  const edges = result.edges;
+  if (edges && o['edges-out'] !== undefined) {
+    const pairs = new Int32Array(edges.src.length * 2);
+    for (let e = 0; e < edges.src.length; e++) { pairs[2 * e] = edges.src[e]!; pairs[2 * e + 1] = edges.dst[e]!; }
+    writeNpy(o['edges-out'] as string, pairs, [edges.src.length, 2], 'i8');
+  }
+  if (edges && o['scores-out'] !== undefined) writeNpy(o['scores-out'] as string, edges.score, [edges.score.length], 'f8');
   if (labels) {
-    const ev = evaluate(labels, pred);
-    console.log(o.json ? JSON.stringify(ev) : formatEvaluation(ev));
+    const ev = evaluate(labels, result.labels);
+    const links = edges ? edgeMetrics(edges, labels, 0.5) : undefined;
+    if (o.json) console.log(JSON.stringify(links ? { ...ev, links } : ev));
+    else {
+      console.log(formatEvaluation(ev));
+      if (links) console.log(`links at p > 0.5: precision ${links.precision.toFixed(4)}  recall ${links.recall.toFixed(4)}  accuracy ${links.accuracy.toFixed(4)}  (${links.edges} links, ${(100 * links.positiveRate).toFixed(1)}% true)`);
+    }
   }
 }

@@ -1,0 +1,130 @@
+/**
+ * From face features to clusters in one call, for every method:
+ * - gcn: L-GCN link scores over Instance Pivot Subgraphs, then the seed's propagation;
+ * - threshold: connected components of kNN links at a cosine threshold;
+ * - cdp: the seed's propagation over kNN similarities;
+ * - online: the grouping photo servers use (see cluster/online.ts).
+ */
+import { fileURLToPath } from 'node:url';
+import { knnEdges, onlineGrouping, propagate, thresholdComponents, PROPAGATION_DEFAULTS, type PropagationOptions } from '../cluster/index.js';
+import type { MatmulBackend } from '../engine/backend.js';
+import { OnnxEngine } from '../engine/onnx.js';
+import { fail } from '../errors.js';
+import { checkIpsOptions, type IpsOptions } from '../ips/index.js';
+import { buildKnn, l2Normalize } from '../knn/index.js';
+import { loadModel, type Model } from '../model/files.js';
+import { scoreLinks } from '../model/score.js';
+import type { Features, KnnGraph, ScoredEdges } from '../types.js';
+
+export type Method = 'gcn' | 'threshold' | 'cdp' | 'online';
+export const METHODS: readonly Method[] = Object.freeze(['gcn', 'threshold', 'cdp', 'online']);
+
+/** The model shipped in the package (trained on lfw-train; see models/README.md). */
+export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../../models/lfw-128/', import.meta.url));
+
+/**
+ * Defaults of the baselines, tuned on lfw-train (README): cosine threshold 0.955 at K = 80;
+ * online grouping at distance 0.0525 with 2 faces to found a person. Both depend on the
+ * feature model; tune them for other models.
+ */
+export const BASELINE_DEFAULTS = Object.freeze({ k: 80, threshold: 0.955, maxDistance: 0.0525, minFaces: 2 });
+
+export interface ClusterOptions {
+  method?: Method;
+  /** gcn: the model; the shipped one when not given. */
+  model?: Model;
+  /** gcn: subgraph settings; the model's inference defaults (paper: 80, 5, 5) when not given. */
+  ips?: IpsOptions;
+  /** gcn: propagation settings (seed: max size 900, step 0.6, avg). */
+  propagation?: Partial<PropagationOptions>;
+  /** A ready kNN graph; built when not given. */
+  knn?: KnnGraph;
+  /** Neighbours for the baselines (default 80). */
+  k?: number;
+  threshold?: number;
+  maxDistance?: number;
+  minFaces?: number;
+  /** Rows are unit vectors already. */
+  normalized?: boolean;
+  backend?: MatmulBackend;
+  onProgress?: (stage: 'knn' | 'gcn', done: number, total: number) => void;
+  /** Told when settings had to shrink to fit a small set of faces. */
+  onNotice?: (message: string) => void;
+}
+
+export interface ClusterResult {
+  labels: Int32Array;
+  knn: KnnGraph;
+  /** gcn: the scored links (pivot, hop-1 neighbour, probability). */
+  edges?: ScoredEdges;
+  ips?: IpsOptions;
+}
+
+/** The subgraph settings, shrunk to fit when there are fewer than k1 + 1 faces and none were asked for. */
+function fitIps(wanted: IpsOptions, n: number, explicit: boolean, notice?: (m: string) => void): IpsOptions {
+  if (n - 1 >= wanted.k1) return wanted;
+  if (explicit) fail('BAD_OPTION', `k1 = ${wanted.k1} needs at least ${wanted.k1 + 1} faces, there are ${n}`);
+  const k1 = n - 1;
+  const fitted = { k1, k2: Math.min(wanted.k2, k1), u: Math.min(wanted.u, k1) };
+  notice?.(`only ${n} faces: k_at_hop shrinks to ${fitted.k1} ${fitted.k2}, active connections to ${fitted.u}`);
+  return fitted;
+}
+
+export async function clusterFaces(features: Features, options: ClusterOptions = {}): Promise<ClusterResult> {
+  const method = options.method ?? 'gcn';
+  const n = features.n;
+  if (n === 1) return { labels: Int32Array.of(0), knn: { n: 1, k: 0, indices: Int32Array.of(0), sims: Float32Array.of(1) } };
+  const unit = options.normalized ? features : l2Normalize(features);
+  const ownEngine = options.backend ? undefined : new OnnxEngine();
+  const backend = options.backend ?? ownEngine!;
+  try {
+    if (method === 'gcn') {
+      const model = options.model ?? loadModel(DEFAULT_MODEL_DIR);
+      if (model.config.architecture.dim !== features.dim) {
+        fail('SHAPE_MISMATCH', `the model takes ${model.config.architecture.dim}-d features, these are ${features.dim}-d`);
+      }
+      const ips = fitIps(options.ips ?? model.config.ips, n, options.ips !== undefined, options.onNotice);
+      const knn = options.knn ?? await buildKnn(unit, { k: ips.k1, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+      checkIpsOptions(ips, knn.k);
+      const input = model.config.normalize === 'l2' ? unit : features;
+      const edges = await scoreLinks(model.params, input, knn, { ips, backend, onProgress: (d, t) => options.onProgress?.('gcn', d, t) });
+      const labels = propagate(edges, n, { ...PROPAGATION_DEFAULTS, ...options.propagation });
+      return { labels, knn, edges, ips };
+    }
+    let k = options.k ?? options.knn?.k ?? BASELINE_DEFAULTS.k;
+    if (k > n - 1) {
+      if (options.k !== undefined) fail('BAD_OPTION', `k = ${k} is larger than N − 1 = ${n - 1} (there are only ${n} faces)`);
+      options.onNotice?.(`only ${n} faces: k shrinks to ${n - 1}`);
+      k = n - 1;
+    }
+    const knn = options.knn ?? await buildKnn(unit, { k, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+    const withSims = knn.sims ? knn : { ...knn, sims: knnSims(knn, unit) };
+    let labels: Int32Array;
+    if (method === 'online') {
+      labels = onlineGrouping(withSims, { maxDistance: options.maxDistance ?? BASELINE_DEFAULTS.maxDistance, minFaces: options.minFaces ?? BASELINE_DEFAULTS.minFaces });
+    } else {
+      const edges = knnEdges(withSims);
+      labels = method === 'threshold'
+        ? thresholdComponents(edges, n, options.threshold ?? BASELINE_DEFAULTS.threshold)
+        : propagate(edges, n, { ...PROPAGATION_DEFAULTS, ...options.propagation });
+    }
+    return { labels, knn: withSims };
+  } finally {
+    await ownEngine?.dispose();
+  }
+}
+
+/** Cosine similarities for a kNN graph read without them. */
+function knnSims(knn: KnnGraph, unit: Features): Float32Array {
+  const w = knn.k + 1, d = unit.dim;
+  const sims = new Float32Array(knn.n * w);
+  for (let i = 0; i < knn.n; i++) {
+    for (let j = 0; j < w; j++) {
+      const b = knn.indices[i * w + j]!;
+      let s = 0;
+      for (let t = 0; t < d; t++) s += unit.data[i * d + t]! * unit.data[b * d + t]!;
+      sims[i * w + j] = s;
+    }
+  }
+  return sims;
+}

@@ -1,0 +1,47 @@
+/**
+ * Training checkpoints: the parameters, the momentum buffers (as `velocity.NAME`) and the epoch
+ * log in one safetensors file, written atomically after every epoch and checked (SHA-256) on
+ * load. The settings are stored too, so a resume with different settings is refused.
+ */
+import { fail } from '../errors.js';
+import { checkParams, type Params } from '../model/params.js';
+import { readSafetensors, writeSafetensors } from '../model/safetensors.js';
+import type { TrainSettings, TrainState } from './index.js';
+
+const VELOCITY = 'velocity.';
+
+export function writeCheckpoint(path: string, state: TrainState, settings: TrainSettings): void {
+  const tensors: Params = new Map(state.params);
+  for (const [name, v] of state.velocity) tensors.set(VELOCITY + name, { shape: state.params.get(name)!.shape, data: v });
+  writeSafetensors(path, tensors, { epoch: String(state.epoch), settings: JSON.stringify(settings), history: JSON.stringify(state.history) });
+}
+
+/** Settings that must agree for a resumed run to continue the same training (epochs may grow). */
+function sameRun(a: TrainSettings, b: TrainSettings): boolean {
+  const { epochs: _a, ...ra } = a;
+  const { epochs: _b, ...rb } = b;
+  return JSON.stringify(ra) === JSON.stringify(rb);
+}
+
+export function readCheckpoint(path: string, settings: TrainSettings): TrainState {
+  const { tensors, metadata } = readSafetensors(path);
+  const epoch = Number(metadata.epoch);
+  if (!Number.isInteger(epoch) || epoch < 0) fail('BAD_FILE', 'checkpoint has no epoch count', path);
+  let saved: TrainSettings, history;
+  try {
+    saved = JSON.parse(metadata.settings ?? '');
+    history = JSON.parse(metadata.history ?? '');
+  } catch {
+    fail('BAD_FILE', 'checkpoint metadata is not valid JSON', path);
+  }
+  if (!sameRun(saved, settings)) fail('BAD_OPTION', `checkpoint was made with other settings (${metadata.settings}); resume with the same ones`, path);
+  const params: Params = new Map();
+  const velocity = new Map<string, Float32Array>();
+  for (const [name, t] of tensors) {
+    if (name.startsWith(VELOCITY)) velocity.set(name.slice(VELOCITY.length), t.data);
+    else params.set(name, t);
+  }
+  checkParams(params, path);
+  for (const [name, v] of velocity) if (params.get(name)?.data.length !== v.length) fail('BAD_FILE', `momentum buffer of ${name} does not match its parameter`, path);
+  return { epoch, params, velocity, history };
+}
