@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readFeatures, readLabels, writeFeatures, writeLabels } from '../../src/io/formats.js';
+import { npyToFloat64, npyToInt32, readNpyView } from '../../src/io/npy.js';
+import { loadModel } from '../../src/model/files.js';
+import { ROOT, SHARED, tempDir } from '../helpers.js';
+
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+const run = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+};
+
+test('train → cluster → eval end to end on lfw-train / lfw-test subsets (small settings)', (t) => {
+  const dir = tempDir(t);
+  const slice = (name: string, n: number) => {
+    const f = readFeatures(join(SHARED, `data/${name}.feats.npy`));
+    const l = readLabels(join(SHARED, `data/${name}.labels.npy`));
+    writeFeatures(join(dir, `${name}.feats.npy`), { n, dim: f.dim, data: f.data.slice(0, n * f.dim) });
+    writeLabels(join(dir, `${name}.labels.npy`), l.slice(0, n));
+  };
+  slice('lfw-train', 500);
+  slice('lfw-test', 300);
+  const model = join(dir, 'model');
+  let r = run('train', '--features', join(dir, 'lfw-train.feats.npy'), '--labels', join(dir, 'lfw-train.labels.npy'), '--out', model,
+    '--k-at-hop', '10', '5', '--active-connection', '5', '--epochs', '2', '--lr-decay-epochs', '1', '--quiet',
+    '--val-features', join(dir, 'lfw-test.feats.npy'), '--val-labels', join(dir, 'lfw-test.labels.npy'));
+  assert.equal(r.code, 0, r.stderr);
+  const m = loadModel(model);
+  assert.deepEqual(m.config.trainIps, { k1: 10, k2: 5, u: 5 });
+  assert.equal(m.config.architecture.dim, 128);
+  const log = readFileSync(join(model, 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(log.length, 2);
+  assert.ok(log[1].validation.edges === 300 * 10);
+  assert.ok(existsSync(join(model, 'checkpoint.safetensors')));
+  // training again into the same folder without --resume is refused
+  r = run('train', '--features', join(dir, 'lfw-train.feats.npy'), '--labels', join(dir, 'lfw-train.labels.npy'), '--out', model, '--k-at-hop', '10', '5', '--active-connection', '5');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /pass --resume/);
+
+  const pred = join(dir, 'pred.npy');
+  r = run('cluster', '--features', join(dir, 'lfw-test.feats.npy'), '--model', model, '--k-at-hop', '10', '5', '--active-connection', '5',
+    '--out', pred, '--labels', join(dir, 'lfw-test.labels.npy'), '--edges-out', join(dir, 'e.npy'), '--scores-out', join(dir, 's.npy'), '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.n, 300);
+  assert.equal(out.links.edges, 3000);
+  const edges = npyToInt32(readNpyView(join(dir, 'e.npy')));
+  const scores = npyToFloat64(readNpyView(join(dir, 's.npy')));
+  assert.equal(edges.length, 6000);
+  assert.equal(scores.length, 3000);
+  assert.ok(scores.every((s) => s >= 0 && s <= 1));
+  assert.equal(edges[0], 0); // pivot 0 first
+  const ev = JSON.parse(run('eval', '--labels', join(dir, 'lfw-test.labels.npy'), '--pred', pred, '--json').stdout);
+  const { links: _links, ...clusterOnly } = out;
+  assert.deepEqual(ev, clusterOnly);
+  // the TypeScript backend gives the same clusters
+  r = run('cluster', '--features', join(dir, 'lfw-test.feats.npy'), '--model', model, '--k-at-hop', '10', '5', '--active-connection', '5',
+    '--out', join(dir, 'pred-js.npy'), '--backend', 'js', '--scores-out', join(dir, 's-js.npy'));
+  assert.equal(r.code, 0, r.stderr);
+  const js = npyToFloat64(readNpyView(join(dir, 's-js.npy')));
+  js.forEach((s, i) => assert.ok(Math.abs(s - scores[i]!) < 1e-4));
+  // a model for other feature widths is refused with one line
+  const other = join(dir, 'other.npy');
+  writeFeatures(other, { n: 20, dim: 4, data: Float32Array.from({ length: 80 }, (_, i) => Math.sin(i)) });
+  r = run('cluster', '--features', other, '--model', model, '--out', join(dir, 'x.npy'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /the model takes 128-d features, these are 4-d/);
+  assert.equal(existsSync(join(dir, 'x.npy')), false);
+});
