@@ -1,24 +1,28 @@
 /**
  * facecluster's benchmark: `npm run bench [-- --json] [--skip-100k]`.
- * Prints each figure as it is measured (or one JSON object with --json).
+ * Prints each figure as it is measured, or one JSON object with --json.
  */
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { knnEdges, thresholdComponents } from '../src/cluster/index.js';
+import { BUNDLED_DATA } from '../src/cli/commands/demo.js';
+import type { MatmulBackend } from '../src/engine/backend.js';
 import { OnnxEngine } from '../src/engine/onnx.js';
 import { readFeatures, readLabels } from '../src/io/index.js';
-import { buildKnn, l2Normalize } from '../src/knn/index.js';
+import { IpsBuilder, type IpsOptions } from '../src/ips/index.js';
+import { buildKnn } from '../src/knn/index.js';
 import { evaluate } from '../src/metrics/index.js';
+import { initParams, seedArchitecture } from '../src/model/params.js';
+import { scoreLinks } from '../src/model/score.js';
+import { clusterFaces } from '../src/pipeline/index.js';
 import { syntheticFaces } from '../src/synthetic/index.js';
-import { BASELINE_DEFAULTS } from "../src/pipeline/index.js";
-import { BUNDLED_DATA } from '../src/cli/commands/demo.js';
+import { TRAIN_DEFAULTS, trainGcn } from '../src/train/index.js';
 
 const { values: flags } = parseArgs({ options: { json: { type: 'boolean' }, 'skip-100k': { type: 'boolean' } } });
-const results: Record<string, number | string> = {};
+const results: Record<string, number> = {};
 
 function report(key: string, value: number, label: string): void {
   results[key] = Math.round(value * 1000) / 1000;
-  if (!flags.json) console.log(`${label.padEnd(52)} ${results[key]}`);
+  if (!flags.json) console.log(`${label.padEnd(60)} ${results[key]}`);
 }
 
 async function seconds(fn: () => Promise<unknown>): Promise<number> {
@@ -27,18 +31,66 @@ async function seconds(fn: () => Promise<unknown>): Promise<number> {
   return (performance.now() - t) / 1000;
 }
 
+/** Wraps a backend to count the FLOPs and time of its products. */
+class CountingBackend implements MatmulBackend {
+  flops = 0;
+  seconds = 0;
+  constructor(private readonly inner: MatmulBackend) {}
+  async gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, ta: boolean, tb: boolean): Promise<Float32Array> {
+    const t = performance.now();
+    const c = await this.inner.gemm(a, b, m, k, n, ta, tb);
+    this.seconds += (performance.now() - t) / 1000;
+    this.flops += 2 * m * k * n;
+    return c;
+  }
+}
+
 const engine = new OnnxEngine();
 if (!flags.json) console.log(`facecluster bench — ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, node ${process.version}\n`);
 
-// plain large matrix product, the reference rate for the engine's other work
+// a plain large product: the reference rate for the GCN's products
+let plainRate: number;
 {
-  const m = 2048, k = 512, n = 4096;
+  const m = 4096, k = 1024, n = 512;
   const a = syntheticFaces({ n: m, dim: k, seed: 11 }).features.data;
   const b = syntheticFaces({ n: k, dim: n, seed: 12 }).features.data;
   await engine.matmul(a, b, m, k, n);
   const reps = 5;
   const s = await seconds(async () => { for (let i = 0; i < reps; i++) await engine.matmul(a, b, m, k, n); });
-  report('gemm_gflops', (2 * m * k * n * reps) / s / 1e9, 'plain matmul 2048×512·512×4096 (GFLOP/s)');
+  plainRate = (2 * m * k * n * reps) / s / 1e9;
+  report('gemm_gflops', plainRate, 'plain matmul 4096×1024·1024×512 (GFLOP/s)');
+}
+
+// the GCN on 512-d synthetic faces with freshly initialised seed-architecture weights
+{
+  const { features, labels } = syntheticFaces({ n: 6000, dim: 512, seed: 5 });
+  const knn = await buildKnn(features, { k: 200, normalized: true, engine });
+  const params = initParams(seedArchitecture(512), 1);
+  const counting = new CountingBackend(engine);
+  const infer = async (ips: IpsOptions, count: number) => {
+    // the first `count` faces as pivots: their subgraphs still reach into all 6,000
+    const pivots = Int32Array.from({ length: count }, (_, i) => i);
+    const builder = new IpsBuilder(knn, ips);
+    let nodes = 0;
+    for (let i = 0; i < 50; i++) nodes += builder.build(i).nodes.length;
+    const s = await seconds(() => scoreLinks(params, features, knn, { ips, backend: counting, pivots }));
+    return { rate: count / s, meanNodes: nodes / 50 };
+  };
+  const a = await infer({ k1: 200, k2: 10, u: 10 }, 400);
+  report('infer_ips_per_s_200_10', a.rate, `inference [200, 10] u 10, 512-d (subgraphs/s; ${a.meanNodes.toFixed(0)} nodes)`);
+  const b = await infer({ k1: 80, k2: 5, u: 5 }, 1500);
+  report('infer_ips_per_s_80_5', b.rate, `inference [80, 5] u 5, 512-d (subgraphs/s; ${b.meanNodes.toFixed(0)} nodes)`);
+  const batches = 8;
+  const settings = { ...TRAIN_DEFAULTS, epochs: 1 };
+  const stop = new AbortController();
+  let done = 0;
+  const t = performance.now();
+  await trainGcn({ features, knn, labels }, {
+    settings, backend: counting, signal: stop.signal,
+    onBatch: () => { if (++done === batches) stop.abort(); },
+  }).catch((e) => { if (!stop.signal.aborted) throw e; });
+  report('train_ips_per_s_200_10', (batches * settings.batchSize) / ((performance.now() - t) / 1000), 'training [200, 10] u 10, 512-d (subgraphs/s)');
+  report('gemm_fraction', counting.flops / counting.seconds / 1e9 / plainRate, "GCN products' GFLOP/s as a fraction of the plain rate");
 }
 
 for (const [key, n] of [['knn_s_20k', 20000], ['knn_s_100k', 100000]] as const) {
@@ -48,16 +100,15 @@ for (const [key, n] of [['knn_s_20k', 20000], ['knn_s_100k', 100000]] as const) 
 }
 
 {
-  const t = performance.now();
-  const f = l2Normalize(readFeatures(`${BUNDLED_DATA}lfw-test.feats.npy`));
+  const features = readFeatures(`${BUNDLED_DATA}lfw-test.feats.npy`);
   const labels = readLabels(`${BUNDLED_DATA}lfw-test.labels.npy`);
-  const knn = await buildKnn(f, { k: 80, normalized: true, engine });
-  const pred = thresholdComponents(knnEdges(knn), f.n, BASELINE_DEFAULTS.threshold);
-  const s = (performance.now() - t) / 1000;
-  report('knn_threshold_lfw_test_s', s, 'lfw-test: read + kNN (K = 80) + threshold (s)');
-  report('knn_threshold_lfw_test_bcubed_f', evaluate(labels, pred).bcubed.f, 'lfw-test: threshold B-Cubed F');
+  let pred: Int32Array = new Int32Array(0);
+  const s = await seconds(async () => { pred = (await clusterFaces(features, { method: 'gcn', backend: engine })).labels; });
+  report('pipeline_lfw_test_s', s, 'lfw-test: kNN + GCN [80, 5] + propagation (s)');
+  report('pipeline_lfw_test_bcubed_f', evaluate(labels, pred).bcubed.f, 'lfw-test: GCN B-Cubed F');
 }
 
 report('peak_rss_mb', process.resourceUsage().maxRSS / 1024, 'peak resident memory (MB)');
 await engine.dispose();
 if (flags.json) console.log(JSON.stringify(results));
+

@@ -88,6 +88,11 @@ export function readLabels(path: string): Int32Array {
   unsupportedExt(path, 'labels', '.npy or .meta');
 }
 
+/** Fails early, before any work, when `path` has no labels format facecluster can write. */
+export function checkLabelsPath(path: string): void {
+  if (ext(path) !== '.npy' && ext(path) !== '.meta') unsupportedExt(path, 'labels', '.npy or .meta');
+}
+
 export function writeLabels(path: string, labels: Int32Array): void {
   if (ext(path) === '.npy') writeNpy(path, labels, [labels.length], 'i8');
   else if (ext(path) === '.meta') writeFileAtomic(path, [new TextEncoder().encode(labels.join('\n') + (labels.length ? '\n' : ''))]);

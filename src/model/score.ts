@@ -14,6 +14,8 @@ import type { Params } from './params.js';
 export interface ScoreOptions {
   ips: IpsOptions;
   backend: MatmulBackend;
+  /** Pivots to score (default: every face), e.g. only the new faces of a collection. */
+  pivots?: Int32Array;
   /** Nodes per stacked batch (default 8192). */
   batchRows?: number;
   onProgress?: (done: number, total: number) => void;
@@ -23,15 +25,16 @@ export async function scoreLinks(params: Params, features: Features, knn: KnnGra
   const { ips, backend } = options;
   const batchRows = options.batchRows ?? 8192;
   const builder = new IpsBuilder(knn, ips);
-  const n = features.n;
+  const pivots = options.pivots ?? Int32Array.from({ length: features.n }, (_, i) => i);
+  const n = pivots.length;
   const m = n * ips.k1;
   const src = new Int32Array(m), dst = new Int32Array(m), score = new Float64Array(m);
-  let pivot = 0, e = 0;
-  while (pivot < n) {
+  let next = 0, e = 0;
+  while (next < n) {
     const group: Subgraph[] = [];
     let rows = 0;
-    while (pivot < n && (group.length === 0 || rows < batchRows)) {
-      const g = builder.build(pivot++);
+    while (next < n && (group.length === 0 || rows < batchRows)) {
+      const g = builder.build(pivots[next++]!);
       group.push(g);
       rows += g.nodes.length;
     }
@@ -42,7 +45,7 @@ export async function scoreLinks(params: Params, features: Features, knn: KnnGra
       dst[e] = batch.linkNode[i]!;
       score[e] = prob[i]!;
     }
-    options.onProgress?.(pivot, n);
+    options.onProgress?.(next, n);
   }
   return { src, dst, score };
 }

@@ -67,6 +67,8 @@ export interface TrainOptions {
   resume?: TrainState;
   validation?: LabeledSet;
   onBatch?: (info: { epoch: number; batch: number; batches: number; loss: number }) => void;
+  /** Stops training before the next batch (the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
   /** Called after every epoch with the state to checkpoint. */
   onEpoch?: (state: TrainState, log: EpochLog) => void;
 }
@@ -96,6 +98,7 @@ export async function trainGcn(data: LabeledSet, options: TrainOptions): Promise
     const order = shuffledRange(features.n, seededRandom(s.seed * 1000003 + epoch));
     let lossSum = 0, tp = 0, fp = 0, fn = 0, tn = 0;
     for (let bi = 0; bi < batches; bi++) {
+      options.signal?.throwIfAborted();
       const group: Subgraph[] = [];
       for (let j = bi * s.batchSize; j < Math.min(features.n, (bi + 1) * s.batchSize); j++) group.push(builder.build(order[j]!));
       const batch = makeBatch(group, features);

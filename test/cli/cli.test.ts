@@ -63,7 +63,7 @@ test('demo runs the bundled job', (t) => {
 });
 
 test('--help for every command, and usage errors', () => {
-  for (const cmd of ['demo', 'knn', 'cluster', 'eval']) {
+  for (const cmd of ['demo', 'knn', 'cluster', 'eval', 'train']) {
     const r = run(cmd, '--help');
     assert.equal(r.code, 0);
     assert.match(r.stdout, new RegExp(`usage: facecluster ${cmd}`));
@@ -72,7 +72,7 @@ test('--help for every command, and usage errors', () => {
   assert.match(run('frobnicate').stderr, /unknown command 'frobnicate'/);
   const r = run('cluster', '--features', FEATS, '--out', 'x.npy', '--method', 'magic');
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--method must be one of threshold, cdp, got 'magic'/);
+  assert.match(r.stderr, /--method must be one of gcn, threshold, cdp, online, got 'magic'/);
   assert.match(run('knn', '--features', FEATS).stderr, /--out is required/);
   assert.match(run('knn', '--features', FEATS, '--out', 'x.npy', '--k', 'ten').stderr, /--k expects an integer, got 'ten'/);
   assert.match(run('knn', '--features', FEATS, '--out', 'x.npy', '--bogus').stderr, /Unknown option '--bogus'/);
@@ -107,10 +107,12 @@ test('bad input: one line naming the file, exit code 2, no output left behind', 
     [['cluster', '--features', small, '--knn', badKnn, '--out', out], /badknn.npy: row 1, column 1: index 9 is out of range \[0, 4\)/],
     [['cluster', '--features', small, '--knn', wrongN, '--out', out], /wrongn.npy: has 2 rows but there are 4 faces/],
     [['cluster', '--features', small, '--knn', badKnn.replace('badknn', 'x'), '--out', out], /x.npy: no such file/],
-    [['cluster', '--features', small, '--k', '4', '--out', out], /k = 4 is larger than N − 1 = 3/],
+    [['cluster', '--features', small, '--method', 'threshold', '--k', '4', '--out', out], /k = 4 is larger than N − 1 = 3/],
+    [['cluster', '--features', small, '--out', out], /the model takes 128-d features, these are 2-d/],
+    [['cluster', '--features', small, '--model', join(dir, 'nomodel'), '--out', out], /nomodel: no model here/],
     [['knn', '--features', small, '--k', '9', '--out', out], /k = 9 is larger than N − 1 = 3/],
     [['cluster', '--features', small, '--out', join(dir, 'out.txt')], /out.txt: cannot tell the format of labels/],
-    [['cluster', '--features', small, '--out', join(dir, 'nodir/out.npy')], /out.npy: cannot write/],
+    [['cluster', '--features', small, '--method', 'threshold', '--out', join(dir, 'nodir/out.npy')], /out.npy: cannot write/],
     [['eval', '--labels', shortLabels, '--pred', small], /small.npy: labels must be 1-D \(N\) or N×1, got shape \(4, 2\)/],
     [['eval', '--labels', LABELS, '--pred', shortLabels], /short.npy: has 2 predictions but .* has 6929 labels/],
   ];

@@ -1,7 +1,7 @@
 import type { Pool } from '../../cluster/index.js';
 import { JsBackend } from '../../engine/backend.js';
 import { OnnxEngine } from '../../engine/onnx.js';
-import { writeLabels, writeNpy } from '../../io/index.js';
+import { checkLabelsPath, writeLabels, writeNpy } from '../../io/index.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
 import { BASELINE_DEFAULTS, clusterFaces, DEFAULT_MODEL_DIR, METHODS, type ClusterOptions, type Method } from '../../pipeline/index.js';
@@ -43,6 +43,7 @@ export const clusterCommand: CommandSpec = {
 
 export async function runCluster(o: ParsedOptions): Promise<void> {
   const featuresPath = o.features as string;
+  checkLabelsPath(o.out as string);
   const features = loadFeatures(featuresPath, o.dim as number | undefined);
   const labels = o.labels === undefined ? undefined : loadLabels(o.labels as string, features.n);
   const method = o.method as Method;
