@@ -5,7 +5,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BUNDLED_DATA } from '../src/cli/commands/demo.js';
-import type { MatmulBackend } from '../src/engine/backend.js';
+import type { ComputeBackend } from '../src/engine/backend.js';
 import { OnnxEngine } from '../src/engine/onnx.js';
 import { readFeatures, readLabels } from '../src/io/index.js';
 import { IpsBuilder, type IpsOptions } from '../src/ips/index.js';
@@ -32,16 +32,25 @@ async function seconds(fn: () => Promise<unknown>): Promise<number> {
 }
 
 /** Wraps a backend to count the FLOPs and time of its products. */
-class CountingBackend implements MatmulBackend {
+class CountingBackend implements ComputeBackend {
   flops = 0;
   seconds = 0;
-  constructor(private readonly inner: MatmulBackend) {}
-  async gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, ta: boolean, tb: boolean): Promise<Float32Array> {
+  constructor(private readonly inner: ComputeBackend) {}
+  private async timed<T>(flops: number, fn: () => Promise<T>): Promise<T> {
     const t = performance.now();
-    const c = await this.inner.gemm(a, b, m, k, n, ta, tb);
+    const out = await fn();
     this.seconds += (performance.now() - t) / 1000;
-    this.flops += 2 * m * k * n;
-    return c;
+    this.flops += flops;
+    return out;
+  }
+  gemm(...a: Parameters<ComputeBackend['gemm']>) {
+    return this.timed(2 * a[2] * a[3] * a[4], () => this.inner.gemm(...a));
+  }
+  graphConv(...a: Parameters<ComputeBackend['graphConv']>) {
+    return this.timed(2 * a[4] * 2 * a[5] * a[6], () => this.inner.graphConv(...a));
+  }
+  classifier(...a: Parameters<ComputeBackend['classifier']>) {
+    return this.timed(2 * a[6] * a[8] * (a[7] + 2), () => this.inner.classifier(...a));
   }
 }
 

@@ -1,16 +1,29 @@
 /**
- * Dense matrix products for the GCN. `OnnxEngine` (onnxruntime's CPU kernels) is the fast one;
- * `JsBackend` is plain TypeScript: the test oracle and the fallback (`--backend js`).
+ * The dense work of the GCN. `OnnxEngine` (onnxruntime's CPU kernels, with bias, ReLU and
+ * PReLU fused into the products) is the fast one; `JsBackend` is plain TypeScript: the test
+ * oracle and the fallback (`--backend js`).
  */
-export interface MatmulBackend {
+export interface ComputeBackend {
   /**
    * C (m×n) = op(A)·op(B), row-major. A is stored m×k, or k×m when `transA`; B is stored k×n,
    * or n×k when `transB`.
    */
   gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Promise<Float32Array>;
+
+  /**
+   * One graph convolution, Y = ReLU([H ‖ AH]·W + b) for n rows (H and AH n×in, W 2·in×out);
+   * with `keepInput` also Z = [H ‖ AH], which the backward pass needs.
+   */
+  graphConv(h: Float32Array, ah: Float32Array, w: Float32Array, bias: Float32Array, n: number, inW: number, outW: number, keepInput: boolean): Promise<{ y: Float32Array; z?: Float32Array }>;
+
+  /**
+   * The classifier on m rows E (m×in): P = E·W₀ᵀ + b₀, Q = PReLU(P), logits = Q·W₂ᵀ + b₂
+   * (W₀ hidden×in and W₂ 2×hidden, stored out×in as PyTorch does); P and Q with `keepHidden`.
+   */
+  classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number, hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }>;
 }
 
-export class JsBackend implements MatmulBackend {
+export class JsBackend implements ComputeBackend {
   async gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Promise<Float32Array> {
     const c = new Float32Array(m * n);
     // i-p-j order keeps the inner loop on contiguous rows of B and C where the layout allows
@@ -29,5 +42,35 @@ export class JsBackend implements MatmulBackend {
       for (let j = 0; j < n; j++) c[i * n + j] = row[j]!;
     }
     return c;
+  }
+
+  async graphConv(h: Float32Array, ah: Float32Array, w: Float32Array, bias: Float32Array, n: number, inW: number, outW: number, keepInput: boolean): Promise<{ y: Float32Array; z?: Float32Array }> {
+    const z = new Float32Array(n * 2 * inW);
+    for (let i = 0; i < n; i++) {
+      z.set(h.subarray(i * inW, (i + 1) * inW), i * 2 * inW);
+      z.set(ah.subarray(i * inW, (i + 1) * inW), i * 2 * inW + inW);
+    }
+    const y = await this.gemm(z, w, n, 2 * inW, outW, false, false);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < outW; j++) {
+        const v = y[i * outW + j]! + bias[j]!;
+        y[i * outW + j] = v > 0 ? v : 0;
+      }
+    }
+    return keepInput ? { y, z } : { y };
+  }
+
+  async classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number, hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }> {
+    const p = await this.gemm(e, w0, m, inW, hidden, false, true);
+    const q = new Float32Array(m * hidden);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < hidden; j++) {
+        const v = (p[i * hidden + j]! += b0[j]!);
+        q[i * hidden + j] = v > 0 ? v : slope[j]! * v;
+      }
+    }
+    const logits = await this.gemm(q, w2, m, hidden, 2, false, true);
+    for (let i = 0; i < m; i++) for (let c = 0; c < 2; c++) logits[i * 2 + c]! += b2[c]!;
+    return keepHidden ? { logits, p, q } : { logits };
   }
 }

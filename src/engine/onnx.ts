@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import type { MatmulBackend } from './backend.js';
+import type { ComputeBackend } from './backend.js';
 import { encodeModel, ElemType, intAttr, type OnnxGraph } from './onnx-proto.js';
 
 export interface EngineOptions {
@@ -15,7 +15,7 @@ export interface EngineOptions {
 
 type Feed = Float32Array | Int32Array | BigInt64Array;
 
-export class OnnxEngine implements MatmulBackend {
+export class OnnxEngine implements ComputeBackend {
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
   readonly threads: number;
 
@@ -67,6 +67,53 @@ export class OnnxEngine implements MatmulBackend {
       nodes: [{ op: 'Gemm', inputs: ['a', 'b'], outputs: ['c'], attrs: { transA: intAttr(transA ? 1 : 0), transB: intAttr(transB ? 1 : 0) } }],
     }), { a: [a, transA ? [k, m] : [m, k]], b: [b, transB ? [n, k] : [k, n]] });
     return out.c!.data as Float32Array;
+  }
+
+  async graphConv(h: Float32Array, ah: Float32Array, w: Float32Array, bias: Float32Array, n: number, inW: number, outW: number, keepInput: boolean): Promise<{ y: Float32Array; z?: Float32Array }> {
+    const key = keepInput ? 'graph_conv_z' : 'graph_conv';
+    const out = await this.run(key, () => ({
+      name: key,
+      inputs: [
+        { name: 'h', type: ElemType.FLOAT, dims: ['n', 'i'] },
+        { name: 'ah', type: ElemType.FLOAT, dims: ['n', 'i'] },
+        { name: 'w', type: ElemType.FLOAT, dims: ['k', 'o'] },
+        { name: 'bias', type: ElemType.FLOAT, dims: ['o'] },
+      ],
+      outputs: [{ name: 'y', type: ElemType.FLOAT, dims: ['n', 'o'] }, ...(keepInput ? [{ name: 'z', type: ElemType.FLOAT, dims: ['n', 'k'] }] : [])],
+      nodes: [
+        { op: 'Concat', inputs: ['h', 'ah'], outputs: ['z'], attrs: { axis: intAttr(1) } },
+        { op: 'Gemm', inputs: ['z', 'w', 'bias'], outputs: ['pre'] },
+        { op: 'Relu', inputs: ['pre'], outputs: ['y'] },
+      ],
+    }), { h: [h, [n, inW]], ah: [ah, [n, inW]], w: [w, [2 * inW, outW]], bias: [bias, [outW]] });
+    const y = out.y!.data as Float32Array;
+    return keepInput ? { y, z: out.z!.data as Float32Array } : { y };
+  }
+
+  async classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number, hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }> {
+    const key = keepHidden ? 'classifier_pq' : 'classifier';
+    const out = await this.run(key, () => ({
+      name: key,
+      inputs: [
+        { name: 'e', type: ElemType.FLOAT, dims: ['m', 'i'] },
+        { name: 'w0', type: ElemType.FLOAT, dims: ['h', 'i'] },
+        { name: 'b0', type: ElemType.FLOAT, dims: ['h'] },
+        { name: 'slope', type: ElemType.FLOAT, dims: ['h'] },
+        { name: 'w2', type: ElemType.FLOAT, dims: [2, 'h'] },
+        { name: 'b2', type: ElemType.FLOAT, dims: [2] },
+      ],
+      outputs: [
+        { name: 'logits', type: ElemType.FLOAT, dims: ['m', 2] },
+        ...(keepHidden ? [{ name: 'p', type: ElemType.FLOAT, dims: ['m', 'h'] }, { name: 'q', type: ElemType.FLOAT, dims: ['m', 'h'] }] : []),
+      ],
+      nodes: [
+        { op: 'Gemm', inputs: ['e', 'w0', 'b0'], outputs: ['p'], attrs: { transB: intAttr(1) } },
+        { op: 'PRelu', inputs: ['p', 'slope'], outputs: ['q'] },
+        { op: 'Gemm', inputs: ['q', 'w2', 'b2'], outputs: ['logits'], attrs: { transB: intAttr(1) } },
+      ],
+    }), { e: [e, [m, inW]], w0: [w0, [hidden, inW]], b0: [b0, [hidden]], slope: [slope, [hidden]], w2: [w2, [2, hidden]], b2: [b2, [2]] });
+    const logits = out.logits!.data as Float32Array;
+    return keepHidden ? { logits, p: out.p!.data as Float32Array, q: out.q!.data as Float32Array } : { logits };
   }
 
   /**

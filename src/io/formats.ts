@@ -6,7 +6,8 @@
  *   labels `.meta` (one integer a line), kNN `.npz` (key `data`, shape [N, 2, K+1]: neighbour
  *   ids then distances 1 − cosine, self first).
  */
-import { extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { fail } from '../errors.js';
 import type { Features, KnnGraph } from '../types.js';
@@ -91,6 +92,7 @@ export function readLabels(path: string): Int32Array {
 /** Fails early, before any work, when `path` has no labels format facecluster can write. */
 export function checkLabelsPath(path: string): void {
   if (ext(path) !== '.npy' && ext(path) !== '.meta') unsupportedExt(path, 'labels', '.npy or .meta');
+  if (!existsSync(dirname(resolve(path)))) fail('NOT_FOUND', 'cannot write here (its folder does not exist)', path);
 }
 
 export function writeLabels(path: string, labels: Int32Array): void {

@@ -87,3 +87,37 @@ export function spmmTransposedInto(b: GraphBatch, src: Float32Array, srcStride: 
     }
   }
 }
+
+/**
+ * Rows whose output each layer must produce when only the hop-1 rows' last-layer output is
+ * used (inference): the last layer needs the hop-1 rows, and each earlier one those rows plus
+ * their neighbours in A. Returns one list per layer, first layer first; the last list is
+ * `hop1Rows` itself, in its order.
+ */
+export function neededRows(b: GraphBatch, layers: number): Int32Array[] {
+  const out: Int32Array[] = [b.hop1Rows];
+  const mark = new Uint8Array(b.rows);
+  for (const r of b.hop1Rows) mark[r] = 1;
+  for (let l = layers - 1; l > 0; l--) {
+    const prev = out[0]!;
+    for (const r of prev) for (let e = b.rowPtr[r]!; e < b.rowPtr[r + 1]!; e++) mark[b.cols[e]!] = 1;
+    const rows: number[] = [];
+    for (let r = 0; r < b.rows; r++) if (mark[r]) rows.push(r);
+    out.unshift(Int32Array.from(rows));
+  }
+  return out;
+}
+
+/** Rows `rows` of (A·X), X rows × width: the sparse product for a subset of rows. */
+export function spmmRows(b: GraphBatch, x: Float32Array, width: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k]!, o = k * width;
+    for (let e = b.rowPtr[i]!; e < b.rowPtr[i + 1]!; e++) {
+      const v = b.vals[e]!;
+      const s = b.cols[e]! * width;
+      for (let j = 0; j < width; j++) out[o + j]! += v * x[s + j]!;
+    }
+  }
+  return out;
+}

@@ -4,16 +4,16 @@
  *   X₀ = BN(X)                                      BatchNorm, no affine
  *   Hₗ = ReLU([Hₗ₋₁ ‖ A·Hₗ₋₁]·Wₗ + bₗ), l = 1..4      widths D→512→512→256→256
  *   logits = PReLU(H₄[hop1]·W₅ᵀ + b₅)·W₆ᵀ + b₆        on the hop-1 rows only
- * Dense products go to a MatmulBackend; A·H is a sparse product here.
+ * Dense products go to a ComputeBackend; A·H is a sparse product here.
  */
-import type { MatmulBackend } from '../engine/backend.js';
-import { spmmInto, spmmTransposedInto, type GraphBatch } from './batch.js';
+import type { ComputeBackend } from '../engine/backend.js';
+import { neededRows, spmmInto, spmmRows, spmmTransposedInto, type GraphBatch } from './batch.js';
 import { architectureOf, BN_EPS, getParam, type Params } from './params.js';
 
 export type Mode = 'train' | 'eval';
 
 interface ConvCache {
-  z: Float32Array; // [H ‖ A·H], rows × 2·in
+  z: Float32Array; // [H ‖ A·H], rows × 2·in (train mode only)
   y: Float32Array; // ReLU output, rows × out
   inW: number;
   outW: number;
@@ -47,31 +47,56 @@ function batchNorm(params: Params, b: GraphBatch, d: number, mode: Mode): { x: F
   return mode === 'train' ? { x, stats: { mean, variance, rows: n } } : { x };
 }
 
-async function convForward(backend: MatmulBackend, b: GraphBatch, h: Float32Array, inW: number, outW: number, w: Float32Array, bias: Float32Array): Promise<ConvCache> {
-  const n = b.rows;
-  const z = new Float32Array(n * 2 * inW);
-  for (let i = 0; i < n; i++) z.set(h.subarray(i * inW, (i + 1) * inW), i * 2 * inW);
-  spmmInto(b, h, inW, 0, z, 2 * inW, inW, inW);
-  const y = await backend.gemm(z, w, n, 2 * inW, outW, false, false);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < outW; j++) {
-      const v = y[i * outW + j]! + bias[j]!;
-      y[i * outW + j] = v > 0 ? v : 0;
-    }
-  }
-  return { z, y, inW, outW };
+async function convForward(backend: ComputeBackend, b: GraphBatch, h: Float32Array, inW: number, outW: number, w: Float32Array, bias: Float32Array, keep: boolean): Promise<ConvCache> {
+  const ah = new Float32Array(b.rows * inW);
+  spmmInto(b, h, inW, 0, ah, inW, 0, inW);
+  const { y, z } = await backend.graphConv(h, ah, w, bias, b.rows, inW, outW, keep);
+  return { z: z ?? new Float32Array(0), y, inW, outW };
 }
 
-export async function gcnForward(params: Params, b: GraphBatch, backend: MatmulBackend, mode: Mode, keepStages = false): Promise<ForwardResult> {
+/** A graph convolution evaluated on `rows` only; returns those rows' outputs, in that order. */
+async function convRows(backend: ComputeBackend, b: GraphBatch, h: Float32Array, inW: number, outW: number, w: Float32Array, bias: Float32Array, rows: Int32Array): Promise<Float32Array> {
+  const hr = new Float32Array(rows.length * inW);
+  for (let k = 0; k < rows.length; k++) hr.set(h.subarray(rows[k]! * inW, (rows[k]! + 1) * inW), k * inW);
+  return (await backend.graphConv(hr, spmmRows(b, h, inW, rows), w, bias, rows.length, inW, outW, false)).y;
+}
+
+/**
+ * Inference that computes each layer only on the rows later layers read (see neededRows):
+ * the same logits as the full forward pass, with less work on the last layers.
+ */
+async function evalForward(params: Params, b: GraphBatch, backend: ComputeBackend, x: Float32Array): Promise<Float32Array> {
+  const { dim, widths, hidden } = architectureOf(params);
+  const rowsPerLayer = neededRows(b, widths.length);
+  let h: Float32Array = x, inW = dim;
+  let last: Float32Array = new Float32Array(0);
+  for (let l = 0; l < widths.length; l++) {
+    const outW = widths[l]!;
+    const rows = rowsPerLayer[l]!;
+    last = await convRows(backend, b, h, inW, outW, getParam(params, `conv${l + 1}.weight`), getParam(params, `conv${l + 1}.bias`), rows);
+    if (l < widths.length - 1) {
+      // scatter back to full height for the next layer's neighbour reads
+      h = new Float32Array(b.rows * outW);
+      for (let k = 0; k < rows.length; k++) h.set(last.subarray(k * outW, (k + 1) * outW), rows[k]! * outW);
+    }
+    inW = outW;
+  }
+  // the last layer ran on hop1Rows in order: its output is the classifier's input
+  return (await backend.classifier(last, getParam(params, 'classifier.0.weight'), getParam(params, 'classifier.0.bias'), getParam(params, 'classifier.1.weight'),
+    getParam(params, 'classifier.2.weight'), getParam(params, 'classifier.2.bias'), b.hop1Rows.length, inW, hidden, false)).logits;
+}
+
+export async function gcnForward(params: Params, b: GraphBatch, backend: ComputeBackend, mode: Mode, keepStages = false): Promise<ForwardResult> {
   const { dim: d, widths, hidden: H } = architectureOf(params);
   const bn = batchNorm(params, b, d, mode);
+  if (mode === 'eval' && !keepStages) return { logits: await evalForward(params, b, backend, bn.x) };
   const stages: Record<string, Float32Array> = {};
   if (keepStages) stages.bn0 = bn.x;
   const convs: ConvCache[] = [];
   let h = bn.x, inW = d;
   for (let l = 0; l < widths.length; l++) {
     const outW = widths[l]!;
-    const c = await convForward(backend, b, h, inW, outW, getParam(params, `conv${l + 1}.weight`), getParam(params, `conv${l + 1}.bias`));
+    const c = await convForward(backend, b, h, inW, outW, getParam(params, `conv${l + 1}.weight`), getParam(params, `conv${l + 1}.bias`), mode === 'train');
     convs.push(c);
     if (keepStages) stages[`conv${l + 1}`] = c.y;
     h = c.y;
@@ -80,27 +105,12 @@ export async function gcnForward(params: Params, b: GraphBatch, backend: MatmulB
   const m = b.hop1Rows.length;
   const e = new Float32Array(m * inW);
   for (let i = 0; i < m; i++) e.set(h.subarray(b.hop1Rows[i]! * inW, (b.hop1Rows[i]! + 1) * inW), i * inW);
-  const p = await backend.gemm(e, getParam(params, 'classifier.0.weight'), m, inW, H, false, true);
-  const b0 = getParam(params, 'classifier.0.bias'), slope = getParam(params, 'classifier.1.weight');
-  const q = new Float32Array(m * H);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < H; j++) {
-      const v = (p[i * H + j]! += b0[j]!);
-      q[i * H + j] = v > 0 ? v : slope[j]! * v;
-    }
-  }
-  const w2 = getParam(params, 'classifier.2.weight'), b2 = getParam(params, 'classifier.2.bias');
-  const logits = new Float32Array(m * 2);
-  for (let i = 0; i < m; i++) {
-    for (let c = 0; c < 2; c++) {
-      let s = b2[c]!;
-      for (let j = 0; j < H; j++) s += q[i * H + j]! * w2[c * H + j]!;
-      logits[i * 2 + c] = s;
-    }
-  }
+  const cls = await backend.classifier(e, getParam(params, 'classifier.0.weight'), getParam(params, 'classifier.0.bias'), getParam(params, 'classifier.1.weight'),
+    getParam(params, 'classifier.2.weight'), getParam(params, 'classifier.2.bias'), m, inW, H, mode === 'train');
+  const { logits } = cls;
   const out: ForwardResult = { logits };
   if (bn.stats) out.batchStats = bn.stats;
-  if (mode === 'train') out.cache = { convs, e, p, q };
+  if (mode === 'train') out.cache = { convs, e, p: cls.p!, q: cls.q! };
   if (keepStages) out.stages = stages;
   return out;
 }
@@ -138,7 +148,7 @@ function colSum(x: Float32Array, rows: number, cols: number): Float32Array {
 }
 
 /** Gradients of the loss for every trainable parameter, given the logits' gradient. */
-export async function gcnBackward(params: Params, b: GraphBatch, fwd: ForwardResult, dLogits: Float32Array, backend: MatmulBackend): Promise<Map<string, Float32Array>> {
+export async function gcnBackward(params: Params, b: GraphBatch, fwd: ForwardResult, dLogits: Float32Array, backend: ComputeBackend): Promise<Map<string, Float32Array>> {
   if (!fwd.cache) throw new Error('gcnBackward needs a forward pass in train mode');
   const { convs, e, p, q } = fwd.cache;
   const grads = new Map<string, Float32Array>();

@@ -4,7 +4,7 @@
  * order. Subgraphs are stacked into batches of about `batchRows` nodes so that every product is
  * large.
  */
-import type { MatmulBackend } from '../engine/backend.js';
+import type { ComputeBackend } from '../engine/backend.js';
 import { IpsBuilder, type IpsOptions, type Subgraph } from '../ips/index.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
 import { makeBatch } from './batch.js';
@@ -13,7 +13,7 @@ import type { Params } from './params.js';
 
 export interface ScoreOptions {
   ips: IpsOptions;
-  backend: MatmulBackend;
+  backend: ComputeBackend;
   /** Pivots to score (default: every face), e.g. only the new faces of a collection. */
   pivots?: Int32Array;
   /** Nodes per stacked batch (default 8192). */

@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { knnEdges, onlineGrouping, propagate, thresholdComponents, PROPAGATION_DEFAULTS, type PropagationOptions } from '../cluster/index.js';
-import type { MatmulBackend } from '../engine/backend.js';
+import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
 import { checkIpsOptions, type IpsOptions } from '../ips/index.js';
@@ -46,7 +46,9 @@ export interface ClusterOptions {
   minFaces?: number;
   /** Rows are unit vectors already. */
   normalized?: boolean;
-  backend?: MatmulBackend;
+  /** Where the features came from, for error messages (a file name). */
+  source?: string;
+  backend?: ComputeBackend;
   onProgress?: (stage: 'knn' | 'gcn', done: number, total: number) => void;
   /** Told when settings had to shrink to fit a small set of faces. */
   onNotice?: (message: string) => void;
@@ -74,7 +76,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
   const method = options.method ?? 'gcn';
   const n = features.n;
   if (n === 1) return { labels: Int32Array.of(0), knn: { n: 1, k: 0, indices: Int32Array.of(0), sims: Float32Array.of(1) } };
-  const unit = options.normalized ? features : l2Normalize(features);
+  const unit = options.normalized ? features : l2Normalize(features, options.source);
   const ownEngine = options.backend ? undefined : new OnnxEngine();
   const backend = options.backend ?? ownEngine!;
   try {

@@ -112,7 +112,7 @@ test('bad input: one line naming the file, exit code 2, no output left behind', 
     [['cluster', '--features', small, '--model', join(dir, 'nomodel'), '--out', out], /nomodel: no model here/],
     [['knn', '--features', small, '--k', '9', '--out', out], /k = 9 is larger than N − 1 = 3/],
     [['cluster', '--features', small, '--out', join(dir, 'out.txt')], /out.txt: cannot tell the format of labels/],
-    [['cluster', '--features', small, '--method', 'threshold', '--out', join(dir, 'nodir/out.npy')], /out.npy: cannot write/],
+    [['cluster', '--features', small, '--method', 'threshold', '--k', '3', '--out', join(dir, 'nodir/out.npy')], /out.npy: cannot write/],
     [['eval', '--labels', shortLabels, '--pred', small], /small.npy: labels must be 1-D \(N\) or N×1, got shape \(4, 2\)/],
     [['eval', '--labels', LABELS, '--pred', shortLabels], /short.npy: has 2 predictions but .* has 6929 labels/],
   ];

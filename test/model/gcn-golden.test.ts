@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { JsBackend, type MatmulBackend } from '../../src/engine/backend.js';
+import { JsBackend, type ComputeBackend } from '../../src/engine/backend.js';
 import { OnnxEngine } from '../../src/engine/onnx.js';
 import { readFeatures, readKnn } from '../../src/io/formats.js';
 import { npyToFloat32, npyToInt32, readNpyView } from '../../src/io/npy.js';
@@ -27,7 +27,7 @@ export function goldenParams(): Params {
 const engine = new OnnxEngine();
 after(() => engine.dispose());
 
-for (const [name, backend] of [['onnxruntime', engine], ['js', new JsBackend()]] as [string, MatmulBackend][]) {
+for (const [name, backend] of [['onnxruntime', engine], ['js', new JsBackend()]] as [string, ComputeBackend][]) {
   test(`every layer and the link scores equal the reference to 1e-4 (${name} backend)`, async () => {
     const params = goldenParams();
     assert.deepEqual(checkParams(params), seedArchitecture(512));

@@ -52,6 +52,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   const options: ClusterOptions = {
     method,
     normalized: o.normalized === true,
+    source: featuresPath,
     backend: engine ?? new JsBackend(),
     threshold: o.threshold as number,
     maxDistance: o['max-distance'] as number,
