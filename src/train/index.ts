@@ -28,12 +28,6 @@ export interface TrainSettings {
   lrDecayEpochs: number[];
   lrDecay: number;
   seed: number;
-  /**
-   * 'rotation': each batch's node features are turned by a fresh random orthogonal matrix.
-   * Cosine geometry is unchanged, so the network is pushed toward what generalises across
-   * identities and feature models (distances, neighbourhood shape) rather than directions.
-   */
-  augment?: 'none' | 'rotation';
 }
 
 /** The seed's train.py defaults. */
@@ -102,14 +96,12 @@ export async function trainGcn(data: LabeledSet, options: TrainOptions): Promise
     const t0 = performance.now();
     sgd.options.lr = learningRate(s, epoch);
     const order = shuffledRange(features.n, seededRandom(s.seed * 1000003 + epoch));
-    const augmentRandom = seededRandom(s.seed * 7919 + epoch);
     let lossSum = 0, tp = 0, fp = 0, fn = 0, tn = 0;
     for (let bi = 0; bi < batches; bi++) {
       options.signal?.throwIfAborted();
       const group: Subgraph[] = [];
       for (let j = bi * s.batchSize; j < Math.min(features.n, (bi + 1) * s.batchSize); j++) group.push(builder.build(order[j]!));
       const batch = makeBatch(group, features);
-      if (s.augment === 'rotation') batch.x = rotateRows(batch.x, features.dim, randomOrthogonal(features.dim, augmentRandom));
       const targets = Uint8Array.from(batch.linkPivot, (p, i) => (labels[p] === labels[batch.linkNode[i]!] ? 1 : 0));
       const fwd = await gcnForward(state.params, batch, backend, 'train');
       const { loss, grad } = crossEntropy(fwd.logits, targets);
@@ -155,36 +147,3 @@ function updateRunningStats(params: Params, stats: { mean: Float64Array; varianc
   }
 }
 
-/** A random d×d orthogonal matrix (Gram–Schmidt on Gaussian columns), row-major. */
-export function randomOrthogonal(d: number, random: () => number): Float64Array {
-  const q = new Float64Array(d * d);
-  for (let c = 0; c < d; c++) {
-    const v = new Float64Array(d);
-    for (let i = 0; i < d; i++) v[i] = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    for (let p = 0; p < c; p++) {
-      let dot = 0;
-      for (let i = 0; i < d; i++) dot += v[i]! * q[i * d + p]!;
-      for (let i = 0; i < d; i++) v[i]! -= dot * q[i * d + p]!;
-    }
-    let norm = 0;
-    for (let i = 0; i < d; i++) norm += v[i]! * v[i]!;
-    norm = Math.sqrt(norm);
-    for (let i = 0; i < d; i++) q[i * d + c] = v[i]! / norm;
-  }
-  return q;
-}
-
-function rotateRows(x: Float32Array, d: number, q: Float64Array): Float32Array {
-  const out = new Float32Array(x.length);
-  const row = new Float64Array(d);
-  for (let r = 0; r < x.length / d; r++) {
-    row.fill(0);
-    for (let i = 0; i < d; i++) {
-      const v = x[r * d + i]!;
-      if (v === 0) continue;
-      for (let j = 0; j < d; j++) row[j]! += v * q[i * d + j]!;
-    }
-    out.set(row, r * d);
-  }
-  return out;
-}
