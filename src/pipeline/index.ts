@@ -14,6 +14,7 @@ import { checkIpsOptions, type IpsOptions } from '../ips/index.js';
 import { buildKnn, l2Normalize } from '../knn/index.js';
 import { loadModel, type Model } from '../model/files.js';
 import { scoreLinks } from '../model/score.js';
+import { parallelScoreLinks } from '../model/score-parallel.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
 
 export type Method = 'gcn' | 'threshold' | 'cdp' | 'online';
@@ -48,7 +49,10 @@ export interface ClusterOptions {
   normalized?: boolean;
   /** Where the features came from, for error messages (a file name). */
   source?: string;
+  /** Engine for the GCN's products; when not given, onnxruntime in `workers` worker threads. */
   backend?: ComputeBackend;
+  /** Worker threads for the GCN (default: one per core). */
+  workers?: number;
   onProgress?: (stage: 'knn' | 'gcn', done: number, total: number) => void;
   /** Told when settings had to shrink to fit a small set of faces. */
   onNotice?: (message: string) => void;
@@ -78,7 +82,6 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
   if (n === 1) return { labels: Int32Array.of(0), knn: { n: 1, k: 0, indices: Int32Array.of(0), sims: Float32Array.of(1) } };
   const unit = options.normalized ? features : l2Normalize(features, options.source);
   const ownEngine = options.backend ? undefined : new OnnxEngine();
-  const backend = options.backend ?? ownEngine!;
   try {
     if (method === 'gcn') {
       const model = options.model ?? loadModel(DEFAULT_MODEL_DIR);
@@ -89,7 +92,10 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
       const knn = options.knn ?? await buildKnn(unit, { k: ips.k1, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
       checkIpsOptions(ips, knn.k);
       const input = model.config.normalize === 'l2' ? unit : features;
-      const edges = await scoreLinks(model.params, input, knn, { ips, backend, onProgress: (d, t) => options.onProgress?.('gcn', d, t) });
+      const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
+      const edges = options.backend
+        ? await scoreLinks(model.params, input, knn, { ips, backend: options.backend, onProgress })
+        : await parallelScoreLinks(model.params, input, knn, { ips, onProgress, ...(options.workers ? { workers: options.workers } : {}) });
       const labels = propagate(edges, n, { ...PROPAGATION_DEFAULTS, ...options.propagation });
       return { labels, knn, edges, ips };
     }

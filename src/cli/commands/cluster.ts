@@ -1,6 +1,5 @@
 import type { Pool } from '../../cluster/index.js';
 import { JsBackend } from '../../engine/backend.js';
-import { OnnxEngine } from '../../engine/onnx.js';
 import { checkLabelsPath, writeLabels, writeNpy } from '../../io/index.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
@@ -35,7 +34,7 @@ export const clusterCommand: CommandSpec = {
     'scores-out': { type: 'string', help: 'gcn: write the link scores, E float64 .npy' },
     normalized: { type: 'boolean', help: 'features are unit vectors already' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine: onnxruntime or plain TypeScript' },
-    threads: { type: 'integer', help: 'engine threads (default: all cores)' },
+    threads: { type: 'integer', help: 'worker threads for the GCN (default: one per core)' },
     json: { type: 'boolean', help: 'print the metrics as one JSON object' },
     quiet: { type: 'boolean', help: 'no progress display' },
   },
@@ -47,13 +46,13 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   const features = loadFeatures(featuresPath, o.dim as number | undefined);
   const labels = o.labels === undefined ? undefined : loadLabels(o.labels as string, features.n);
   const method = o.method as Method;
-  const engine = o.backend === 'js' ? undefined : new OnnxEngine(o.threads === undefined ? {} : { threads: o.threads as number });
   const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
   const options: ClusterOptions = {
     method,
     normalized: o.normalized === true,
     source: featuresPath,
-    backend: engine ?? new JsBackend(),
+    ...(o.backend === 'js' ? { backend: new JsBackend() } : {}),
+    ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
     threshold: o.threshold as number,
     maxDistance: o['max-distance'] as number,
     minFaces: o['min-faces'] as number,
@@ -75,12 +74,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     const knn = loadKnn(o.knn as string, features.n, (o.k as number | undefined) ?? options.ips?.k1 ?? 1);
     options.knn = method !== 'gcn' && o.k !== undefined ? truncateKnn(knn, o.k as number) : knn;
   }
-  let result;
-  try {
-    result = await clusterFaces(features, options);
-  } finally {
-    await engine?.dispose();
-  }
+  const result = await clusterFaces(features, options);
   bars.knn.done();
   bars.gcn.done();
   writeLabels(o.out as string, result.labels);

@@ -1,0 +1,63 @@
+/**
+ * scoreLinks over worker threads: each worker has its own single-threaded onnxruntime engine
+ * and takes chunks of pivots from a queue, so that the sparse products and batch assembly (plain
+ * JavaScript) run on every core instead of one. The result equals scoreLinks' exactly: the
+ * same batches are not guaranteed, but each subgraph's scores do not depend on its batch.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { IpsOptions } from '../ips/index.js';
+import type { Features, KnnGraph, ScoredEdges } from '../types.js';
+import type { Params } from './params.js';
+
+export interface ParallelScoreOptions {
+  ips: IpsOptions;
+  workers?: number;
+  /** Pivots to score (default: every face). */
+  pivots?: Int32Array;
+  /** Pivots a worker takes at a time (default 256). */
+  chunk?: number;
+  batchRows?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function parallelScoreLinks(params: Params, features: Features, knn: KnnGraph, options: ParallelScoreOptions): Promise<ScoredEdges> {
+  const pivots = options.pivots ?? Int32Array.from({ length: features.n }, (_, i) => i);
+  const n = pivots.length, k1 = options.ips.k1;
+  const chunk = options.chunk ?? 256;
+  const count = Math.max(1, Math.min(options.workers ?? availableParallelism(), Math.ceil(n / chunk)));
+  const src = new Int32Array(n * k1), dst = new Int32Array(n * k1), score = new Float64Array(n * k1);
+  let next = 0, done = 0;
+  const workers = Array.from({ length: count }, () => new Worker(new URL('./score-worker.js', import.meta.url), {
+    workerData: { params, features, knn, ips: options.ips, batchRows: options.batchRows ?? 8192 },
+  }));
+  try {
+    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
+      let start = 0;
+      const send = () => {
+        if (next >= n) {
+          w.postMessage(null);
+          return;
+        }
+        start = next;
+        const end = Math.min(n, next + chunk);
+        next = end;
+        w.postMessage({ pivots: pivots.slice(start, end) });
+      };
+      w.on('message', (e: ScoredEdges) => {
+        src.set(e.src, start * k1);
+        dst.set(e.dst, start * k1);
+        score.set(e.score, start * k1);
+        done += e.src.length / k1;
+        options.onProgress?.(done, n);
+        send();
+      });
+      w.on('error', reject);
+      w.on('exit', () => resolve());
+      send();
+    })));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return { src, dst, score };
+}
