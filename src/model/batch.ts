@@ -62,21 +62,9 @@ export function makeBatch(subgraphs: Subgraph[], f: Features): GraphBatch {
 }
 
 /**
- * dst[:, dstOff : dstOff + width] += A · src[:, srcOff : srcOff + width], row-major with the
- * given row strides, so that A·X can be written straight into one half of [X ‖ A·X].
+ * dst[:, dstOff : dstOff + width] += Aᵀ · src[:, srcOff : srcOff + width], row-major with the given
+ * row strides: the backward of A·X, read straight from one half of d[X ‖ A·X].
  */
-export function spmmInto(b: GraphBatch, src: Float32Array, srcStride: number, srcOff: number, dst: Float32Array, dstStride: number, dstOff: number, width: number): void {
-  for (let i = 0; i < b.rows; i++) {
-    const o = i * dstStride + dstOff;
-    for (let e = b.rowPtr[i]!; e < b.rowPtr[i + 1]!; e++) {
-      const v = b.vals[e]!;
-      const s = b.cols[e]! * srcStride + srcOff;
-      for (let j = 0; j < width; j++) dst[o + j]! += v * src[s + j]!;
-    }
-  }
-}
-
-/** dst[:, dstOff…] += Aᵀ · src[:, srcOff…]: the backward of spmmInto. */
 export function spmmTransposedInto(b: GraphBatch, src: Float32Array, srcStride: number, srcOff: number, dst: Float32Array, dstStride: number, dstOff: number, width: number): void {
   for (let i = 0; i < b.rows; i++) {
     const s = i * srcStride + srcOff;
@@ -108,7 +96,7 @@ export function neededRows(b: GraphBatch, layers: number): Int32Array[] {
   return out;
 }
 
-/** Rows `rows` of (A·X), X rows × width: the sparse product for a subset of rows. */
+/** Rows `rows` of A·X (X is rows × width), in that order: the sparse product, for all rows or some. */
 export function spmmRows(b: GraphBatch, x: Float32Array, width: number, rows: Int32Array): Float32Array {
   const out = new Float32Array(rows.length * width);
   for (let k = 0; k < rows.length; k++) {

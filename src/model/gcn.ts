@@ -7,7 +7,7 @@
  * Dense products go to a ComputeBackend; A·H is a sparse product here.
  */
 import type { ComputeBackend } from '../engine/backend.js';
-import { neededRows, spmmInto, spmmRows, spmmTransposedInto, type GraphBatch } from './batch.js';
+import { neededRows, spmmRows, spmmTransposedInto, type GraphBatch } from './batch.js';
 import { architectureOf, BN_EPS, getParam, type Params } from './params.js';
 
 export type Mode = 'train' | 'eval';
@@ -48,9 +48,8 @@ function batchNorm(params: Params, b: GraphBatch, d: number, mode: Mode): { x: F
 }
 
 async function convForward(backend: ComputeBackend, b: GraphBatch, h: Float32Array, inW: number, outW: number, w: Float32Array, bias: Float32Array, keep: boolean): Promise<ConvCache> {
-  const ah = new Float32Array(b.rows * inW);
-  spmmInto(b, h, inW, 0, ah, inW, 0, inW);
-  const { y, z } = await backend.graphConv(h, ah, w, bias, b.rows, inW, outW, keep);
+  const all = Int32Array.from({ length: b.rows }, (_, i) => i);
+  const { y, z } = await backend.graphConv(h, spmmRows(b, h, inW, all), w, bias, b.rows, inW, outW, keep);
   return { z: z ?? new Float32Array(0), y, inW, outW };
 }
 
