@@ -7,3 +7,11 @@ export { knnEdges, propagate, thresholdComponents, PROPAGATION_DEFAULTS, type Pr
 export { evaluate, clusterMetrics, edgeMetrics, type Evaluation, type ClusterMetrics, type EdgeMetrics } from './metrics/index.js';
 export { OnnxEngine } from './engine/onnx.js';
 export { syntheticFaces } from './synthetic/index.js';
+export { clusterFaces, METHODS, BASELINE_DEFAULTS, DEFAULT_MODEL_DIR, type ClusterOptions, type ClusterResult, type Method } from './pipeline/index.js';
+export { onlineGrouping, type OnlineOptions } from './cluster/index.js';
+export { IpsBuilder, IPS_TEST_DEFAULTS, IPS_TRAIN_DEFAULTS, type IpsOptions, type Subgraph } from './ips/index.js';
+export { loadModel, saveModel, type Model, type ModelConfig } from './model/files.js';
+export { scoreLinks } from './model/score.js';
+export { parallelScoreLinks } from './model/score-parallel.js';
+export { JsBackend, type ComputeBackend } from './engine/backend.js';
+export { trainGcn, TRAIN_DEFAULTS, type TrainSettings, type TrainState, type EpochLog } from './train/index.js';
