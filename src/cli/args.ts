@@ -28,6 +28,13 @@ export interface CommandSpec {
   positionals?: string;
 }
 
+/** Options several commands share, spread into their option tables. */
+export const FEATURE_OPTIONS: Record<string, OptionSpec> = Object.freeze({
+  features: { type: 'string', help: 'face features, N×D (.npy, or .bin with --dim)', required: true },
+  dim: { type: 'integer', help: 'row width of .bin features' },
+});
+export const QUIET_OPTION: Record<string, OptionSpec> = Object.freeze({ quiet: { type: 'boolean', help: 'no progress display' } });
+
 export type ParsedOptions = Record<string, string | number | boolean | number[] | undefined>;
 
 export function helpText(cmd: CommandSpec): string {

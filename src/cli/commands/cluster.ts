@@ -4,7 +4,7 @@ import { checkLabelsPath, writeLabels, writeNpy } from '../../io/index.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
 import { BASELINE_DEFAULTS, clusterFaces, DEFAULT_MODEL_DIR, METHODS, type ClusterOptions, type Method } from '../../pipeline/index.js';
-import type { CommandSpec, ParsedOptions } from '../args.js';
+import { FEATURE_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { loadFeatures, loadKnn, loadLabels, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
@@ -14,8 +14,7 @@ export const clusterCommand: CommandSpec = {
   summary: 'group faces by identity',
   usage: 'cluster --features F.npy [--knn KNN.npy] [--method gcn|threshold|cdp|online] [--model DIR] --out PRED.npy [--labels L.npy]',
   options: {
-    features: { type: 'string', help: 'face features, N×D (.npy, or .bin with --dim)', required: true },
-    dim: { type: 'integer', help: 'row width of .bin features' },
+    ...FEATURE_OPTIONS,
     knn: { type: 'string', help: 'kNN graph (.npy or .npz); built when not given' },
     method: { type: 'string', choices: METHODS, default: 'gcn', help: 'gcn: L-GCN link scores + propagation; threshold: kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping' },
     model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
@@ -36,7 +35,7 @@ export const clusterCommand: CommandSpec = {
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine: onnxruntime or plain TypeScript' },
     threads: { type: 'integer', help: 'worker threads for the GCN (default: one per core)' },
     json: { type: 'boolean', help: 'print the metrics as one JSON object' },
-    quiet: { type: 'boolean', help: 'no progress display' },
+    ...QUIET_OPTION,
   },
 };
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseOptions, type CommandSpec, type ParsedOptions } from '../args.js';
+import { parseOptions, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { clusterCommand, runCluster } from './cluster.js';
 
 /** The data set bundled with the package: LFW test identities, 6,929 faces, 128-d descriptors. */
@@ -15,7 +15,7 @@ export const demoCommand: CommandSpec = {
     method: { type: 'string', choices: clusterCommand.options.method!.choices!, default: clusterCommand.options.method!.default as string, help: 'clustering method' },
     out: { type: 'string', default: 'out/lfw-test.pred.npy', help: 'where the predicted clusters go' },
     json: { type: 'boolean', help: 'print the metrics as one JSON object' },
-    quiet: { type: 'boolean', help: 'no progress display' },
+    ...QUIET_OPTION,
   },
 };
 

@@ -1,7 +1,7 @@
 import { OnnxEngine } from '../../engine/onnx.js';
 import { buildKnn } from '../../knn/index.js';
 import { writeKnn, writeSims } from '../../io/index.js';
-import type { CommandSpec, ParsedOptions } from '../args.js';
+import { FEATURE_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { loadFeatures } from '../inputs.js';
 import { Progress } from '../progress.js';
 
@@ -10,14 +10,13 @@ export const knnCommand: CommandSpec = {
   summary: 'build the exact cosine kNN graph of a set of face features',
   usage: 'knn --features F.npy [--k 80] --out KNN.npy|KNN.npz [--sims-out S.npy]',
   options: {
-    features: { type: 'string', help: 'face features, N×D (.npy, or .bin with --dim)', required: true },
-    dim: { type: 'integer', help: 'row width of .bin features' },
+    ...FEATURE_OPTIONS,
     k: { type: 'integer', help: 'neighbours per face, not counting itself', default: 80 },
     out: { type: 'string', help: 'kNN graph: .npy (N×(K+1), self first) or .npz (learn-to-cluster)', required: true },
     'sims-out': { type: 'string', help: 'also write the similarities, N×(K+1) float32 .npy' },
     normalized: { type: 'boolean', help: 'features are unit vectors already: skip L2 normalisation' },
     threads: { type: 'integer', help: 'engine threads (default: all cores)' },
-    quiet: { type: 'boolean', help: 'no progress display' },
+    ...QUIET_OPTION,
   },
 };
 

@@ -10,7 +10,7 @@ import { architectureOf } from '../../model/params.js';
 import { readCheckpoint, writeCheckpoint } from '../../train/checkpoint.js';
 import { TRAIN_DEFAULTS, trainGcn, type LabeledSet, type TrainSettings } from '../../train/index.js';
 import type { Features } from '../../types.js';
-import type { CommandSpec, ParsedOptions } from '../args.js';
+import { FEATURE_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { loadFeatures, loadKnn, loadLabels } from '../inputs.js';
 import { formatDuration, Progress } from '../progress.js';
 
@@ -21,8 +21,7 @@ export const trainCommand: CommandSpec = {
   summary: 'train the L-GCN on labelled faces',
   usage: 'train --features F.npy --labels L.npy [--knn KNN.npy] --out MODEL_DIR [--k-at-hop 200 10] [--epochs 4] [--resume]',
   options: {
-    features: { type: 'string', help: 'face features, N×D (.npy, or .bin with --dim)', required: true },
-    dim: { type: 'integer', help: 'row width of .bin features' },
+    ...FEATURE_OPTIONS,
     labels: { type: 'string', help: 'identities (.npy or .meta)', required: true },
     knn: { type: 'string', help: 'kNN graph (.npy or .npz); built when not given' },
     out: { type: 'string', help: 'model folder (model.safetensors, config.json, checkpoint, log)', required: true },
@@ -40,7 +39,7 @@ export const trainCommand: CommandSpec = {
     resume: { type: 'boolean', help: 'continue from MODEL_DIR/checkpoint.safetensors' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine' },
     threads: { type: 'integer', help: 'engine threads (default: all cores)' },
-    quiet: { type: 'boolean', help: 'no progress display' },
+    ...QUIET_OPTION,
   },
 };
 
