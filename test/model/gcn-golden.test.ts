@@ -67,3 +67,15 @@ for (const [name, backend] of [['onnxruntime', engine], ['js', new JsBackend()]]
     }
   });
 }
+
+test('inference on needed rows only equals the full forward pass, for a batch of subgraphs', async () => {
+  const params = goldenParams();
+  const features = readFeatures(join(SHARED, 'golden/synth-test.feats.npy'));
+  const full = readKnn(join(SHARED, 'golden/synth-test.knn.npy'));
+  const builder = new IpsBuilder(full, { k1: 20, k2: 5, u: 5 });
+  const batch = makeBatch(Array.from({ length: 12 }, (_, i) => builder.build(i * 97)), features);
+  const trimmed = await gcnForward(params, batch, engine, 'eval');
+  const whole = await gcnForward(params, batch, engine, 'eval', true);
+  assert.equal(trimmed.logits.length, 12 * 20 * 2);
+  trimmed.logits.forEach((x, i) => assert.ok(Math.abs(x - whole.logits[i]!) < 1e-4, `logit ${i}`));
+});
