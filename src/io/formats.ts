@@ -13,6 +13,7 @@ import { fail } from '../errors.js';
 import type { Features, KnnGraph } from '../types.js';
 import { writeFileAtomic } from './atomic.js';
 import { decodeNpy, encodeNpyHeader, npyToFloat32, npyToFloat64, npyToInt32, readNpyView, writeNpy, type NpyView } from './npy.js';
+import { placeSelfFirst } from '../knn/self-first.js';
 import { readFileAligned } from './read.js';
 
 function ext(path: string): string {
@@ -168,17 +169,7 @@ function knnFromLearnToCluster(v: NpyView, file: string): KnnGraph {
       const id = ids[j]!;
       if (!Number.isInteger(id) || id < 0 || id >= n) fail('BAD_VALUE', `row ${i}, column ${j}: neighbour id ${id} is not an index in [0, ${n})`, file);
     }
-    const self = ids.indexOf(i);
-    indices[i * w] = i;
-    sims[i * w] = self < 0 ? 1 : 1 - dists[self]!;
-    // the others in their order; without self in the row, the farthest one is dropped
-    let col = 1;
-    for (let j = 0; j < w && col < w; j++) {
-      if (j === self) continue;
-      indices[i * w + col] = ids[j]!;
-      sims[i * w + col] = 1 - dists[j]!;
-      col++;
-    }
+    placeSelfFirst(i, ids, dists.map((x) => 1 - x), indices, sims, w);
   }
   return { n, k: w - 1, indices, sims };
 }

@@ -8,6 +8,7 @@ import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
 import type { Features, KnnGraph } from '../types.js';
 import { l2Normalize } from './normalize.js';
+import { placeSelfFirst } from './self-first.js';
 
 export { l2Normalize } from './normalize.js';
 
@@ -95,23 +96,4 @@ export async function buildKnn(features: Features, options: KnnOptions): Promise
     if (!options.engine) await engine.dispose();
   }
   return { n, k, indices, sims };
-}
-
-/**
- * Writes row `row` of the output with the face itself in column 0, then the other candidates in
- * order. Exact duplicates can rank above the face itself; when the face is not among its own
- * candidates at all (more than k duplicates), the last candidate makes room for it.
- */
-function placeSelfFirst(row: number, idx: Int32Array, val: Float32Array, indices: Int32Array, sims: Float32Array, w: number): void {
-  const self = idx.indexOf(row);
-  const base = row * w;
-  indices[base] = row;
-  sims[base] = self < 0 ? 1 : val[self]!;
-  let col = 1;
-  for (let j = 0; j < w && col < w; j++) {
-    if (j === self) continue;
-    indices[base + col] = idx[j]!;
-    sims[base + col] = val[j]!;
-    col++;
-  }
 }

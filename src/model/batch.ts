@@ -3,7 +3,7 @@
  * CSR adjacency over all of them, and the rows of the hop-1 nodes whose links are scored.
  * BatchNorm then sees exactly the batch's real nodes, and every product is one large matrix.
  */
-import type { Subgraph } from '../ips/index.js';
+import { subgraphFeatures, type Subgraph } from '../ips/index.js';
 import type { Features } from '../types.js';
 
 export interface GraphBatch {
@@ -38,13 +38,8 @@ export function makeBatch(subgraphs: Subgraph[], f: Features): GraphBatch {
   let r0 = 0, e0 = 0, l0 = 0;
   for (const g of subgraphs) {
     const n = g.nodes.length;
-    const p = g.pivot * d;
-    for (let i = 0; i < n; i++) {
-      const v = g.nodes[i]! * d;
-      const o = (r0 + i) * d;
-      for (let j = 0; j < d; j++) x[o + j] = f.data[v + j]! - f.data[p + j]!;
-      rowPtr[r0 + i + 1] = e0 + g.rowPtr[i + 1]!;
-    }
+    subgraphFeatures(g, f, x.subarray(r0 * d, (r0 + n) * d));
+    for (let i = 0; i < n; i++) rowPtr[r0 + i + 1] = e0 + g.rowPtr[i + 1]!;
     for (let e = 0; e < g.cols.length; e++) {
       cols[e0 + e] = g.cols[e]! + r0;
       vals[e0 + e] = g.vals[e]!;

@@ -60,11 +60,12 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     onNotice: (m) => console.error(`facecluster: note: ${m}`),
   };
   if (method === 'gcn') {
-    if (o.model !== undefined) options.model = loadModel(o.model as string);
+    const model = loadModel((o.model as string | undefined) ?? DEFAULT_MODEL_DIR);
+    options.model = model;
     const hops = o['k-at-hop'] as number[] | undefined;
     const u = o['active-connection'] as number | undefined;
     if (hops || u !== undefined) {
-      const base = (options.model ?? loadModel(DEFAULT_MODEL_DIR)).config.ips;
+      const base = model.config.ips;
       options.ips = { k1: hops?.[0] ?? base.k1, k2: hops?.[1] ?? base.k2, u: u ?? base.u };
     }
   }
