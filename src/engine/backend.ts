@@ -11,10 +11,10 @@ export interface ComputeBackend {
   gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Promise<Float32Array>;
 
   /**
-   * One graph convolution, Y = ReLU([H ‖ AH]·W + b) for n rows (H and AH n×in, W 2·in×out);
-   * with `keepInput` also Z = [H ‖ AH], which the backward pass needs.
+   * One graph convolution's dense part, Y = ReLU(Z·W + b) for n rows of Z = [H ‖ AH] (n × 2·in,
+   * W 2·in × out); written into `out` (n × out) when given.
    */
-  graphConv(h: Float32Array, ah: Float32Array, w: Float32Array, bias: Float32Array, n: number, inW: number, outW: number, keepInput: boolean): Promise<{ y: Float32Array; z?: Float32Array }>;
+  graphConv(z: Float32Array, w: Float32Array, bias: Float32Array, n: number, inW: number, outW: number, out?: Float32Array): Promise<Float32Array>;
 
   /**
    * The classifier on m rows E (m×in): P = E·W₀ᵀ + b₀, Q = PReLU(P), logits = Q·W₂ᵀ + b₂
@@ -44,20 +44,16 @@ export class JsBackend implements ComputeBackend {
     return c;
   }
 
-  async graphConv(h: Float32Array, ah: Float32Array, w: Float32Array, bias: Float32Array, n: number, inW: number, outW: number, keepInput: boolean): Promise<{ y: Float32Array; z?: Float32Array }> {
-    const z = new Float32Array(n * 2 * inW);
-    for (let i = 0; i < n; i++) {
-      z.set(h.subarray(i * inW, (i + 1) * inW), i * 2 * inW);
-      z.set(ah.subarray(i * inW, (i + 1) * inW), i * 2 * inW + inW);
-    }
-    const y = await this.gemm(z, w, n, 2 * inW, outW, false, false);
+  async graphConv(z: Float32Array, w: Float32Array, bias: Float32Array, n: number, inW: number, outW: number, out?: Float32Array): Promise<Float32Array> {
+    const zw = await this.gemm(z, w, n, 2 * inW, outW, false, false);
+    const y = out ?? zw;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < outW; j++) {
-        const v = y[i * outW + j]! + bias[j]!;
+        const v = zw[i * outW + j]! + bias[j]!;
         y[i * outW + j] = v > 0 ? v : 0;
       }
     }
-    return keepInput ? { y, z } : { y };
+    return y;
   }
 
   async classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number, hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }> {

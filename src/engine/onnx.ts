@@ -38,15 +38,21 @@ export class OnnxEngine implements ComputeBackend {
     return s;
   }
 
-  /** Runs a memoised graph; inputs are given with their shapes, outputs come back as typed arrays. */
-  async run(key: string, make: () => OnnxGraph, feeds: Record<string, [Feed, number[]]>): Promise<Record<string, ort.Tensor>> {
+  /**
+   * Runs a memoised graph; inputs are given with their shapes, outputs come back as typed arrays.
+   * Outputs named in `into` are written into the given arrays (onnxruntime's preallocated outputs).
+   */
+  async run(key: string, make: () => OnnxGraph, feeds: Record<string, [Feed, number[]]>, into: Record<string, [Float32Array, number[]]> = {}): Promise<Record<string, ort.Tensor>> {
     const session = await this.session(key, make);
+    const tensor = ([data, dims]: [Feed, number[]]) =>
+      new ort.Tensor(data instanceof Float32Array ? 'float32' : data instanceof Int32Array ? 'int32' : 'int64', data, dims);
     const tensors: Record<string, ort.Tensor> = {};
-    for (const [name, [data, dims]] of Object.entries(feeds)) {
-      const type = data instanceof Float32Array ? 'float32' : data instanceof Int32Array ? 'int32' : 'int64';
-      tensors[name] = new ort.Tensor(type, data, dims);
-    }
-    return session.run(tensors);
+    for (const [name, feed] of Object.entries(feeds)) tensors[name] = tensor(feed);
+    if (Object.keys(into).length === 0) return session.run(tensors);
+    const fetches: Record<string, ort.Tensor> = {};
+    for (const [name, out] of Object.entries(into)) fetches[name] = tensor(out);
+    await session.run(tensors, fetches);
+    return fetches;
   }
 
   /** C = A·B for row-major A (m×k) and B (k×n). */
@@ -69,25 +75,21 @@ export class OnnxEngine implements ComputeBackend {
     return out.c!.data as Float32Array;
   }
 
-  async graphConv(h: Float32Array, ah: Float32Array, w: Float32Array, bias: Float32Array, n: number, inW: number, outW: number, keepInput: boolean): Promise<{ y: Float32Array; z?: Float32Array }> {
-    const key = keepInput ? 'graph_conv_z' : 'graph_conv';
-    const out = await this.run(key, () => ({
-      name: key,
+  async graphConv(z: Float32Array, w: Float32Array, bias: Float32Array, n: number, inW: number, outW: number, out?: Float32Array): Promise<Float32Array> {
+    const result = await this.run('graph_conv', () => ({
+      name: 'graph_conv',
       inputs: [
-        { name: 'h', type: ElemType.FLOAT, dims: ['n', 'i'] },
-        { name: 'ah', type: ElemType.FLOAT, dims: ['n', 'i'] },
+        { name: 'z', type: ElemType.FLOAT, dims: ['n', 'k'] },
         { name: 'w', type: ElemType.FLOAT, dims: ['k', 'o'] },
         { name: 'bias', type: ElemType.FLOAT, dims: ['o'] },
       ],
-      outputs: [{ name: 'y', type: ElemType.FLOAT, dims: ['n', 'o'] }, ...(keepInput ? [{ name: 'z', type: ElemType.FLOAT, dims: ['n', 'k'] }] : [])],
+      outputs: [{ name: 'y', type: ElemType.FLOAT, dims: ['n', 'o'] }],
       nodes: [
-        { op: 'Concat', inputs: ['h', 'ah'], outputs: ['z'], attrs: { axis: intAttr(1) } },
         { op: 'Gemm', inputs: ['z', 'w', 'bias'], outputs: ['pre'] },
         { op: 'Relu', inputs: ['pre'], outputs: ['y'] },
       ],
-    }), { h: [h, [n, inW]], ah: [ah, [n, inW]], w: [w, [2 * inW, outW]], bias: [bias, [outW]] });
-    const y = out.y!.data as Float32Array;
-    return keepInput ? { y, z: out.z!.data as Float32Array } : { y };
+    }), { z: [z, [n, 2 * inW]], w: [w, [2 * inW, outW]], bias: [bias, [outW]] }, out ? { y: [out, [n, outW]] } : {});
+    return out ?? (result.y!.data as Float32Array);
   }
 
   async classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number, hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }> {

@@ -5,14 +5,14 @@
  */
 import { subgraphFeatures, type Subgraph } from '../ips/index.js';
 import type { Features } from '../types.js';
+import type { Csr } from './sparse.js';
 
-export interface GraphBatch {
-  rows: number;
-  /** Input features, rows × D: each node's feature minus its pivot's. */
-  x: Float32Array;
-  rowPtr: Int32Array;
-  cols: Int32Array;
-  vals: Float32Array;
+export interface GraphBatch extends Csr {
+  /** Input features, rows × D: each node's feature minus its pivot's (when features were given). */
+  x?: Float32Array;
+  /** Global id of each row's face, and of its subgraph's pivot. */
+  nodeIds: Int32Array;
+  rowPivots: Int32Array;
   /** Batch row of each scored hop-1 node. */
   hop1Rows: Int32Array;
   /** Pivot and neighbour (global ids) of each scored link, in the order of hop1Rows. */
@@ -20,15 +20,20 @@ export interface GraphBatch {
   linkNode: Int32Array;
 }
 
-export function makeBatch(subgraphs: Subgraph[], f: Features): GraphBatch {
-  const d = f.dim;
+/**
+ * Stacks subgraphs into one batch; without `f` the batch carries no input features (inference
+ * from a precomputed first layer needs only the node ids).
+ */
+export function makeBatch(subgraphs: Subgraph[], f?: Features): GraphBatch {
+  const d = f?.dim ?? 0;
   let rows = 0, nnz = 0, links = 0;
   for (const g of subgraphs) {
     rows += g.nodes.length;
     nnz += g.cols.length;
     links += g.hop1;
   }
-  const x = new Float32Array(rows * d);
+  const x = f ? new Float32Array(rows * d) : undefined;
+  const nodeIds = new Int32Array(rows), rowPivots = new Int32Array(rows);
   const rowPtr = new Int32Array(rows + 1);
   const cols = new Int32Array(nnz);
   const vals = new Float32Array(nnz);
@@ -38,7 +43,9 @@ export function makeBatch(subgraphs: Subgraph[], f: Features): GraphBatch {
   let r0 = 0, e0 = 0, l0 = 0;
   for (const g of subgraphs) {
     const n = g.nodes.length;
-    subgraphFeatures(g, f, x.subarray(r0 * d, (r0 + n) * d));
+    if (f && x) subgraphFeatures(g, f, x.subarray(r0 * d, (r0 + n) * d));
+    nodeIds.set(g.nodes, r0);
+    rowPivots.fill(g.pivot, r0, r0 + n);
     for (let i = 0; i < n; i++) rowPtr[r0 + i + 1] = e0 + g.rowPtr[i + 1]!;
     for (let e = 0; e < g.cols.length; e++) {
       cols[e0 + e] = g.cols[e]! + r0;
@@ -53,22 +60,7 @@ export function makeBatch(subgraphs: Subgraph[], f: Features): GraphBatch {
     e0 += g.cols.length;
     l0 += g.hop1;
   }
-  return { rows, x, rowPtr, cols, vals, hop1Rows, linkPivot, linkNode };
-}
-
-/**
- * dst[:, dstOff : dstOff + width] += Aᵀ · src[:, srcOff : srcOff + width], row-major with the given
- * row strides: the backward of A·X, read straight from one half of d[X ‖ A·X].
- */
-export function spmmTransposedInto(b: GraphBatch, src: Float32Array, srcStride: number, srcOff: number, dst: Float32Array, dstStride: number, dstOff: number, width: number): void {
-  for (let i = 0; i < b.rows; i++) {
-    const s = i * srcStride + srcOff;
-    for (let e = b.rowPtr[i]!; e < b.rowPtr[i + 1]!; e++) {
-      const v = b.vals[e]!;
-      const o = b.cols[e]! * dstStride + dstOff;
-      for (let j = 0; j < width; j++) dst[o + j]! += v * src[s + j]!;
-    }
-  }
+  return { rows, ...(x ? { x } : {}), nodeIds, rowPivots, rowPtr, cols, vals, hop1Rows, linkPivot, linkNode };
 }
 
 /**
@@ -87,20 +79,6 @@ export function neededRows(b: GraphBatch, layers: number): Int32Array[] {
     const rows: number[] = [];
     for (let r = 0; r < b.rows; r++) if (mark[r]) rows.push(r);
     out.unshift(Int32Array.from(rows));
-  }
-  return out;
-}
-
-/** Rows `rows` of A·X (X is rows × width), in that order: the sparse product, for all rows or some. */
-export function spmmRows(b: GraphBatch, x: Float32Array, width: number, rows: Int32Array): Float32Array {
-  const out = new Float32Array(rows.length * width);
-  for (let k = 0; k < rows.length; k++) {
-    const i = rows[k]!, o = k * width;
-    for (let e = b.rowPtr[i]!; e < b.rowPtr[i + 1]!; e++) {
-      const v = b.vals[e]!;
-      const s = b.cols[e]! * width;
-      for (let j = 0; j < width; j++) out[o + j]! += v * x[s + j]!;
-    }
   }
   return out;
 }

@@ -7,13 +7,15 @@
  * Dense products go to a ComputeBackend; A·H is a sparse product here.
  */
 import type { ComputeBackend } from '../engine/backend.js';
-import { neededRows, spmmRows, spmmTransposedInto, type GraphBatch } from './batch.js';
+import { neededRows, type GraphBatch } from './batch.js';
+import { firstLayerRows, type FirstLayerTable } from './first-layer.js';
 import { architectureOf, BN_EPS, getParam, type Params } from './params.js';
+import { spmm, transposeCsr, type Csr } from './sparse.js';
 
 export type Mode = 'train' | 'eval';
 
 interface ConvCache {
-  z: Float32Array; // [H ‖ A·H], rows × 2·in (train mode only)
+  z: Float32Array; // [H ‖ A·H], rows × 2·in
   y: Float32Array; // ReLU output, rows × out
   inW: number;
   outW: number;
@@ -24,18 +26,20 @@ export interface ForwardResult {
   logits: Float32Array;
   /** Batch mean and biased variance of the input (train mode), for the running statistics. */
   batchStats?: { mean: Float64Array; variance: Float64Array; rows: number };
-  cache?: { convs: ConvCache[]; e: Float32Array; p: Float32Array; q: Float32Array };
+  cache?: { convs: ConvCache[]; e: Float32Array; p: Float32Array; q: Float32Array; transposed: Csr };
   /** Every stage's output, when asked for (parity tests). */
   stages?: Record<string, Float32Array>;
 }
 
 function batchNorm(params: Params, b: GraphBatch, d: number, mode: Mode): { x: Float32Array; stats?: ForwardResult['batchStats'] } {
   const n = b.rows;
+  if (!b.x) throw new Error('this batch was made without input features');
+  const input = b.x;
   const mean = new Float64Array(d), variance = new Float64Array(d);
   if (mode === 'train') {
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += b.x[i * d + j]!;
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += input[i * d + j]!;
     for (let j = 0; j < d; j++) mean[j]! /= n;
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) { const c = b.x[i * d + j]! - mean[j]!; variance[j]! += c * c; }
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) { const c = input[i * d + j]! - mean[j]!; variance[j]! += c * c; }
     for (let j = 0; j < d; j++) variance[j]! /= n;
   } else {
     mean.set(getParam(params, 'bn0.running_mean'));
@@ -43,59 +47,93 @@ function batchNorm(params: Params, b: GraphBatch, d: number, mode: Mode): { x: F
   }
   const inv = variance.map((v) => 1 / Math.sqrt(v + BN_EPS));
   const x = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) x[i * d + j] = (b.x[i * d + j]! - mean[j]!) * inv[j]!;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) x[i * d + j] = (input[i * d + j]! - mean[j]!) * inv[j]!;
   return mode === 'train' ? { x, stats: { mean, variance, rows: n } } : { x };
 }
 
-async function convForward(backend: ComputeBackend, b: GraphBatch, h: Float32Array, inW: number, outW: number, w: Float32Array, bias: Float32Array, keep: boolean): Promise<ConvCache> {
-  const all = Int32Array.from({ length: b.rows }, (_, i) => i);
-  const { y, z } = await backend.graphConv(h, spmmRows(b, h, inW, all), w, bias, b.rows, inW, outW, keep);
-  return { z: z ?? new Float32Array(0), y, inW, outW };
+/**
+ * One graph convolution on batch rows `rows` (default all): Z = [H ‖ A·H] on those rows, built
+ * here so that the backward pass can keep it, then Y = ReLU(Z·W + b) by the backend. Row r of
+ * the batch is row `hRowOf[r]` of `h` (default r): a layer computed on some rows only is read in
+ * place, without scattering it back to full height. With `scratch`, Z and (in slot `outSlot`) Y
+ * are reused buffers.
+ */
+async function conv(backend: ComputeBackend, b: GraphBatch, h: Float32Array, hRowOf: Int32Array | undefined, inW: number, outW: number, w: Float32Array, bias: Float32Array, rows?: Int32Array, scratch?: Scratch, outSlot?: string): Promise<ConvCache> {
+  const n = rows ? rows.length : b.rows;
+  const z = scratch ? scratch.take('z', n * 2 * inW) : new Float32Array(n * 2 * inW);
+  for (let k = 0; k < n; k++) {
+    const r = rows ? rows[k]! : k;
+    const src = hRowOf ? hRowOf[r]! : r;
+    z.set(h.subarray(src * inW, (src + 1) * inW), k * 2 * inW);
+  }
+  spmm(b, { ...(rows ? { rows } : {}), ...(hRowOf ? { srcRowOf: hRowOf } : {}), src: h, srcStride: inW, srcOffset: 0, width: inW, dst: z, dstStride: 2 * inW, dstOffset: inW, accumulate: false });
+  const y = scratch && outSlot ? scratch.take(outSlot, n * outW) : undefined;
+  return { z, y: await backend.graphConv(z, w, bias, n, inW, outW, y), inW, outW };
 }
 
-/** A graph convolution evaluated on `rows` only; returns those rows' outputs, in that order. */
-async function convRows(backend: ComputeBackend, b: GraphBatch, h: Float32Array, inW: number, outW: number, w: Float32Array, bias: Float32Array, rows: Int32Array): Promise<Float32Array> {
-  const hr = new Float32Array(rows.length * inW);
-  for (let k = 0; k < rows.length; k++) hr.set(h.subarray(rows[k]! * inW, (rows[k]! + 1) * inW), k * inW);
-  return (await backend.graphConv(hr, spmmRows(b, h, inW, rows), w, bias, rows.length, inW, outW, false)).y;
+/**
+ * A buffer reused from batch to batch at inference: fresh large arrays cost more in page faults
+ * than the work done in them (18 ms to fault in 35 MB on the machine we measured, 1.7 ms to clear it).
+ */
+export class Scratch {
+  private readonly buffers = new Map<string, Float32Array>();
+  /** A view of `length` floats of the buffer named `slot`; its contents are left from earlier use. */
+  take(slot: string, length: number): Float32Array {
+    let b = this.buffers.get(slot);
+    if (!b || b.length < length) this.buffers.set(slot, (b = new Float32Array(Math.ceil(length * 1.25))));
+    return b.subarray(0, length);
+  }
+}
+
+/** pos[r] = k where rows[k] = r: where each batch row's output sits in a layer run on `rows`. */
+function positions(rows: Int32Array, total: number): Int32Array {
+  const pos = new Int32Array(total).fill(-1);
+  for (let k = 0; k < rows.length; k++) pos[rows[k]!] = k;
+  return pos;
 }
 
 /**
  * Inference that computes each layer only on the rows later layers read (see neededRows):
- * the same logits as the full forward pass, with less work on the last layers.
+ * the same logits as the full forward pass, with less work on the last layers. With a
+ * precomputed first layer the batch needs no input features.
  */
-async function evalForward(params: Params, b: GraphBatch, backend: ComputeBackend, x: Float32Array): Promise<Float32Array> {
+async function evalForward(params: Params, b: GraphBatch, backend: ComputeBackend, firstLayer?: FirstLayerTable, scratch = new Scratch()): Promise<Float32Array> {
   const { dim, widths, hidden } = architectureOf(params);
   const rowsPerLayer = neededRows(b, widths.length);
-  let h: Float32Array = x, inW = dim;
-  let last: Float32Array = new Float32Array(0);
-  for (let l = 0; l < widths.length; l++) {
-    const outW = widths[l]!;
-    const rows = rowsPerLayer[l]!;
-    last = await convRows(backend, b, h, inW, outW, getParam(params, `conv${l + 1}.weight`), getParam(params, `conv${l + 1}.bias`), rows);
-    if (l < widths.length - 1) {
-      // scatter back to full height for the next layer's neighbour reads
-      h = new Float32Array(b.rows * outW);
-      for (let k = 0; k < rows.length; k++) h.set(last.subarray(k * outW, (k + 1) * outW), rows[k]! * outW);
-    }
-    inW = outW;
+  const weight = (l: number) => getParam(params, `conv${l + 1}.weight`), bias = (l: number) => getParam(params, `conv${l + 1}.bias`);
+  let h = firstLayer
+    ? firstLayerRows(firstLayer, b, rowsPerLayer[0]!, scratch.take('y0', rowsPerLayer[0]!.length * widths[0]!))
+    : (await conv(backend, b, batchNorm(params, b, dim, 'eval').x, undefined, dim, widths[0]!, weight(0), bias(0), rowsPerLayer[0], scratch, 'y0')).y;
+  for (let l = 1; l < widths.length; l++) {
+    // outputs alternate between two buffers: each layer reads the one before it
+    h = (await conv(backend, b, h, positions(rowsPerLayer[l - 1]!, b.rows), widths[l - 1]!, widths[l]!, weight(l), bias(l), rowsPerLayer[l], scratch, `y${l % 2}`)).y;
   }
   // the last layer ran on hop1Rows in order: its output is the classifier's input
-  return (await backend.classifier(last, getParam(params, 'classifier.0.weight'), getParam(params, 'classifier.0.bias'), getParam(params, 'classifier.1.weight'),
-    getParam(params, 'classifier.2.weight'), getParam(params, 'classifier.2.bias'), b.hop1Rows.length, inW, hidden, false)).logits;
+  return (await backend.classifier(h, getParam(params, 'classifier.0.weight'), getParam(params, 'classifier.0.bias'), getParam(params, 'classifier.1.weight'),
+    getParam(params, 'classifier.2.weight'), getParam(params, 'classifier.2.bias'), b.hop1Rows.length, widths[widths.length - 1]!, hidden, false)).logits;
 }
 
-export async function gcnForward(params: Params, b: GraphBatch, backend: ComputeBackend, mode: Mode, keepStages = false): Promise<ForwardResult> {
+export interface ForwardOptions {
+  /** Keep every stage's output (parity tests); runs every layer on every row. */
+  keepStages?: boolean;
+  /** The first layer precomputed for the batch's data set (inference only). */
+  firstLayer?: FirstLayerTable;
+  /** Inference buffers to reuse across batches. */
+  scratch?: Scratch;
+}
+
+export async function gcnForward(params: Params, b: GraphBatch, backend: ComputeBackend, mode: Mode, options: ForwardOptions = {}): Promise<ForwardResult> {
+  const { keepStages = false } = options;
+  if (mode === 'eval' && !keepStages) return { logits: await evalForward(params, b, backend, options.firstLayer, options.scratch) };
   const { dim: d, widths, hidden: H } = architectureOf(params);
   const bn = batchNorm(params, b, d, mode);
-  if (mode === 'eval' && !keepStages) return { logits: await evalForward(params, b, backend, bn.x) };
   const stages: Record<string, Float32Array> = {};
   if (keepStages) stages.bn0 = bn.x;
   const convs: ConvCache[] = [];
   let h = bn.x, inW = d;
   for (let l = 0; l < widths.length; l++) {
     const outW = widths[l]!;
-    const c = await convForward(backend, b, h, inW, outW, getParam(params, `conv${l + 1}.weight`), getParam(params, `conv${l + 1}.bias`), mode === 'train');
+    const c = await conv(backend, b, h, undefined, inW, outW, getParam(params, `conv${l + 1}.weight`), getParam(params, `conv${l + 1}.bias`));
     convs.push(c);
     if (keepStages) stages[`conv${l + 1}`] = c.y;
     h = c.y;
@@ -109,7 +147,7 @@ export async function gcnForward(params: Params, b: GraphBatch, backend: Compute
   const { logits } = cls;
   const out: ForwardResult = { logits };
   if (bn.stats) out.batchStats = bn.stats;
-  if (mode === 'train') out.cache = { convs, e, p: cls.p!, q: cls.q! };
+  if (mode === 'train') out.cache = { convs, e, p: cls.p!, q: cls.q!, transposed: transposeCsr(b) };
   if (keepStages) out.stages = stages;
   return out;
 }
@@ -149,7 +187,7 @@ function colSum(x: Float32Array, rows: number, cols: number): Float32Array {
 /** Gradients of the loss for every trainable parameter, given the logits' gradient. */
 export async function gcnBackward(params: Params, b: GraphBatch, fwd: ForwardResult, dLogits: Float32Array, backend: ComputeBackend): Promise<Map<string, Float32Array>> {
   if (!fwd.cache) throw new Error('gcnBackward needs a forward pass in train mode');
-  const { convs, e, p, q } = fwd.cache;
+  const { convs, e, p, q, transposed } = fwd.cache;
   const grads = new Map<string, Float32Array>();
   const m = b.hop1Rows.length;
   const H = architectureOf(params).hidden;
@@ -200,9 +238,10 @@ export async function gcnBackward(params: Params, b: GraphBatch, fwd: ForwardRes
     grads.set(`conv${l + 1}.bias`, colSum(dY, b.rows, outW));
     if (l === 0) break; // BatchNorm has no parameters: the input needs no gradient
     const dZ = await backend.gemm(dY, getParam(params, `conv${l + 1}.weight`), b.rows, outW, 2 * inW, false, true);
+    // dH = dZ[:, :in] + Aᵀ·dZ[:, in:]
     const dH = new Float32Array(b.rows * inW);
     for (let i = 0; i < b.rows; i++) dH.set(dZ.subarray(i * 2 * inW, i * 2 * inW + inW), i * inW);
-    spmmTransposedInto(b, dZ, 2 * inW, inW, dH, inW, 0, inW);
+    spmm(transposed, { src: dZ, srcStride: 2 * inW, srcOffset: inW, width: inW, dst: dH, dstStride: inW, dstOffset: 0, accumulate: true });
     dY = dH;
   }
   return grads;

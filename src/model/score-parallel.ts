@@ -6,30 +6,57 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { OnnxEngine } from '../engine/onnx.js';
 import type { IpsOptions } from '../ips/index.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
+import { precomputeFirstLayer, type FirstLayerTable } from './first-layer.js';
 import type { Params } from './params.js';
+import { usesFirstLayerTable } from './score.js';
+
+/** The array itself if it already lives in shared memory, else a copy that does: workers read it without a copy each. */
+function shared<T extends Float32Array | Int32Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  copy.set(a);
+  return copy;
+}
 
 export interface ParallelScoreOptions {
   ips: IpsOptions;
   workers?: number;
   /** Pivots to score (default: every face). */
   pivots?: Int32Array;
-  /** Pivots a worker takes at a time (default 256). */
+  /** Pivots a worker takes at a time (default: about a sixteenth of each worker's share, 16 to 256). */
   chunk?: number;
   batchRows?: number;
+  /** As in ScoreOptions; a table is computed once and shared by the workers. */
+  firstLayer?: FirstLayerTable | boolean;
   onProgress?: (done: number, total: number) => void;
 }
 
 export async function parallelScoreLinks(params: Params, features: Features, knn: KnnGraph, options: ParallelScoreOptions): Promise<ScoredEdges> {
   const pivots = options.pivots ?? Int32Array.from({ length: features.n }, (_, i) => i);
   const n = pivots.length, k1 = options.ips.k1;
-  const chunk = options.chunk ?? 256;
-  const count = Math.max(1, Math.min(options.workers ?? availableParallelism(), Math.ceil(n / chunk)));
+  const wanted = Math.max(1, options.workers ?? availableParallelism());
+  // small chunks keep the workers finishing together; large ones keep batches full
+  const chunk = options.chunk ?? Math.min(256, Math.max(16, Math.ceil(n / (wanted * 16))));
+  const count = Math.min(wanted, Math.ceil(n / chunk));
   const src = new Int32Array(n * k1), dst = new Int32Array(n * k1), score = new Float64Array(n * k1);
   let next = 0, done = 0;
+  // the first layer's table is computed once here, on every core, and shared with the workers
+  let firstLayer = options.firstLayer ?? usesFirstLayerTable(n, features.n);
+  if (firstLayer === true) {
+    const engine = new OnnxEngine();
+    try {
+      firstLayer = await precomputeFirstLayer(params, features, engine, { shared: true });
+    } finally {
+      await engine.dispose();
+    }
+  }
+  const sharedFeatures: Features = { ...features, data: shared(features.data) };
+  const sharedKnn: KnnGraph = { ...knn, indices: shared(knn.indices) };
   const workers = Array.from({ length: count }, () => new Worker(new URL('./score-worker.js', import.meta.url), {
-    workerData: { params, features, knn, ips: options.ips, batchRows: options.batchRows ?? 8192 },
+    workerData: { params, features: sharedFeatures, knn: sharedKnn, ips: options.ips, batchRows: options.batchRows ?? 8192, firstLayer },
   }));
   try {
     await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {

@@ -8,6 +8,7 @@ import { readFeatures, readKnn } from '../../src/io/formats.js';
 import { npyToFloat32, npyToInt32, readNpyView } from '../../src/io/npy.js';
 import { IpsBuilder } from '../../src/ips/index.js';
 import { makeBatch } from '../../src/model/batch.js';
+import { precomputeFirstLayer } from '../../src/model/first-layer.js';
 import { gcnForward, linkProbabilities } from '../../src/model/gcn.js';
 import { checkParams, paramShapes, seedArchitecture, type Params } from '../../src/model/params.js';
 import type { KnnGraph } from '../../src/types.js';
@@ -42,7 +43,7 @@ for (const [name, backend] of [['onnxruntime', engine], ['js', new JsBackend()]]
       const refNodes = npyToInt32(readNpyView(join(dir, 'nodes.npy')), 'nodes', true);
       const refPos = new Map([...refNodes.subarray(0, entry.num_nodes)].map((v, i) => [v, i]));
       const g = builder.build(entry.center);
-      const out = await gcnForward(params, makeBatch([g], features), backend, 'eval', true);
+      const out = await gcnForward(params, makeBatch([g], features), backend, 'eval', { keepStages: true });
       for (const stage of ['bn0', 'conv1', 'conv2', 'conv3', 'conv4']) {
         const ref = npyToFloat32(readNpyView(join(dir, `${stage}.npy`)));
         const got = out.stages![stage]!;
@@ -75,7 +76,24 @@ test('inference on needed rows only equals the full forward pass, for a batch of
   const builder = new IpsBuilder(full, { k1: 20, k2: 5, u: 5 });
   const batch = makeBatch(Array.from({ length: 12 }, (_, i) => builder.build(i * 97)), features);
   const trimmed = await gcnForward(params, batch, engine, 'eval');
-  const whole = await gcnForward(params, batch, engine, 'eval', true);
+  const whole = await gcnForward(params, batch, engine, 'eval', { keepStages: true });
   assert.equal(trimmed.logits.length, 12 * 20 * 2);
   trimmed.logits.forEach((x, i) => assert.ok(Math.abs(x - whole.logits[i]!) < 1e-4, `logit ${i}`));
 });
+
+for (const [name, backend] of [['onnxruntime', engine], ['js', new JsBackend()]] as [string, ComputeBackend][]) {
+  test(`a precomputed first layer gives the full forward pass's logits to 1e-4, without input features (${name} backend)`, async () => {
+    const params = goldenParams();
+    const features = readFeatures(join(SHARED, 'golden/synth-test.feats.npy'));
+    const builder = new IpsBuilder(readKnn(join(SHARED, 'golden/synth-test.knn.npy')), { k1: 20, k2: 5, u: 5 });
+    const group = Array.from({ length: name === 'js' ? 3 : 12 }, (_, i) => builder.build(i * 89 + 5));
+    const table = await precomputeFirstLayer(params, features, backend);
+    assert.equal(table.table.length, features.n * 2 * 512);
+    const batch = makeBatch(group);
+    assert.equal(batch.x, undefined);
+    const fast = await gcnForward(params, batch, backend, 'eval', { firstLayer: table });
+    const whole = await gcnForward(params, makeBatch(group, features), engine, 'eval', { keepStages: true });
+    assert.equal(fast.logits.length, whole.logits.length);
+    fast.logits.forEach((x, i) => assert.ok(Math.abs(x - whole.logits[i]!) < 1e-4, `logit ${i}: ${x} vs ${whole.logits[i]}`));
+  });
+}
