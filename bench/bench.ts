@@ -52,6 +52,9 @@ class CountingBackend implements ComputeBackend {
   graphConv(...a: Parameters<ComputeBackend['graphConv']>) {
     return this.timed(2 * a[3] * 2 * a[4] * a[5], () => this.inner.graphConv(...a));
   }
+  graphConvBackward(...a: Parameters<ComputeBackend['graphConvBackward']>) {
+    return this.timed(2 * a[4] * 2 * a[5] * a[6] * (a[7] ? 2 : 1), () => this.inner.graphConvBackward(...a));
+  }
   classifier(...a: Parameters<ComputeBackend['classifier']>) {
     return this.timed(2 * a[6] * a[8] * (a[7] + 2), () => this.inner.classifier(...a));
   }

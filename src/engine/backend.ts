@@ -17,10 +17,24 @@ export interface ComputeBackend {
   graphConv(z: Float32Array, w: Float32Array, bias: Float32Array, n: number, inW: number, outW: number, out?: Float32Array): Promise<Float32Array>;
 
   /**
+   * The backward pass of graphConv for upstream gradient dY (n × out): with G = dY ∘ [Y > 0],
+   * dW = Zᵀ·G, db = Σ rows of G and, when `inputGrad`, dZ = G·Wᵀ in its two halves (the H and
+   * the A·H columns, each n × in).
+   */
+  graphConvBackward(z: Float32Array, y: Float32Array, dy: Float32Array, w: Float32Array, n: number, inW: number, outW: number, inputGrad: boolean): Promise<ConvGradients>;
+
+  /**
    * The classifier on m rows E (m×in): P = E·W₀ᵀ + b₀, Q = PReLU(P), logits = Q·W₂ᵀ + b₂
    * (W₀ hidden×in and W₂ 2×hidden, stored out×in as PyTorch does); P and Q with `keepHidden`.
    */
   classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number, hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }>;
+}
+
+export interface ConvGradients {
+  dw: Float32Array;
+  db: Float32Array;
+  dzSelf?: Float32Array;
+  dzNeighbours?: Float32Array;
 }
 
 export class JsBackend implements ComputeBackend {
@@ -54,6 +68,23 @@ export class JsBackend implements ComputeBackend {
       }
     }
     return y;
+  }
+
+  async graphConvBackward(z: Float32Array, y: Float32Array, dy: Float32Array, w: Float32Array, n: number, inW: number, outW: number, inputGrad: boolean): Promise<ConvGradients> {
+    const g = Float32Array.from(dy, (v, k) => (y[k]! > 0 ? v : 0));
+    const db = new Float64Array(outW);
+    for (let i = 0; i < n; i++) for (let j = 0; j < outW; j++) db[j]! += g[i * outW + j]!;
+    const out: ConvGradients = { dw: await this.gemm(z, g, 2 * inW, n, outW, true, false), db: Float32Array.from(db) };
+    if (inputGrad) {
+      const dz = await this.gemm(g, w, n, outW, 2 * inW, false, true);
+      out.dzSelf = new Float32Array(n * inW);
+      out.dzNeighbours = new Float32Array(n * inW);
+      for (let i = 0; i < n; i++) {
+        out.dzSelf.set(dz.subarray(i * 2 * inW, i * 2 * inW + inW), i * inW);
+        out.dzNeighbours.set(dz.subarray(i * 2 * inW + inW, (i + 1) * 2 * inW), i * inW);
+      }
+    }
+    return out;
   }
 
   async classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number, hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }> {

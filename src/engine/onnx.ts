@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
-import type { ComputeBackend } from './backend.js';
+import type { ComputeBackend, ConvGradients } from './backend.js';
 import { encodeModel, ElemType, intAttr, type OnnxGraph } from './onnx-proto.js';
 
 export interface EngineOptions {
@@ -90,6 +90,44 @@ export class OnnxEngine implements ComputeBackend {
       ],
     }), { z: [z, [n, 2 * inW]], w: [w, [2 * inW, outW]], bias: [bias, [outW]] }, out ? { y: [out, [n, outW]] } : {});
     return out ?? (result.y!.data as Float32Array);
+  }
+
+  async graphConvBackward(z: Float32Array, y: Float32Array, dy: Float32Array, w: Float32Array, n: number, inW: number, outW: number, inputGrad: boolean): Promise<ConvGradients> {
+    const key = inputGrad ? 'graph_conv_backward' : 'graph_conv_backward_w';
+    const out = await this.run(key, () => ({
+      name: key,
+      inputs: [
+        { name: 'z', type: ElemType.FLOAT, dims: ['n', 'k'] },
+        { name: 'y', type: ElemType.FLOAT, dims: ['n', 'o'] },
+        { name: 'dy', type: ElemType.FLOAT, dims: ['n', 'o'] },
+        ...(inputGrad ? [{ name: 'w', type: ElemType.FLOAT, dims: ['k', 'o'] }, { name: 'halves', type: ElemType.INT64, dims: [2] }] : []),
+      ],
+      outputs: [
+        { name: 'dw', type: ElemType.FLOAT, dims: ['k', 'o'] },
+        { name: 'db', type: ElemType.FLOAT, dims: ['o'] },
+        ...(inputGrad ? [{ name: 'dz_self', type: ElemType.FLOAT, dims: ['n', 'i'] }, { name: 'dz_neighbours', type: ElemType.FLOAT, dims: ['n', 'i'] }] : []),
+      ],
+      initializers: [{ name: 'zero', dims: [], data: new Float32Array(1) }, { name: 'rows_axis', dims: [1], data: new BigInt64Array(1) }],
+      nodes: [
+        { op: 'Greater', inputs: ['y', 'zero'], outputs: ['active'] },
+        { op: 'Where', inputs: ['active', 'dy', 'zero'], outputs: ['g'] },
+        { op: 'Gemm', inputs: ['z', 'g'], outputs: ['dw'], attrs: { transA: intAttr(1) } },
+        { op: 'ReduceSum', inputs: ['g', 'rows_axis'], outputs: ['db'], attrs: { keepdims: intAttr(0) } },
+        ...(inputGrad ? [
+          { op: 'Gemm', inputs: ['g', 'w'], outputs: ['dz'], attrs: { transB: intAttr(1) } },
+          { op: 'Split', inputs: ['dz', 'halves'], outputs: ['dz_self', 'dz_neighbours'], attrs: { axis: intAttr(1) } },
+        ] : []),
+      ],
+    }), {
+      z: [z, [n, 2 * inW]], y: [y, [n, outW]], dy: [dy, [n, outW]],
+      ...(inputGrad ? { w: [w, [2 * inW, outW]] as [Feed, number[]], halves: [BigInt64Array.of(BigInt(inW), BigInt(inW)), [2]] as [Feed, number[]] } : {}),
+    });
+    const grads: ConvGradients = { dw: out.dw!.data as Float32Array, db: out.db!.data as Float32Array };
+    if (inputGrad) {
+      grads.dzSelf = out.dz_self!.data as Float32Array;
+      grads.dzNeighbours = out.dz_neighbours!.data as Float32Array;
+    }
+    return grads;
   }
 
   async classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number, hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }> {

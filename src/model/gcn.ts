@@ -55,19 +55,19 @@ function batchNorm(params: Params, b: GraphBatch, d: number, mode: Mode): { x: F
  * One graph convolution on batch rows `rows` (default all): Z = [H ‖ A·H] on those rows, built
  * here so that the backward pass can keep it, then Y = ReLU(Z·W + b) by the backend. Row r of
  * the batch is row `hRowOf[r]` of `h` (default r): a layer computed on some rows only is read in
- * place, without scattering it back to full height. With `scratch`, Z and (in slot `outSlot`) Y
- * are reused buffers.
+ * place, without scattering it back to full height. With `scratch`, Z and Y are reused buffers
+ * of the slots named in `slots`.
  */
-async function conv(backend: ComputeBackend, b: GraphBatch, h: Float32Array, hRowOf: Int32Array | undefined, inW: number, outW: number, w: Float32Array, bias: Float32Array, rows?: Int32Array, scratch?: Scratch, outSlot?: string): Promise<ConvCache> {
+async function conv(backend: ComputeBackend, b: GraphBatch, h: Float32Array, hRowOf: Int32Array | undefined, inW: number, outW: number, w: Float32Array, bias: Float32Array, rows?: Int32Array, scratch?: Scratch, slots?: { z: string; y: string }): Promise<ConvCache> {
   const n = rows ? rows.length : b.rows;
-  const z = scratch ? scratch.take('z', n * 2 * inW) : new Float32Array(n * 2 * inW);
+  const z = scratch && slots ? scratch.take(slots.z, n * 2 * inW) : new Float32Array(n * 2 * inW);
   for (let k = 0; k < n; k++) {
     const r = rows ? rows[k]! : k;
     const src = hRowOf ? hRowOf[r]! : r;
     z.set(h.subarray(src * inW, (src + 1) * inW), k * 2 * inW);
   }
   spmm(b, { ...(rows ? { rows } : {}), ...(hRowOf ? { srcRowOf: hRowOf } : {}), src: h, srcStride: inW, srcOffset: 0, width: inW, dst: z, dstStride: 2 * inW, dstOffset: inW, accumulate: false });
-  const y = scratch && outSlot ? scratch.take(outSlot, n * outW) : undefined;
+  const y = scratch && slots ? scratch.take(slots.y, n * outW) : undefined;
   return { z, y: await backend.graphConv(z, w, bias, n, inW, outW, y), inW, outW };
 }
 
@@ -103,10 +103,10 @@ async function evalForward(params: Params, b: GraphBatch, backend: ComputeBacken
   const weight = (l: number) => getParam(params, `conv${l + 1}.weight`), bias = (l: number) => getParam(params, `conv${l + 1}.bias`);
   let h = firstLayer
     ? firstLayerRows(firstLayer, b, rowsPerLayer[0]!, scratch.take('y0', rowsPerLayer[0]!.length * widths[0]!))
-    : (await conv(backend, b, batchNorm(params, b, dim, 'eval').x, undefined, dim, widths[0]!, weight(0), bias(0), rowsPerLayer[0], scratch, 'y0')).y;
+    : (await conv(backend, b, batchNorm(params, b, dim, 'eval').x, undefined, dim, widths[0]!, weight(0), bias(0), rowsPerLayer[0], scratch, { z: 'z', y: 'y0' })).y;
   for (let l = 1; l < widths.length; l++) {
     // outputs alternate between two buffers: each layer reads the one before it
-    h = (await conv(backend, b, h, positions(rowsPerLayer[l - 1]!, b.rows), widths[l - 1]!, widths[l]!, weight(l), bias(l), rowsPerLayer[l], scratch, `y${l % 2}`)).y;
+    h = (await conv(backend, b, h, positions(rowsPerLayer[l - 1]!, b.rows), widths[l - 1]!, widths[l]!, weight(l), bias(l), rowsPerLayer[l], scratch, { z: 'z', y: `y${l % 2}` })).y;
   }
   // the last layer ran on hop1Rows in order: its output is the classifier's input
   return (await backend.classifier(h, getParam(params, 'classifier.0.weight'), getParam(params, 'classifier.0.bias'), getParam(params, 'classifier.1.weight'),
@@ -118,7 +118,10 @@ export interface ForwardOptions {
   keepStages?: boolean;
   /** The first layer precomputed for the batch's data set (inference only). */
   firstLayer?: FirstLayerTable;
-  /** Inference buffers to reuse across batches. */
+  /**
+   * Buffers to reuse across batches. In train mode the forward pass's cache lives in them: it is
+   * valid until the next forward pass with the same scratch.
+   */
   scratch?: Scratch;
 }
 
@@ -133,7 +136,8 @@ export async function gcnForward(params: Params, b: GraphBatch, backend: Compute
   let h = bn.x, inW = d;
   for (let l = 0; l < widths.length; l++) {
     const outW = widths[l]!;
-    const c = await conv(backend, b, h, undefined, inW, outW, getParam(params, `conv${l + 1}.weight`), getParam(params, `conv${l + 1}.bias`));
+    const c = await conv(backend, b, h, undefined, inW, outW, getParam(params, `conv${l + 1}.weight`), getParam(params, `conv${l + 1}.bias`), undefined,
+      options.scratch, { z: `z${l}`, y: `y${l}` });
     convs.push(c);
     if (keepStages) stages[`conv${l + 1}`] = c.y;
     h = c.y;
@@ -225,7 +229,7 @@ export async function gcnBackward(params: Params, b: GraphBatch, fwd: ForwardRes
   grads.set('classifier.0.weight', await backend.gemm(dP, e, H, m, last.outW, true, false));
   grads.set('classifier.0.bias', colSum(dP, m, H));
   const dE = await backend.gemm(dP, getParam(params, 'classifier.0.weight'), m, H, last.outW, false, false);
-  let dY = new Float32Array(b.rows * last.outW);
+  let dY: Float32Array = new Float32Array(b.rows * last.outW);
   for (let i = 0; i < m; i++) {
     const r = b.hop1Rows[i]! * last.outW;
     for (let j = 0; j < last.outW; j++) dY[r + j]! += dE[i * last.outW + j]!;
@@ -233,16 +237,14 @@ export async function gcnBackward(params: Params, b: GraphBatch, fwd: ForwardRes
   // graph convolutions, last to first
   for (let l = convs.length - 1; l >= 0; l--) {
     const { z, y, inW, outW } = convs[l]!;
-    for (let k = 0; k < dY.length; k++) if (!(y[k]! > 0)) dY[k] = 0;
-    grads.set(`conv${l + 1}.weight`, await backend.gemm(z, dY, 2 * inW, b.rows, outW, true, false));
-    grads.set(`conv${l + 1}.bias`, colSum(dY, b.rows, outW));
-    if (l === 0) break; // BatchNorm has no parameters: the input needs no gradient
-    const dZ = await backend.gemm(dY, getParam(params, `conv${l + 1}.weight`), b.rows, outW, 2 * inW, false, true);
+    // BatchNorm has no parameters: the first layer's input needs no gradient
+    const g = await backend.graphConvBackward(z, y, dY, getParam(params, `conv${l + 1}.weight`), b.rows, inW, outW, l > 0);
+    grads.set(`conv${l + 1}.weight`, g.dw);
+    grads.set(`conv${l + 1}.bias`, g.db);
+    if (l === 0) break;
     // dH = dZ[:, :in] + Aᵀ·dZ[:, in:]
-    const dH = new Float32Array(b.rows * inW);
-    for (let i = 0; i < b.rows; i++) dH.set(dZ.subarray(i * 2 * inW, i * 2 * inW + inW), i * inW);
-    spmm(transposed, { src: dZ, srcStride: 2 * inW, srcOffset: inW, width: inW, dst: dH, dstStride: inW, dstOffset: 0, accumulate: true });
-    dY = dH;
+    dY = g.dzSelf!;
+    spmm(transposed, { src: g.dzNeighbours!, srcStride: inW, srcOffset: 0, width: inW, dst: dY, dstStride: inW, dstOffset: 0, accumulate: true });
   }
   return grads;
 }

@@ -10,7 +10,7 @@ import { fail } from '../errors.js';
 import { IPS_TRAIN_DEFAULTS, IpsBuilder, type IpsOptions, type Subgraph } from '../ips/index.js';
 import { edgeMetrics, type EdgeMetrics } from '../metrics/index.js';
 import { makeBatch } from '../model/batch.js';
-import { crossEntropy, gcnBackward, gcnForward } from '../model/gcn.js';
+import { crossEntropy, gcnBackward, gcnForward, Scratch } from '../model/gcn.js';
 import { BN_MOMENTUM, getParam, initParams, seedArchitecture, type Architecture, type Params } from '../model/params.js';
 import { scoreLinks } from '../model/score.js';
 import { seededRandom, shuffledRange } from '../random.js';
@@ -92,6 +92,7 @@ export async function trainGcn(data: LabeledSet, options: TrainOptions): Promise
   const sgd = new Sgd({ lr: s.lr, momentum: s.momentum, weightDecay: s.weightDecay });
   for (const [k, v] of state.velocity) sgd.velocity.set(k, v);
   const batches = Math.ceil(features.n / s.batchSize);
+  const scratch = new Scratch(); // the forward pass's buffers, reused from batch to batch
   for (let epoch = state.epoch; epoch < s.epochs; epoch++) {
     const t0 = performance.now();
     sgd.options.lr = learningRate(s, epoch);
@@ -103,7 +104,7 @@ export async function trainGcn(data: LabeledSet, options: TrainOptions): Promise
       for (let j = bi * s.batchSize; j < Math.min(features.n, (bi + 1) * s.batchSize); j++) group.push(builder.build(order[j]!));
       const batch = makeBatch(group, features);
       const targets = Uint8Array.from(batch.linkPivot, (p, i) => (labels[p] === labels[batch.linkNode[i]!] ? 1 : 0));
-      const fwd = await gcnForward(state.params, batch, backend, 'train');
+      const fwd = await gcnForward(state.params, batch, backend, 'train', { scratch });
       const { loss, grad } = crossEntropy(fwd.logits, targets);
       const grads = await gcnBackward(state.params, batch, fwd, grad, backend);
       sgd.step(state.params, grads);
