@@ -19,8 +19,13 @@ export class FaceclusterError extends Error {
     /** The file the problem is in, when there is one. */
     readonly file?: string,
   ) {
-    super(file === undefined ? message : `${file}: ${message}`);
+    super(oneLine(file === undefined ? message : `${file}: ${message}`));
   }
+}
+
+/** Control characters (a newline echoed from a damaged file, say) shown as escapes: a message stays one line. */
+function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 export function fail(code: ErrorCode, message: string, file?: string): never {

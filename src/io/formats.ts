@@ -9,10 +9,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
-import { fail } from '../errors.js';
+import { fail, FaceclusterError } from '../errors.js';
 import type { Features, KnnGraph } from '../types.js';
 import { writeFileAtomic } from './atomic.js';
-import { decodeNpy, encodeNpyHeader, npyToFloat32, npyToFloat64, npyToInt32, readNpyView, writeNpy, type NpyView } from './npy.js';
+import { decodeNpy, encodeNpyHeader, npyToFloat32, npyToFloat64, npyToInt32, writeNpy, type NpyView } from './npy.js';
 import { placeSelfFirst } from '../knn/self-first.js';
 import { readFileAligned } from './read.js';
 
@@ -37,16 +37,21 @@ export interface ReadFeaturesOptions {
 }
 
 export function readFeatures(path: string, options: ReadFeaturesOptions = {}): Features {
+  return decodeFeatures(readFileAligned(path), path, options);
+}
+
+/** Features from a file's bytes; `path` gives the format (by extension) and names the file in errors. */
+export function decodeFeatures(bytes: Uint8Array, path: string, options: ReadFeaturesOptions = {}): Features {
   let f: Features;
   if (ext(path) === '.npy') {
-    const v = readNpyView(path);
+    const v = decodeNpy(bytes, path);
     if (v.shape.length !== 2) fail('SHAPE_MISMATCH', `features must be 2-D (N×D), got shape (${v.shape.join(', ')})`, path);
     if (v.dtype[0] !== 'f') fail('BAD_VALUE', `features must be floating point, got dtype ${v.dtype}`, path);
     f = { n: v.shape[0]!, dim: v.shape[1]!, data: npyToFloat32(v) };
   } else if (ext(path) === '.bin') {
     const dim = options.dim;
     if (dim === undefined || !Number.isInteger(dim) || dim < 1) fail('BAD_OPTION', '.bin features need the row width (--dim D)', path);
-    const bytes = readFileAligned(path);
+    if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
     if (bytes.byteLength % (4 * dim) !== 0) {
       fail('BAD_FILE', `size ${bytes.byteLength} bytes is not a whole number of ${dim}-d float32 rows`, path);
     }
@@ -68,15 +73,19 @@ export function writeFeatures(path: string, f: Features): void {
 
 /** Identity labels, one integer per face. */
 export function readLabels(path: string): Int32Array {
+  return decodeLabels(readFileAligned(path), path);
+}
+
+export function decodeLabels(bytes: Uint8Array, path: string): Int32Array {
   if (ext(path) === '.npy') {
-    const v = readNpyView(path);
+    const v = decodeNpy(bytes, path);
     if (v.shape.length !== 1 && !(v.shape.length === 2 && v.shape[1] === 1)) {
       fail('SHAPE_MISMATCH', `labels must be 1-D (N) or N×1, got shape (${v.shape.join(', ')})`, path);
     }
     return npyToInt32(v, path);
   }
   if (ext(path) === '.meta') {
-    const text = new TextDecoder().decode(readFileAligned(path));
+    const text = new TextDecoder().decode(bytes);
     const lines = text.split(/\r?\n/);
     if (lines[lines.length - 1] === '') lines.pop();
     const out = new Int32Array(lines.length);
@@ -104,13 +113,17 @@ export function writeLabels(path: string, labels: Int32Array): void {
 
 /** Reads a kNN graph and checks it is well formed: indices in range, self in column 0. */
 export function readKnn(path: string): KnnGraph {
+  return decodeKnn(readFileAligned(path), path);
+}
+
+export function decodeKnn(bytes: Uint8Array, path: string): KnnGraph {
   let knn: KnnGraph;
   if (ext(path) === '.npy') {
-    const v = readNpyView(path);
+    const v = decodeNpy(bytes, path);
     if (v.shape.length !== 2 || v.shape[1]! < 1) fail('SHAPE_MISMATCH', `kNN graph must be N×(K+1), got shape (${v.shape.join(', ')})`, path);
     knn = { n: v.shape[0]!, k: v.shape[1]! - 1, indices: npyToInt32(v, path) };
   } else if (ext(path) === '.npz') {
-    knn = knnFromLearnToCluster(npzEntry(path, 'data'), path);
+    knn = knnFromLearnToCluster(npzEntry(bytes, 'data', path), path);
   } else {
     unsupportedExt(path, 'a kNN graph', '.npy or .npz');
   }
@@ -134,12 +147,22 @@ export function validateKnn(knn: KnnGraph, file?: string): void {
   }
 }
 
-function npzEntry(path: string, key: string): NpyView {
-  const bytes = readFileAligned(path);
+/** Deflate expands at most ~1032×: an entry claiming more is damaged, and is refused before its buffer is allocated. */
+const MAX_DEFLATE_RATIO = 1032;
+
+function npzEntry(bytes: Uint8Array, key: string, path: string): NpyView {
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes, { filter: (f) => f.name === `${key}.npy` });
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        if (f.name !== `${key}.npy`) return false;
+        const limit = f.compression === 0 ? f.size : f.size * MAX_DEFLATE_RATIO + 1024;
+        if (f.originalSize > limit) fail('BAD_FILE', `.npz entry '${f.name}' claims ${f.originalSize} bytes from ${f.size} compressed: damaged archive`, path);
+        return true;
+      },
+    });
   } catch (e) {
+    if (e instanceof FaceclusterError) throw e;
     fail('BAD_FILE', `not a readable .npz (zip) archive: ${(e as Error).message}`, path);
   }
   const entry = files[`${key}.npy`];

@@ -55,16 +55,7 @@ export function loadModel(dir: string): Model {
     const code = (e as NodeJS.ErrnoException).code;
     fail('NOT_FOUND', code === 'ENOENT' ? `no model here (${MODEL_FILES.config} is missing)` : `cannot read (${code})`, code === 'ENOENT' ? dir : configPath);
   }
-  let config: ModelConfig;
-  try {
-    config = JSON.parse(raw);
-  } catch {
-    fail('BAD_FILE', 'not valid JSON', configPath);
-  }
-  if (config?.format !== 'facecluster-lgcn') fail('BAD_FILE', `not a facecluster model config (format is ${JSON.stringify(config?.format)})`, configPath);
-  if (config.normalize !== 'l2' && config.normalize !== 'none') fail('BAD_FILE', `normalize must be "l2" or "none"`, configPath);
-  if (!isIps(config.ips)) config.ips = { ...IPS_TEST_DEFAULTS };
-  if (!isIps(config.trainIps)) fail('BAD_FILE', 'trainIps must hold positive integers k1, k2, u', configPath);
+  const config = parseModelConfig(raw, configPath);
   const weightsPath = join(dir, MODEL_FILES.weights);
   const { tensors } = readSafetensors(weightsPath);
   const arch = checkParams(tensors, weightsPath);
@@ -73,4 +64,24 @@ export function loadModel(dir: string): Model {
     fail('BAD_FILE', `architecture in ${MODEL_FILES.config} does not match the weights (D = ${arch.dim}, widths ${arch.widths.join('→')})`, configPath);
   }
   return { params: tensors, config };
+}
+
+/** A model's config.json, checked field by field (the weights are checked against it by loadModel). */
+export function parseModelConfig(raw: string, configPath: string): ModelConfig {
+  let config: ModelConfig;
+  try {
+    config = JSON.parse(raw);
+  } catch {
+    fail('BAD_FILE', 'not valid JSON', configPath);
+  }
+  if (typeof config !== 'object' || config === null) fail('BAD_FILE', 'not a JSON object', configPath);
+  if (config.format !== 'facecluster-lgcn') fail('BAD_FILE', `not a facecluster model config (format is ${JSON.stringify(config?.format)})`, configPath);
+  if (config.normalize !== 'l2' && config.normalize !== 'none') fail('BAD_FILE', `normalize must be "l2" or "none"`, configPath);
+  if (!isIps(config.ips)) config.ips = { ...IPS_TEST_DEFAULTS };
+  if (!isIps(config.trainIps)) fail('BAD_FILE', 'trainIps must hold positive integers k1, k2, u', configPath);
+  const a = config.architecture as Partial<ModelConfig['architecture']> | undefined;
+  if (typeof a !== 'object' || a === null || !Number.isInteger(a.dim) || !Number.isInteger(a.hidden) || !Array.isArray(a.widths) || !a.widths.every((w) => Number.isInteger(w) && w > 0)) {
+    fail('BAD_FILE', 'architecture must hold integers dim and hidden and a list of positive widths', configPath);
+  }
+  return config;
 }

@@ -5,7 +5,8 @@
  */
 import { fail } from '../errors.js';
 import { checkParams, type Params } from '../model/params.js';
-import { readSafetensors, writeSafetensors } from '../model/safetensors.js';
+import { decodeSafetensors, writeSafetensors } from '../model/safetensors.js';
+import { readFileAligned } from '../io/read.js';
 import type { TrainSettings, TrainState } from './index.js';
 
 const VELOCITY = 'velocity.';
@@ -24,7 +25,12 @@ function sameRun(a: TrainSettings, b: TrainSettings): boolean {
 }
 
 export function readCheckpoint(path: string, settings: TrainSettings): TrainState {
-  const { tensors, metadata } = readSafetensors(path);
+  return decodeCheckpoint(readFileAligned(path), settings, path);
+}
+
+/** A checkpoint from its bytes: checksum verified, settings compared with the resuming run's. */
+export function decodeCheckpoint(bytes: Uint8Array, settings: TrainSettings, path: string): TrainState {
+  const { tensors, metadata } = decodeSafetensors(bytes, path);
   const epoch = Number(metadata.epoch);
   if (!Number.isInteger(epoch) || epoch < 0) fail('BAD_FILE', 'checkpoint has no epoch count', path);
   let saved: TrainSettings, history;
@@ -34,6 +40,7 @@ export function readCheckpoint(path: string, settings: TrainSettings): TrainStat
   } catch {
     fail('BAD_FILE', 'checkpoint metadata is not valid JSON', path);
   }
+  if (typeof saved !== 'object' || saved === null || !Array.isArray(history)) fail('BAD_FILE', 'checkpoint metadata lacks its settings or history', path);
   if (!sameRun(saved, settings)) fail('BAD_OPTION', `checkpoint was made with other settings (${metadata.settings}); resume with the same ones`, path);
   const params: Params = new Map();
   const velocity = new Map<string, Float32Array>();

@@ -1,0 +1,128 @@
+/**
+ * Property-based fuzzing of every reader facecluster has for users' files: random bytes and
+ * mutations of valid files (flipped, overwritten, inserted and cut bytes) must either parse or
+ * fail with a FaceclusterError naming the file — never another exception, a hang or an
+ * unbounded allocation (a reader trusting a size field would try to allocate it and die).
+ * `fuzzReaders(runs)` is shared by the test suite (a few hundred cases a reader) and
+ * `npm run fuzz` (10,000 or more).
+ */
+import fc from 'fast-check';
+import { zipSync } from 'fflate';
+import { FaceclusterError } from '../../src/errors.js';
+import { decodeFeatures, decodeKnn, decodeLabels } from '../../src/io/formats.js';
+import { encodeNpyHeader } from '../../src/io/npy.js';
+import { parseModelConfig } from '../../src/model/files.js';
+import { initParams, type Architecture } from '../../src/model/params.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/model/safetensors.js';
+import { decodeCheckpoint } from '../../src/train/checkpoint.js';
+import { TRAIN_DEFAULTS, type TrainSettings } from '../../src/train/index.js';
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+function npy(dtype: Parameters<typeof encodeNpyHeader>[0], shape: number[], data: ArrayBufferView): Uint8Array {
+  return concat([encodeNpyHeader(dtype, shape), new Uint8Array(data.buffer, data.byteOffset, data.byteLength)]);
+}
+
+const TINY: Architecture = { dim: 3, widths: [4, 4, 4, 4], hidden: 4 };
+const SETTINGS: TrainSettings = { ...TRAIN_DEFAULTS, epochs: 2 };
+
+/** Valid files of each format: the starting points of the mutations. */
+function seeds(): Record<string, Uint8Array> {
+  const knn = BigInt64Array.from([0, 1, 2, 1, 0, 2, 2, 1, 0], (x) => BigInt(x));
+  const l2c = Float32Array.of(0, 1, 2, 0, 0.1, 0.2, 1, 0, 2, 0, 0.1, 0.3, 2, 1, 0, 0, 0.2, 0.3);
+  const params = initParams(TINY, 3);
+  const velocity = new Map([...params].filter(([n]) => !n.includes('running')).map(([n, t]) => [n, t.data.map((x) => x / 2)]));
+  const checkpointTensors = new Map(params);
+  for (const [n, v] of velocity) checkpointTensors.set(`velocity.${n}`, { shape: params.get(n)!.shape, data: v });
+  return {
+    'features.npy': npy('f4', [3, 2], Float32Array.of(1, 0, 0.6, 0.8, 0, 1)),
+    'features-f2.npy': npy('f2', [2, 2], Uint16Array.of(0x3c00, 0, 0, 0x3c00)),
+    'features.bin': new Uint8Array(Float32Array.of(1, 0, 0, 0, 0, 1, 0, 0).buffer),
+    'labels.npy': npy('i8', [3], BigInt64Array.of(0n, 1n, 1n)),
+    'labels.meta': new TextEncoder().encode('0\n1\n1\n'),
+    'knn.npy': npy('i8', [3, 3], knn),
+    'knn.npz': zipSync({ 'data.npy': [npy('f4', [3, 2, 3], l2c), { level: 6 }] }),
+    'model.safetensors': concat(encodeSafetensors(params, { format: 'facecluster-lgcn' })),
+    'config.json': new TextEncoder().encode(JSON.stringify({
+      format: 'facecluster-lgcn', version: 1, architecture: TINY, normalize: 'l2',
+      trainIps: { k1: 80, k2: 5, u: 5 }, ips: { k1: 80, k2: 5, u: 5 },
+    })),
+    'checkpoint.safetensors': concat(encodeSafetensors(checkpointTensors, { epoch: '1', settings: JSON.stringify(SETTINGS), history: '[]' })),
+  };
+}
+
+/** Each reader under test, by the seed files it reads. */
+export const READERS: Record<string, { seeds: string[]; read: (bytes: Uint8Array, file: string) => unknown }> = {
+  'npy features': { seeds: ['features.npy', 'features-f2.npy'], read: (b, f) => decodeFeatures(b, f) },
+  'bin features': { seeds: ['features.bin'], read: (b, f) => decodeFeatures(b, f, { dim: 4 }) },
+  'npy labels': { seeds: ['labels.npy'], read: (b, f) => decodeLabels(b, f) },
+  'meta labels': { seeds: ['labels.meta'], read: (b, f) => decodeLabels(b, f) },
+  'npy kNN': { seeds: ['knn.npy'], read: (b, f) => decodeKnn(b, f) },
+  'npz kNN': { seeds: ['knn.npz'], read: (b, f) => decodeKnn(b, f) },
+  safetensors: { seeds: ['model.safetensors'], read: (b, f) => decodeSafetensors(b, f) },
+  'model config': { seeds: ['config.json'], read: (b, f) => parseModelConfig(new TextDecoder().decode(b), f) },
+  checkpoint: { seeds: ['checkpoint.safetensors'], read: (b, f) => decodeCheckpoint(b, SETTINGS, f) },
+};
+
+type Edit = { kind: 'flip' | 'set' | 'insert' | 'cut' | 'digits'; at: number; bytes: number[] };
+
+const editArb: fc.Arbitrary<Edit> = fc.record({
+  kind: fc.constantFrom<Edit['kind']>('flip', 'set', 'insert', 'cut', 'digits'),
+  at: fc.nat(),
+  bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 12 }),
+});
+
+function mutate(seed: Uint8Array, edits: Edit[]): Uint8Array {
+  let b: Uint8Array = seed.slice();
+  for (const e of edits) {
+    const at = b.length === 0 ? 0 : e.at % (b.length + 1);
+    if (e.kind === 'flip') e.bytes.forEach((x, i) => { if (at + i < b.length) b[at + i]! ^= x; });
+    else if (e.kind === 'set') e.bytes.forEach((x, i) => { if (at + i < b.length) b[at + i] = x; });
+    else if (e.kind === 'digits') e.bytes.forEach((x, i) => { if (at + i < b.length) b[at + i] = 0x30 + (x % 10); }); // numbers in headers
+    else if (e.kind === 'insert') b = concat([b.subarray(0, at), Uint8Array.from(e.bytes), b.subarray(at)]);
+    else b = b.slice(0, at);
+  }
+  return b;
+}
+
+export interface FuzzResult { reader: string; cases: number; parsed: number; refused: number }
+
+/** Runs `runs` cases against every reader; throws (with fast-check's shrunk counterexample) on a crash. */
+export function fuzzReaders(runs: number, seed = 42): FuzzResult[] {
+  const files = seeds();
+  const results: FuzzResult[] = [];
+  for (const [name, reader] of Object.entries(READERS)) {
+    let parsed = 0, refused = 0;
+    const fileName = reader.seeds[0]!;
+    const inputArb = fc.oneof(
+      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 512 }) },
+      { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...reader.seeds), fc.array(editArb, { minLength: 1, maxLength: 4 })).map(([s, edits]) => mutate(files[s]!, edits)) },
+    );
+    fc.assert(fc.property(inputArb, (bytes) => {
+      const t = performance.now();
+      try {
+        reader.read(bytes, fileName);
+        parsed++;
+      } catch (e) {
+        if (!(e instanceof FaceclusterError)) throw new Error(`${name}: not a clean failure: ${(e as Error)?.stack ?? e}`);
+        if (e.file !== fileName || !e.message.startsWith(`${fileName}: `)) throw new Error(`${name}: the message does not name the file: ${e.message}`);
+        if (e.message.includes('\n')) throw new Error(`${name}: the message is not one line: ${e.message}`);
+        refused++;
+      }
+      const ms = performance.now() - t;
+      if (ms > 1000) throw new Error(`${name}: one case took ${ms.toFixed(0)} ms`);
+    }), { numRuns: runs, seed });
+    // the seeds themselves must parse, or the mutations test nothing
+    for (const s of reader.seeds) reader.read(files[s]!, fileName);
+    results.push({ reader: name, cases: runs, parsed, refused });
+  }
+  return results;
+}
