@@ -67,9 +67,9 @@ export interface ClusterResult {
 }
 
 /** The subgraph settings, shrunk to fit when there are fewer than k1 + 1 faces and none were asked for. */
-function fitIps(wanted: IpsOptions, n: number, explicit: boolean, notice?: (m: string) => void): IpsOptions {
+function fitIps(wanted: IpsOptions, n: number, explicit: boolean, notice?: (m: string) => void, source?: string): IpsOptions {
   if (n - 1 >= wanted.k1) return wanted;
-  if (explicit) fail('BAD_OPTION', `k1 = ${wanted.k1} needs at least ${wanted.k1 + 1} faces, there are ${n}`);
+  if (explicit) fail('BAD_OPTION', `k1 = ${wanted.k1} (--k-at-hop) needs at least ${wanted.k1 + 1} faces, there are ${n}`, source);
   const k1 = n - 1;
   const fitted = { k1, k2: Math.min(wanted.k2, k1), u: Math.min(wanted.u, k1) };
   notice?.(`only ${n} faces: k_at_hop shrinks to ${fitted.k1} ${fitted.k2}, active connections to ${fitted.u}`);
@@ -88,7 +88,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
       if (model.config.architecture.dim !== features.dim) {
         fail('SHAPE_MISMATCH', `the model takes ${model.config.architecture.dim}-d features, these are ${features.dim}-d`);
       }
-      const ips = fitIps(options.ips ?? model.config.ips, n, options.ips !== undefined, options.onNotice);
+      const ips = fitIps(options.ips ?? model.config.ips, n, options.ips !== undefined, options.onNotice, options.source);
       const knn = options.knn ?? await buildKnn(unit, { k: ips.k1, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
       checkIpsOptions(ips, knn.k);
       const input = model.config.normalize === 'l2' ? unit : features;
