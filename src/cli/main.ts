@@ -5,6 +5,7 @@ import { helpText, parseOptions, type CommandSpec, type ParsedOptions } from './
 import { clusterCommand, runCluster } from './commands/cluster.js';
 import { demoCommand, runDemo } from './commands/demo.js';
 import { evalCommand, runEval } from './commands/eval.js';
+import { exportCommand, runExport } from './commands/export.js';
 import { knnCommand, runKnn } from './commands/knn.js';
 import { runTrain, trainCommand } from './commands/train.js';
 
@@ -14,6 +15,7 @@ const COMMANDS: [CommandSpec, (o: ParsedOptions) => void | Promise<void>][] = [
   [clusterCommand, runCluster],
   [evalCommand, runEval],
   [trainCommand, runTrain],
+  [exportCommand, runExport],
 ];
 
 function usage(): string {

@@ -127,6 +127,7 @@ test('bad input: one line naming the file and the problem, exit code 2, no outpu
     [['train', '--features', f.f4!, '--labels', join(dir, 'l4.npy'), '--out', model], /l4.npy: no such file/],
     // outputs
     [['cluster', '--features', f.small!, '--out', join(dir, 'out.txt')], /out.txt: cannot tell the format of labels/],
+    [['export', '--out', join(dir, 'model.txt')], /model.txt: the exported model is written as .onnx/],
     [['cluster', '--features', f.small!, '--method', 'threshold', '--k', '3', '--out', join(dir, 'nodir/out.npy')], /out.npy: cannot write/],
   ];
   writeLabels(join(dir, 'labels4.npy'), Int32Array.of(0, 0, 1, 1));

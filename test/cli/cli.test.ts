@@ -77,3 +77,15 @@ test('--help for every command, and usage errors', () => {
   assert.match(run('knn', '--features', FEATS, '--out', 'x.npy', '--bogus').stderr, /Unknown option '--bogus'/);
 });
 
+
+test('export writes an ONNX model that onnxruntime loads, with the documented inputs and outputs', async (t) => {
+  const dir = tempDir(t);
+  const out = join(dir, 'lgcn.onnx');
+  const r = run('export', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  const ort = await import('onnxruntime-node');
+  const session = await ort.InferenceSession.create(out);
+  assert.deepEqual([...session.inputNames], ['features', 'adjacency', 'hop1']);
+  assert.deepEqual([...session.outputNames], ['scores', 'logits']);
+  await session.release();
+});

@@ -10,20 +10,12 @@ import { IpsBuilder } from '../../src/ips/index.js';
 import { makeBatch } from '../../src/model/batch.js';
 import { precomputeFirstLayer } from '../../src/model/first-layer.js';
 import { gcnForward, linkProbabilities } from '../../src/model/gcn.js';
-import { checkParams, paramShapes, seedArchitecture, type Params } from '../../src/model/params.js';
+import { checkParams, seedArchitecture } from '../../src/model/params.js';
 import type { KnnGraph } from '../../src/types.js';
 import { SHARED } from '../helpers.js';
+import { GOLDEN_DIR, goldenParams } from './golden.js';
 
-const DIR = join(SHARED, 'golden/lgcn-k20-5');
-
-export function goldenParams(): Params {
-  const p: Params = new Map();
-  for (const [name] of paramShapes(seedArchitecture(512))) {
-    const v = readNpyView(join(DIR, 'weights', `${name}.npy`));
-    p.set(name, { shape: v.shape, data: npyToFloat32(v) });
-  }
-  return p;
-}
+const DIR = GOLDEN_DIR;
 
 const engine = new OnnxEngine();
 after(() => engine.dispose());
