@@ -45,6 +45,7 @@ export function helpText(cmd: CommandSpec): string {
     lines.push(`  --${name}${arg}`.padEnd(34) + ` ${o.help}${def}${o.required ? ' (required)' : ''}`);
   }
   lines.push('  --help'.padEnd(34) + ' show this help');
+  if (cmd.positionals) lines.push('', `arguments: ${cmd.positionals}`);
   return lines.join('\n');
 }
 

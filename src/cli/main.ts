@@ -6,16 +6,18 @@ import { clusterCommand, runCluster } from './commands/cluster.js';
 import { demoCommand, runDemo } from './commands/demo.js';
 import { evalCommand, runEval } from './commands/eval.js';
 import { exportCommand, runExport } from './commands/export.js';
+import { importTorchCommand, runImportTorch } from './commands/import-torch.js';
 import { knnCommand, runKnn } from './commands/knn.js';
 import { runTrain, trainCommand } from './commands/train.js';
 
-const COMMANDS: [CommandSpec, (o: ParsedOptions) => void | Promise<void>][] = [
+const COMMANDS: [CommandSpec, (o: ParsedOptions, positionals: string[]) => void | Promise<void>][] = [
   [demoCommand, runDemo],
   [knnCommand, runKnn],
   [clusterCommand, runCluster],
   [evalCommand, runEval],
   [trainCommand, runTrain],
   [exportCommand, runExport],
+  [importTorchCommand, runImportTorch],
 ];
 
 function usage(): string {
@@ -40,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(helpText(spec));
       return 0;
     }
-    await run(parsed.options);
+    await run(parsed.options, parsed.positionals);
     return 0;
   } catch (e) {
     if (e instanceof FaceclusterError) {

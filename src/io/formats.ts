@@ -8,13 +8,14 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { unzipSync, zipSync } from 'fflate';
-import { fail, FaceclusterError } from '../errors.js';
+import { zipSync } from 'fflate';
+import { fail } from '../errors.js';
 import type { Features, KnnGraph } from '../types.js';
 import { writeFileAtomic } from './atomic.js';
 import { decodeNpy, encodeNpyHeader, npyToFloat32, npyToFloat64, npyToInt32, writeNpy, type NpyView } from './npy.js';
 import { placeSelfFirst } from '../knn/self-first.js';
 import { readFileAligned } from './read.js';
+import { unzipEntries } from './zip.js';
 
 function ext(path: string): string {
   return extname(path).toLowerCase();
@@ -147,24 +148,8 @@ export function validateKnn(knn: KnnGraph, file?: string): void {
   }
 }
 
-/** Deflate expands at most ~1032×: an entry claiming more is damaged, and is refused before its buffer is allocated. */
-const MAX_DEFLATE_RATIO = 1032;
-
 function npzEntry(bytes: Uint8Array, key: string, path: string): NpyView {
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        if (f.name !== `${key}.npy`) return false;
-        const limit = f.compression === 0 ? f.size : f.size * MAX_DEFLATE_RATIO + 1024;
-        if (f.originalSize > limit) fail('BAD_FILE', `.npz entry '${f.name}' claims ${f.originalSize} bytes from ${f.size} compressed: damaged archive`, path);
-        return true;
-      },
-    });
-  } catch (e) {
-    if (e instanceof FaceclusterError) throw e;
-    fail('BAD_FILE', `not a readable .npz (zip) archive: ${(e as Error).message}`, path);
-  }
+  const files = unzipEntries(bytes, (name) => name === `${key}.npy`, path);
   const entry = files[`${key}.npy`];
   if (entry === undefined) fail('BAD_FILE', `.npz archive has no '${key}' array`, path);
   // unzipSync may return a view into a larger buffer; copy when unaligned so typed views work.

@@ -6,6 +6,8 @@
  * `fuzzReaders(runs)` is shared by the test suite (a few hundred cases a reader) and
  * `npm run fuzz` (10,000 or more).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { zipSync } from 'fflate';
 import { FaceclusterError } from '../../src/errors.js';
@@ -14,7 +16,10 @@ import { encodeNpyHeader } from '../../src/io/npy.js';
 import { parseModelConfig } from '../../src/model/files.js';
 import { initParams, type Architecture } from '../../src/model/params.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/model/safetensors.js';
+import { decodeTorchCheckpoint } from '../../src/io/torch.js';
+import { paramsFromTorch } from '../../src/model/import-torch.js';
 import { decodeCheckpoint } from '../../src/train/checkpoint.js';
+import { FIXTURES } from '../helpers.js';
 import { TRAIN_DEFAULTS, type TrainSettings } from '../../src/train/index.js';
 
 function concat(parts: Uint8Array[]): Uint8Array {
@@ -55,6 +60,8 @@ function seeds(): Record<string, Uint8Array> {
       format: 'facecluster-lgcn', version: 1, architecture: TINY, normalize: 'l2',
       trainIps: { k1: 80, k2: 5, u: 5 }, ips: { k1: 80, k2: 5, u: 5 },
     })),
+    'tiny-zip-wrapped.pt': readFileSync(join(FIXTURES, 'torch/tiny-zip-wrapped.pt')),
+    'tiny-legacy-dataparallel.ckpt': readFileSync(join(FIXTURES, 'torch/tiny-legacy-dataparallel.ckpt')),
     'checkpoint.safetensors': concat(encodeSafetensors(checkpointTensors, { epoch: '1', settings: JSON.stringify(SETTINGS), history: '[]' })),
   };
 }
@@ -70,6 +77,7 @@ export const READERS: Record<string, { seeds: string[]; read: (bytes: Uint8Array
   safetensors: { seeds: ['model.safetensors'], read: (b, f) => decodeSafetensors(b, f) },
   'model config': { seeds: ['config.json'], read: (b, f) => parseModelConfig(new TextDecoder().decode(b), f) },
   checkpoint: { seeds: ['checkpoint.safetensors'], read: (b, f) => decodeCheckpoint(b, SETTINGS, f) },
+  'torch checkpoint': { seeds: ['tiny-zip-wrapped.pt', 'tiny-legacy-dataparallel.ckpt'], read: (b, f) => paramsFromTorch(decodeTorchCheckpoint(b, f), f) },
 };
 
 type Edit = { kind: 'flip' | 'set' | 'insert' | 'cut' | 'digits'; at: number; bytes: number[] };
@@ -81,7 +89,7 @@ const editArb: fc.Arbitrary<Edit> = fc.record({
 });
 
 function mutate(seed: Uint8Array, edits: Edit[]): Uint8Array {
-  let b: Uint8Array = seed.slice();
+  let b: Uint8Array = Uint8Array.from(seed); // a copy: Buffer.slice would be a view of the seed
   for (const e of edits) {
     const at = b.length === 0 ? 0 : e.at % (b.length + 1);
     if (e.kind === 'flip') e.bytes.forEach((x, i) => { if (at + i < b.length) b[at + i]! ^= x; });

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { fail } from '../../errors.js';
+import { readFileAligned } from '../../io/read.js';
+import { decodeTorchCheckpoint } from '../../io/torch.js';
+import { IPS_TEST_DEFAULTS, IPS_TRAIN_DEFAULTS } from '../../ips/index.js';
+import { MODEL_FILES, saveModel } from '../../model/files.js';
+import { paramsFromTorch } from '../../model/import-torch.js';
+import type { CommandSpec, ParsedOptions } from '../args.js';
+
+export const importTorchCommand: CommandSpec = {
+  name: 'import-torch',
+  summary: "turn the seed's PyTorch checkpoint (zip or legacy torch.save) into a facecluster model",
+  usage: 'import-torch CKPT --out MODEL_DIR [--normalize none|l2] [--k-at-hop 80 5] [--active-connection 5]',
+  positionals: 'CKPT: best.ckpt or any torch.save of the seed model (a state dict, bare or under "state_dict")',
+  options: {
+    out: { type: 'string', help: 'model folder to create', required: true },
+    normalize: { type: 'string', choices: ['none', 'l2'], default: 'none', help: 'feature preparation the model expects (the seed: none)' },
+    'k-at-hop': { type: 'integers', count: 2, default: [IPS_TEST_DEFAULTS.k1, IPS_TEST_DEFAULTS.k2], help: 'inference hop-1 and hop-2 neighbours' },
+    'active-connection': { type: 'integer', default: IPS_TEST_DEFAULTS.u, help: 'inference active connections u' },
+  },
+};
+
+export function runImportTorch(o: ParsedOptions, positionals: string[]): void {
+  if (positionals.length !== 1) fail('BAD_OPTION', "import-torch takes one checkpoint file (see 'facecluster import-torch --help')");
+  const ckpt = positionals[0]!;
+  const dir = o.out as string;
+  if (existsSync(join(dir, MODEL_FILES.config))) fail('BAD_OPTION', 'a model is already here; choose another --out', dir);
+  const { params, architecture } = paramsFromTorch(decodeTorchCheckpoint(readFileAligned(ckpt), ckpt), ckpt);
+  const hops = o['k-at-hop'] as number[];
+  saveModel(dir, {
+    params,
+    config: {
+      format: 'facecluster-lgcn', version: 1, architecture, normalize: o.normalize as 'none' | 'l2',
+      trainIps: { ...IPS_TRAIN_DEFAULTS }, ips: { k1: hops[0]!, k2: hops[1]!, u: o['active-connection'] as number },
+      training: { importedFrom: basename(ckpt) },
+    },
+  });
+}
