@@ -2,6 +2,7 @@
 /** The `facecluster` command: the only module that reads argv, prints and sets the exit code. */
 import { FaceclusterError } from '../errors.js';
 import { helpText, parseOptions, type CommandSpec, type ParsedOptions } from './args.js';
+import { assignCommand, runAssign } from './commands/assign.js';
 import { clusterCommand, runCluster } from './commands/cluster.js';
 import { demoCommand, runDemo } from './commands/demo.js';
 import { evalCommand, runEval } from './commands/eval.js';
@@ -18,6 +19,7 @@ const COMMANDS: [CommandSpec, (o: ParsedOptions, positionals: string[]) => void 
   [trainCommand, runTrain],
   [exportCommand, runExport],
   [importTorchCommand, runImportTorch],
+  [assignCommand, runAssign],
 ];
 
 function usage(): string {

@@ -27,7 +27,16 @@ export interface KnnOptions {
 export const KNN_DEFAULTS = Object.freeze({ tileElements: 1 << 25 });
 
 export async function buildKnn(features: Features, options: KnnOptions): Promise<KnnGraph> {
+  return { n: features.n, k: options.k, ...(await buildKnnRows(features, 0, options)) };
+}
+
+/**
+ * The kNN rows of faces `first`..N−1 among all N faces, as buildKnn's rows (self first): for
+ * faces added to a collection whose older rows are kept, in time proportional to the new ones.
+ */
+export async function buildKnnRows(features: Features, first: number, options: KnnOptions): Promise<{ indices: Int32Array; sims: Float32Array }> {
   const { n, dim } = features;
+  if (!Number.isInteger(first) || first < 0 || first >= n) fail('BAD_OPTION', `first row ${first} is not in [0, ${n})`);
   const k = options.k;
   if (!Number.isInteger(k) || k < 1) fail('BAD_OPTION', `k must be a positive integer, got ${k}`);
   if (k > n - 1) fail('BAD_OPTION', `k = ${k} is larger than N − 1 = ${n - 1} (there are only ${n} faces)`);
@@ -36,17 +45,17 @@ export async function buildKnn(features: Features, options: KnnOptions): Promise
   const w = k + 1;
   const tile = options.tileElements ?? KNN_DEFAULTS.tileElements;
   const colBlock = Math.min(n, Math.max(w, 1 << 15));
-  const rowBlock = Math.max(16, Math.min(n, Math.floor(tile / colBlock)));
+  const rowBlock = Math.max(16, Math.min(n - first, Math.floor(tile / colBlock)));
 
-  const indices = new Int32Array(n * w);
-  const sims = new Float32Array(n * w);
+  const indices = new Int32Array((n - first) * w);
+  const sims = new Float32Array((n - first) * w);
   // candidate lists: the best `w` seen so far for the rows of the current block
   let bestIdx = new Int32Array(rowBlock * w);
   let bestVal = new Float32Array(rowBlock * w);
   let mergeIdx = new Int32Array(rowBlock * w);
   let mergeVal = new Float32Array(rowBlock * w);
   try {
-    for (let r0 = 0; r0 < n; r0 += rowBlock) {
+    for (let r0 = first; r0 < n; r0 += rowBlock) {
       const rows = Math.min(rowBlock, n - r0);
       const a = x.data.subarray(r0 * dim, (r0 + rows) * dim);
       let have = 0; // candidates per row held so far
@@ -89,11 +98,11 @@ export async function buildKnn(features: Features, options: KnnOptions): Promise
         [bestVal, mergeVal] = [mergeVal, bestVal];
         have = keep;
       }
-      for (let i = 0; i < rows; i++) placeSelfFirst(r0 + i, bestIdx.subarray(i * w, (i + 1) * w), bestVal.subarray(i * w, (i + 1) * w), indices, sims, w);
-      options.onProgress?.(r0 + rows, n);
+      for (let i = 0; i < rows; i++) placeSelfFirst(r0 + i, bestIdx.subarray(i * w, (i + 1) * w), bestVal.subarray(i * w, (i + 1) * w), indices, sims, w, r0 + i - first);
+      options.onProgress?.(r0 + rows - first, n - first);
     }
   } finally {
     if (!options.engine) await engine.dispose();
   }
-  return { n, k, indices, sims };
+  return { indices, sims };
 }

@@ -1,6 +1,6 @@
 import type { Pool } from '../../cluster/index.js';
 import { JsBackend } from '../../engine/backend.js';
-import { checkLabelsPath, writeLabels, writeNpy } from '../../io/index.js';
+import { checkLabelsPath, writeKnn, writeLabels, writeNpy } from '../../io/index.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
 import { BASELINE_DEFAULTS, clusterFaces, DEFAULT_MODEL_DIR, METHODS, type ClusterOptions, type Method } from '../../pipeline/index.js';
@@ -29,6 +29,7 @@ export const clusterCommand: CommandSpec = {
     pool: { type: 'string', choices: ['avg', 'max', 'none'], default: 'avg', help: 'gcn, cdp: how the two scores of a pair combine' },
     out: { type: 'string', help: 'predicted cluster of each face (.npy or .meta)', required: true },
     labels: { type: 'string', help: 'true identities (.npy or .meta): print the metrics' },
+    'knn-out': { type: 'string', help: 'write the kNN graph used (.npy or .npz), e.g. for a later assign' },
     'edges-out': { type: 'string', help: 'gcn: write the scored links, E×2 (pivot, neighbour) .npy' },
     'scores-out': { type: 'string', help: 'gcn: write the link scores, E float64 .npy' },
     normalized: { type: 'boolean', help: 'features are unit vectors already' },
@@ -78,6 +79,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   bars.knn.done();
   bars.gcn.done();
   writeLabels(o.out as string, result.labels);
+  if (o['knn-out'] !== undefined) writeKnn(o['knn-out'] as string, result.knn);
   const edges = result.edges;
   if (edges && o['edges-out'] !== undefined) {
     const pairs = new Int32Array(edges.src.length * 2);

@@ -1,0 +1,66 @@
+import { checkLabelsPath, writeFeatures, writeKnn, writeLabels } from '../../io/index.js';
+import { evaluate } from '../../metrics/index.js';
+import { loadModel } from '../../model/files.js';
+import { ASSIGN_DEFAULTS, assignFaces } from '../../pipeline/assign.js';
+import { DEFAULT_MODEL_DIR } from '../../pipeline/index.js';
+import { JsBackend } from '../../engine/backend.js';
+import { fail } from '../../errors.js';
+import { QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { formatEvaluation } from '../format.js';
+import { loadFeatures, loadKnn, loadLabels } from '../inputs.js';
+import { Progress } from '../progress.js';
+
+export const assignCommand: CommandSpec = {
+  name: 'assign',
+  summary: 'add new faces to an existing clustering, in time proportional to the new faces',
+  usage: 'assign --features OLD.npy --clusters OLD_PRED.npy --knn OLD_KNN.npy --new NEW.npy --out ALL_PRED.npy [--knn-out ALL_KNN.npy] [--features-out ALL.npy]',
+  options: {
+    features: { type: 'string', help: 'features of the faces already clustered, N×D .npy', required: true },
+    clusters: { type: 'string', help: 'their clusters (cluster --out, or an earlier assign --out)', required: true },
+    knn: { type: 'string', help: 'their kNN graph (cluster --knn-out, or an earlier assign --knn-out)', required: true },
+    new: { type: 'string', help: 'features of the new faces, M×D .npy', required: true },
+    out: { type: 'string', help: 'clusters of all N + M faces, old ones unchanged (.npy or .meta)', required: true },
+    'knn-out': { type: 'string', help: 'kNN graph of all faces, for the next assign' },
+    'features-out': { type: 'string', help: 'features of all faces (old, then new), for the next assign' },
+    model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
+    threshold: { type: 'number', default: ASSIGN_DEFAULTS.threshold, help: 'link score a link needs to count' },
+    labels: { type: 'string', help: 'true identities of all N + M faces: print the metrics' },
+    backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine' },
+    threads: { type: 'integer', help: 'worker threads for the GCN (default: one per core)' },
+    json: { type: 'boolean', help: 'print a summary (and metrics) as one JSON object' },
+    ...QUIET_OPTION,
+  },
+};
+
+export async function runAssign(o: ParsedOptions): Promise<void> {
+  checkLabelsPath(o.out as string);
+  const old = loadFeatures(o.features as string);
+  const fresh = loadFeatures(o.new as string);
+  if (fresh.dim !== old.dim) fail('SHAPE_MISMATCH', `new faces are ${fresh.dim}-d, the old ones ${old.dim}-d`, o.new as string);
+  const clusters = loadLabels(o.clusters as string, old.n);
+  const knn = loadKnn(o.knn as string, old.n);
+  const all = { n: old.n + fresh.n, dim: old.dim, data: new Float32Array(old.data.length + fresh.data.length) };
+  all.data.set(old.data);
+  all.data.set(fresh.data, old.data.length);
+  const truth = o.labels === undefined ? undefined : loadLabels(o.labels as string, all.n);
+  const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
+  const result = await assignFaces(all, clusters, knn, {
+    model: loadModel((o.model as string | undefined) ?? DEFAULT_MODEL_DIR),
+    threshold: o.threshold as number,
+    ...(o.backend === 'js' ? { backend: new JsBackend() } : {}),
+    ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
+    onProgress: (stage, done, total) => bars[stage].update(done, total),
+  });
+  bars.knn.done();
+  bars.gcn.done();
+  writeLabels(o.out as string, result.labels);
+  if (o['knn-out'] !== undefined) writeKnn(o['knn-out'] as string, result.knn);
+  if (o['features-out'] !== undefined) writeFeatures(o['features-out'] as string, all);
+  const summary = { old: old.n, new: fresh.n, joined: result.joined, newClusters: result.started };
+  const ev = truth ? evaluate(truth, result.labels) : undefined;
+  if (o.json) console.log(JSON.stringify(ev ? { ...summary, ...ev } : summary));
+  else {
+    console.error(`facecluster: ${fresh.n} new faces: ${result.joined} joined existing clusters, the rest started ${result.started} new ones`);
+    if (ev) console.log(formatEvaluation(ev));
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * New faces into an existing clustering, as a photo library grows, in time proportional to the
+ * new faces: their kNN rows against old and new faces, GCN link scores with the new faces as
+ * pivots, then each group of new faces joins one existing cluster or starts its own.
+ * - The old faces' kNN rows and labels are kept as they are (their rows do not learn about the
+ *   new faces; a full `cluster` re-run does).
+ * - Links scoring at least `threshold` count: a new face votes for the clusters of its linked
+ *   old neighbours with the sum of the scores; new faces linked to each other form a group,
+ *   and the group joins the cluster with the largest total vote, or starts a new cluster.
+ *   Assignment never merges two existing clusters.
+ */
+import { poolPairs, UnionFind } from '../cluster/index.js';
+import type { ComputeBackend } from '../engine/backend.js';
+import { fail } from '../errors.js';
+import { checkIpsOptions, type IpsOptions } from '../ips/index.js';
+import { buildKnnRows, l2Normalize } from '../knn/index.js';
+import { OnnxEngine } from '../engine/onnx.js';
+import type { Model } from '../model/files.js';
+import { scoreLinks } from '../model/score.js';
+import { parallelScoreLinks } from '../model/score-parallel.js';
+import type { Features, KnnGraph, ScoredEdges } from '../types.js';
+
+export interface AssignOptions {
+  model: Model;
+  /** Subgraph settings (default: the model's inference settings, shrunk to fit the kNN graph). */
+  ips?: IpsOptions;
+  /** Link score a link needs to count (default 0.5: the classifier's own boundary). */
+  threshold?: number;
+  normalized?: boolean;
+  backend?: ComputeBackend;
+  workers?: number;
+  onProgress?: (stage: 'knn' | 'gcn', done: number, total: number) => void;
+}
+
+export interface AssignResult {
+  /** Labels of every face, old ones unchanged, new ones joined or new. */
+  labels: Int32Array;
+  /** The kNN graph of all faces: the old rows as given, then the new faces' rows. */
+  knn: KnnGraph;
+  /** The new faces' scored links. */
+  edges: ScoredEdges;
+  /** How many new faces joined an existing cluster, and how many clusters they started. */
+  joined: number;
+  started: number;
+}
+
+export const ASSIGN_DEFAULTS = Object.freeze({ threshold: 0.5 });
+
+/**
+ * `all` holds the old faces first (`oldLabels.length` of them, with kNN graph `oldKnn`) and
+ * then the new ones.
+ */
+export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: KnnGraph, options: AssignOptions): Promise<AssignResult> {
+  const old = oldLabels.length, n = all.n;
+  if (oldKnn.n !== old) fail('SHAPE_MISMATCH', `the kNN graph has ${oldKnn.n} rows for ${old} labelled faces`);
+  if (n === old) fail('BAD_VALUE', 'no new faces to assign');
+  const { model } = options;
+  if (model.config.architecture.dim !== all.dim) fail('SHAPE_MISMATCH', `the model takes ${model.config.architecture.dim}-d features, these are ${all.dim}-d`);
+  const k = oldKnn.k;
+  if (k > n - 1) fail('BAD_OPTION', `the kNN graph has K = ${k}, more than the ${n - 1} other faces`);
+  const wanted = options.ips ?? model.config.ips;
+  const ips = options.ips ?? { k1: Math.min(wanted.k1, k), k2: Math.min(wanted.k2, k), u: Math.min(wanted.u, k) };
+  checkIpsOptions(ips, k);
+  const unit = options.normalized ? all : l2Normalize(all);
+
+  const engine = options.backend ? undefined : new OnnxEngine();
+  try {
+    const rows = await buildKnnRows(unit, old, { k, normalized: true, ...(engine ? { engine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+    const w = k + 1;
+    const indices = new Int32Array(n * w);
+    indices.set(oldKnn.indices.subarray(0, old * w));
+    indices.set(rows.indices, old * w);
+    const knn: KnnGraph = { n, k, indices };
+    const pivots = Int32Array.from({ length: n - old }, (_, i) => old + i);
+    const input = model.config.normalize === 'l2' ? unit : all;
+    const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
+    const edges = options.backend
+      ? await scoreLinks(model.params, input, knn, { ips, backend: options.backend, pivots, onProgress })
+      : await parallelScoreLinks(model.params, input, knn, { ips, pivots, onProgress, ...(options.workers ? { workers: options.workers } : {}) });
+    return { ...joinOrStart(edges, oldLabels, n, options.threshold ?? ASSIGN_DEFAULTS.threshold), knn, edges };
+  } finally {
+    await engine?.dispose();
+  }
+}
+
+/** The assignment rule of this module's comment, over the new faces' links. */
+export function joinOrStart(edges: ScoredEdges, oldLabels: Int32Array, n: number, threshold: number): { labels: Int32Array; joined: number; started: number } {
+  const old = oldLabels.length;
+  const pairs = poolPairs(edges, n, 'avg');
+  const groups = new UnionFind(n);
+  // votes of each new face, as (cluster → total score) in a map per face: few links pass
+  const votes = new Map<number, Map<number, number>>();
+  const vote = (face: number, cluster: number, s: number) => {
+    let m = votes.get(face);
+    if (!m) votes.set(face, (m = new Map()));
+    m.set(cluster, (m.get(cluster) ?? 0) + s);
+  };
+  for (let e = 0; e < pairs.a.length; e++) {
+    const a = pairs.a[e]!, b = pairs.b[e]!, s = pairs.score[e]!;
+    if (!(s >= threshold)) continue;
+    if (a < old && b < old) continue; // two old faces: their clusters stay as they are
+    if (a < old) vote(b, oldLabels[a]!, s);
+    else if (b < old) vote(a, oldLabels[b]!, s);
+    else groups.union(a, b);
+  }
+  const groupVotes = new Map<number, Map<number, number>>();
+  for (const [face, m] of votes) {
+    const root = groups.find(face);
+    let g = groupVotes.get(root);
+    if (!g) groupVotes.set(root, (g = new Map()));
+    for (const [c, s] of m) g.set(c, (g.get(c) ?? 0) + s);
+  }
+  const labels = new Int32Array(n);
+  labels.set(oldLabels);
+  const firstNew = oldLabels.reduce((a, b) => Math.max(a, b), -1) + 1;
+  let next = firstNew;
+  const groupLabel = new Map<number, number>();
+  let joined = 0;
+  for (let v = old; v < n; v++) {
+    const root = groups.find(v);
+    let label = groupLabel.get(root);
+    if (label === undefined) {
+      let best = -1, bestVote = -Infinity;
+      // ties go to the lower cluster id, so the result does not depend on map order
+      for (const [c, s] of groupVotes.get(root) ?? []) if (s > bestVote || (s === bestVote && c < best)) [best, bestVote] = [c, s];
+      label = best >= 0 ? best : next++;
+      groupLabel.set(root, label);
+    }
+    labels[v] = label;
+    if (label < firstNew) joined++;
+  }
+  return { labels, joined, started: next - firstNew };
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readFeatures, readKnn, readLabels, writeLabels } from '../../src/io/formats.js';
+import { writeNpy } from '../../src/io/npy.js';
+import { joinOrStart } from '../../src/pipeline/assign.js';
+import { ROOT, tempDir } from '../helpers.js';
+
+test('joinOrStart: groups of new faces join the cluster with the most votes, or start one; old clusters never merge', () => {
+  // old faces 0, 1 (cluster 0) and 2, 3 (cluster 1); new faces 4..7
+  const links: [number, number, number][] = [
+    [4, 0, 0.9], [4, 2, 0.6], // 4 votes 0.9 for cluster 0, 0.6 for cluster 1
+    [5, 4, 0.8], [5, 3, 0.7], // 5 groups with 4 and votes 0.7 for cluster 1: the group has 0.9 vs 1.3
+    [6, 7, 0.9], [7, 6, 0.3], // averaged to 0.6: 6 and 7 form a group with no votes: a new cluster
+    [6, 1, 0.4], // below the threshold: ignored
+    [0, 2, 0.99], // two old faces: their clusters stay apart
+  ];
+  const edges = { src: Int32Array.from(links, (l) => l[0]), dst: Int32Array.from(links, (l) => l[1]), score: Float64Array.from(links, (l) => l[2]) };
+  const r = joinOrStart(edges, Int32Array.of(0, 0, 1, 1), 8, 0.5);
+  assert.deepEqual([...r.labels], [0, 0, 1, 1, 1, 1, 2, 2]);
+  assert.equal(r.joined, 2);
+  assert.equal(r.started, 1);
+});
+
+test('assign on lfw-test: the last 10 % of faces added to a clustering of the first 90 % do as well as re-clustering all', (t) => {
+  const dir = tempDir(t);
+  const n = 2400, old = 2160;
+  const f = readFeatures(join(ROOT, 'data/lfw-test.feats.npy'));
+  const truth = readLabels(join(ROOT, 'data/lfw-test.labels.npy')).slice(0, n);
+  const p = (name: string) => join(dir, name);
+  writeNpy(p('old.npy'), f.data.subarray(0, old * f.dim), [old, f.dim], 'f4');
+  writeNpy(p('new.npy'), f.data.subarray(old * f.dim, n * f.dim), [n - old, f.dim], 'f4');
+  writeNpy(p('all.npy'), f.data.subarray(0, n * f.dim), [n, f.dim], 'f4');
+  writeLabels(p('truth.npy'), truth);
+  const cli = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), ...args], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  cli('cluster', '--features', p('old.npy'), '--out', p('old-pred.npy'), '--knn-out', p('old-knn.npy'));
+  const summary = JSON.parse(cli('assign', '--features', p('old.npy'), '--clusters', p('old-pred.npy'), '--knn', p('old-knn.npy'), '--new', p('new.npy'),
+    '--out', p('pred.npy'), '--knn-out', p('knn.npy'), '--features-out', p('joined.npy'), '--labels', p('truth.npy'), '--json'));
+  const rerun = JSON.parse(cli('cluster', '--features', p('all.npy'), '--out', p('rerun.npy'), '--labels', p('truth.npy'), '--json'));
+  assert.equal(summary.new, n - old);
+  assert.ok(summary.joined > 0 && summary.newClusters > 0);
+  const pred = readLabels(p('pred.npy'));
+  assert.deepEqual(pred.subarray(0, old), readLabels(p('old-pred.npy')), 'old faces keep their clusters');
+  assert.ok(Math.abs(summary.bcubed.f - rerun.bcubed.f) < 0.02, `B-Cubed F ${summary.bcubed.f} against ${rerun.bcubed.f} re-clustered`);
+  // the outputs chain into the next assign: all faces, and a kNN graph over them
+  assert.deepEqual(readFeatures(p('joined.npy')).data, f.data.subarray(0, n * f.dim));
+  const knn = readKnn(p('knn.npy'));
+  assert.equal(knn.n, n);
+  assert.deepEqual(knn.indices.subarray(0, old * (knn.k + 1)), readKnn(p('old-knn.npy')).indices);
+});
