@@ -4,3 +4,4 @@ export { thresholdComponents } from './threshold.js';
 export { knnEdges } from './knn-edges.js';
 export { UnionFind } from './union-find.js';
 export { onlineGrouping, type OnlineOptions } from './online.js';
+export { splitCannotLinks } from './cannot-link.js';

@@ -6,7 +6,7 @@
  * - online: the grouping photo servers use (see cluster/online.ts).
  */
 import { fileURLToPath } from 'node:url';
-import { knnEdges, onlineGrouping, propagate, thresholdComponents, PROPAGATION_DEFAULTS, type PropagationOptions } from '../cluster/index.js';
+import { knnEdges, onlineGrouping, poolPairs, propagate, splitCannotLinks, thresholdComponents, PROPAGATION_DEFAULTS, type Pool, type PropagationOptions } from '../cluster/index.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
@@ -54,6 +54,11 @@ export interface ClusterOptions {
   /** Worker threads for the GCN (default: one per core). */
   workers?: number;
   onProgress?: (stage: 'knn' | 'gcn', done: number, total: number) => void;
+  /**
+   * The photo of each face (faces of one photo share a number, −1 unknown; see photoIds): two
+   * faces of one photo never end in one cluster.
+   */
+  photos?: Int32Array;
   /** Told when settings had to shrink to fit a small set of faces. */
   onNotice?: (message: string) => void;
 }
@@ -96,7 +101,8 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
       const edges = options.backend
         ? await scoreLinks(model.params, input, knn, { ips, backend: options.backend, onProgress })
         : await parallelScoreLinks(model.params, input, knn, { ips, onProgress, ...(options.workers ? { workers: options.workers } : {}) });
-      const labels = propagate(edges, n, { ...PROPAGATION_DEFAULTS, ...options.propagation });
+      const propagation = { ...PROPAGATION_DEFAULTS, ...options.propagation };
+      const labels = respectPhotos(propagate(edges, n, propagation), edges, n, propagation.pool, options);
       return { labels, knn, edges, ips };
     }
     let k = options.k ?? options.knn?.k ?? BASELINE_DEFAULTS.k;
@@ -107,19 +113,27 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
     }
     const knn = options.knn ?? await buildKnn(unit, { k, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
     const withSims = knn.sims ? knn : { ...knn, sims: knnSims(knn, unit) };
-    let labels: Int32Array;
-    if (method === 'online') {
-      labels = onlineGrouping(withSims, { maxDistance: options.maxDistance ?? BASELINE_DEFAULTS.maxDistance, minFaces: options.minFaces ?? BASELINE_DEFAULTS.minFaces });
-    } else {
-      const edges = knnEdges(withSims);
-      labels = method === 'threshold'
+    const edges = knnEdges(withSims);
+    const propagation = { ...PROPAGATION_DEFAULTS, ...options.propagation };
+    const labels = method === 'online'
+      ? onlineGrouping(withSims, { maxDistance: options.maxDistance ?? BASELINE_DEFAULTS.maxDistance, minFaces: options.minFaces ?? BASELINE_DEFAULTS.minFaces })
+      : method === 'threshold'
         ? thresholdComponents(edges, n, options.threshold ?? BASELINE_DEFAULTS.threshold)
-        : propagate(edges, n, { ...PROPAGATION_DEFAULTS, ...options.propagation });
-    }
-    return { labels, knn: withSims };
+        : propagate(edges, n, propagation);
+    // the kNN similarities are the links a cluster is split along
+    return { labels: respectPhotos(labels, edges, n, propagation.pool, options), knn: withSims };
   } finally {
     await ownEngine?.dispose();
   }
+}
+
+/** Splits clusters holding two faces of one photo (see splitCannotLinks), with a notice. */
+function respectPhotos(labels: Int32Array, edges: ScoredEdges, n: number, pool: Pool, options: ClusterOptions): Int32Array {
+  if (!options.photos) return labels;
+  if (options.photos.length !== n) fail('SHAPE_MISMATCH', `${options.photos.length} photo numbers for ${n} faces`);
+  const r = splitCannotLinks(labels, options.photos, poolPairs(edges, n, pool));
+  if (r.split > 0) options.onNotice?.(`faces of one photo were apart: ${r.split} more clusters`);
+  return r.labels;
 }
 
 /** Cosine similarities for a kNN graph read without them. */

@@ -51,6 +51,8 @@ function makeInputs(dir: string): Record<string, string> {
   for (let i = 0; i < 200; i++) for (let j = 0; j < 4; j++) k3[i * 4 + j] = (i + j) % 200;
   writeKnn(p('k3.npy'), { n: 200, k: 3, indices: k3 });
   writeFileSync(p('notzip.npz'), 'PK but not really');
+  writeFileSync(p('faces2.json'), JSON.stringify([{ image: 'a.jpg' }, { image: 'b.jpg' }]));
+  writeFileSync(p('facesbad.json'), '[{"image": "a.jpg"}, {"box": [1, 2]}');
   writeFileSync(p('nodata.npz'), zipSync({ 'other.npy': readFileSync(p('small.npy')) }));
   // damaged models: bad JSON, another width, cut weights, one flipped byte
   const model = (name: string, config: string | Buffer, weights: Buffer) => {
@@ -111,6 +113,9 @@ test('bad input: one line naming the file and the problem, exit code 2, no outpu
     [['cluster', '--features', f.small!, '--knn', f.notzip!, '--out', out], /notzip.npz: not a readable zip archive/],
     [['cluster', '--features', f.small!, '--knn', f.nodata!, '--out', out], /nodata.npz: .npz archive has no 'data' array/],
     [['cluster', '--features', f.small!, '--knn', join(dir, 'x.npy'), '--out', out], /x.npy: no such file/],
+    // faces.json
+    [['cluster', '--features', f.small!, '--faces', f.faces2!, '--method', 'threshold', '--k', '3', '--out', out], /faces2.json: has 2 entries but there are 4 faces/],
+    [['cluster', '--features', f.small!, '--faces', f.facesbad!, '--method', 'threshold', '--k', '3', '--out', out], /facesbad.json: not valid JSON/],
     // sizes and options
     [['cluster', '--features', f.small!, '--method', 'threshold', '--k', '4', '--out', out], /k = 4 is larger than N − 1 = 3/],
     [['knn', '--features', f.small!, '--k', '9', '--out', out], /k = 9 is larger than N − 1 = 3/],

@@ -1,6 +1,8 @@
 import type { Pool } from '../../cluster/index.js';
 import { JsBackend } from '../../engine/backend.js';
 import { checkLabelsPath, writeKnn, writeLabels, writeNpy } from '../../io/index.js';
+import { photoIds, readFaces } from '../../io/faces.js';
+import { fail } from '../../errors.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
 import { BASELINE_DEFAULTS, clusterFaces, DEFAULT_MODEL_DIR, METHODS, type ClusterOptions, type Method } from '../../pipeline/index.js';
@@ -29,6 +31,7 @@ export const clusterCommand: CommandSpec = {
     pool: { type: 'string', choices: ['avg', 'max', 'none'], default: 'avg', help: 'gcn, cdp: how the two scores of a pair combine' },
     out: { type: 'string', help: 'predicted cluster of each face (.npy or .meta)', required: true },
     labels: { type: 'string', help: 'true identities (.npy or .meta): print the metrics' },
+    faces: { type: 'string', help: 'faces.json (one entry per face, with its "image"): faces of one image never share a cluster' },
     'knn-out': { type: 'string', help: 'write the kNN graph used (.npy or .npz), e.g. for a later assign' },
     'edges-out': { type: 'string', help: 'gcn: write the scored links, E×2 (pivot, neighbour) .npy' },
     'scores-out': { type: 'string', help: 'gcn: write the link scores, E float64 .npy' },
@@ -46,6 +49,8 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   const features = loadFeatures(featuresPath, o.dim as number | undefined);
   const labels = o.labels === undefined ? undefined : loadLabels(o.labels as string, features.n);
   const method = o.method as Method;
+  const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
+  if (faces && faces.length !== features.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${features.n} faces`, o.faces as string);
   const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
   const options: ClusterOptions = {
     method,
@@ -59,6 +64,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     propagation: { maxSize: o['max-size'] as number, step: o.step as number, pool: o.pool as Pool },
     onProgress: (stage, done, total) => bars[stage].update(done, total),
     onNotice: (m) => console.error(`facecluster: note: ${m}`),
+    ...(faces ? { photos: photoIds(faces) } : {}),
   };
   if (method === 'gcn') {
     const model = loadModel((o.model as string | undefined) ?? DEFAULT_MODEL_DIR);
