@@ -7,8 +7,15 @@ export { knnEdges, propagate, thresholdComponents, PROPAGATION_DEFAULTS, type Pr
 export { evaluate, clusterMetrics, edgeMetrics, type Evaluation, type ClusterMetrics, type EdgeMetrics } from './metrics/index.js';
 export { OnnxEngine } from './engine/onnx.js';
 export { syntheticFaces } from './synthetic/index.js';
-export { clusterFaces, METHODS, BASELINE_DEFAULTS, DEFAULT_MODEL_DIR, type ClusterOptions, type ClusterResult, type Method } from './pipeline/index.js';
-export { onlineGrouping, type OnlineOptions } from './cluster/index.js';
+export { groupFaces, type FaceEmbedding, type GroupOptions, type PersonOfFace } from './pipeline/group.js';
+export { assignFaces, joinOrStart, ASSIGN_DEFAULTS, type AssignOptions, type AssignResult } from './pipeline/assign.js';
+export { clusterFaces, METHODS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, DEFAULT_MODEL_DIR, type ClusterOptions, type ClusterResult, type Method } from './pipeline/index.js';
+export { onlineGrouping, splitCannotLinks, type OnlineOptions } from './cluster/index.js';
+export { readFaces, photoIds, type FaceRecord } from './io/faces.js';
+export { decodeTorchCheckpoint } from './io/torch.js';
+export { paramsFromTorch } from './model/import-torch.js';
+export { exportOnnx } from './model/export-onnx.js';
+export { buildKnnRows } from './knn/index.js';
 export { IpsBuilder, IPS_TEST_DEFAULTS, IPS_TRAIN_DEFAULTS, type IpsOptions, type Subgraph } from './ips/index.js';
 export { loadModel, saveModel, type Model, type ModelConfig } from './model/files.js';
 export { scoreLinks } from './model/score.js';

@@ -19,19 +19,33 @@ export interface PropagationOptions {
   step: number;
   /** How the two directions of a pair combine (seed: avg). */
   pool: Pool;
+  /**
+   * Pairs scoring below this are dropped before the first round (seed: none, i.e. 0). The seed
+   * joins every linked pair first and splits only components over maxSize, so a collection
+   * smaller than maxSize faces would come out as one cluster.
+   */
+  minScore?: number;
 }
 
 export const PROPAGATION_DEFAULTS: Readonly<PropagationOptions> = Object.freeze({ maxSize: 900, step: 0.6, pool: 'avg' });
 
 /** Cluster label of each of `n` nodes, numbered 0, 1, … in order of each cluster's lowest node. */
 export function propagate(edges: ScoredEdges, n: number, options: Partial<PropagationOptions> = {}): Int32Array {
-  const { maxSize, step, pool } = { ...PROPAGATION_DEFAULTS, ...options };
+  const { maxSize, step, pool, minScore = 0 } = { ...PROPAGATION_DEFAULTS, ...options };
   if (!Number.isInteger(maxSize) || maxSize < 1) fail('BAD_OPTION', `max size must be a positive integer, got ${maxSize}`);
   if (!(step > 0 && step <= 1)) fail('BAD_OPTION', `step must be in (0, 1], got ${step}`);
-  const pairs = poolPairs(edges, n, pool);
+  if (!Number.isFinite(minScore)) fail('BAD_OPTION', `min score must be a number, got ${minScore}`);
+  let pairs = poolPairs(edges, n, pool);
+  if (minScore > 0) pairs = keepPairs(pairs, minScore);
   let th = Infinity;
   for (let e = 0; e < edges.score.length; e++) th = Math.min(th, edges.score[e]!);
-  return propagatePairs(pairs, n, maxSize, step, th);
+  return propagatePairs(pairs, n, maxSize, step, Math.max(th, minScore));
+}
+
+function keepPairs(p: PairScores, minScore: number): PairScores {
+  const keep: number[] = [];
+  for (let e = 0; e < p.a.length; e++) if (p.score[e]! >= minScore) keep.push(e);
+  return { a: Int32Array.from(keep, (e) => p.a[e]!), b: Int32Array.from(keep, (e) => p.b[e]!), score: Float64Array.from(keep, (e) => p.score[e]!) };
 }
 
 function propagatePairs(pairs: PairScores, n: number, maxSize: number, step: number, startTh: number): Int32Array {

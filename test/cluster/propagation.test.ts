@@ -120,3 +120,12 @@ test('agrees with a direct port of the seed on random graphs', () => {
     assert.ok(samePartition(got, want), `trial ${trial}`);
   }
 });
+
+test('minScore drops weak links before the first round: a small collection is not one cluster', () => {
+  // two triangles joined by one weak link; 6 faces, far below max size
+  const links: [number, number, number][] = [[0, 1, 0.9], [1, 2, 0.8], [0, 2, 0.7], [3, 4, 0.9], [4, 5, 0.95], [3, 5, 0.6], [2, 3, 0.2]];
+  const edges = { src: Int32Array.from(links, (l) => l[0]), dst: Int32Array.from(links, (l) => l[1]), score: Float64Array.from(links, (l) => l[2]) };
+  assert.deepEqual([...propagate(edges, 6)], [0, 0, 0, 0, 0, 0], 'the seed: everything linked is joined');
+  assert.deepEqual([...propagate(edges, 6, { minScore: 0.5 })], [0, 0, 0, 1, 1, 1]);
+  assert.deepEqual([...propagate(edges, 6, { minScore: 0.85 })], [0, 0, 1, 2, 2, 2]);
+});

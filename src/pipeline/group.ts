@@ -1,0 +1,58 @@
+/**
+ * Faces as a photo server keeps them — an id, an embedding (a float array) and the photo it
+ * was found in — to person ids, in one call: clusterFaces with faces of one photo kept apart.
+ */
+import { fail } from '../errors.js';
+import { clusterFaces, type ClusterOptions } from './index.js';
+
+export interface FaceEmbedding<Id = string | number> {
+  id: Id;
+  embedding: ArrayLike<number>;
+  /** The photo (asset) the face was found in: faces of one photo are never one person. */
+  photo?: string | number;
+}
+
+export interface GroupOptions extends Omit<ClusterOptions, 'photos' | 'source'> {
+  /** People need at least this many faces; faces of smaller groups get person −1 (default 1). */
+  minFaces?: number;
+}
+
+export interface PersonOfFace<Id = string | number> {
+  id: Id;
+  /** 0, 1, … by first face, or −1 for a face in a group smaller than minFaces. */
+  person: number;
+}
+
+export async function groupFaces<Id>(faces: readonly FaceEmbedding<Id>[], options: GroupOptions = {}): Promise<PersonOfFace<Id>[]> {
+  if (faces.length === 0) return [];
+  const dim = faces[0]!.embedding.length;
+  const data = new Float32Array(faces.length * dim);
+  faces.forEach((f, i) => {
+    if (f.embedding.length !== dim) fail('SHAPE_MISMATCH', `face ${String(f.id)} has a ${f.embedding.length}-d embedding, the first has ${dim}`);
+    for (let j = 0; j < dim; j++) {
+      const x = f.embedding[j]!;
+      if (!Number.isFinite(x)) fail('BAD_VALUE', `face ${String(f.id)}: embedding value ${j} is ${x}`);
+      data[i * dim + j] = x;
+    }
+  });
+  const photoNumber = new Map<string | number, number>();
+  const photos = Int32Array.from(faces, (f) => {
+    if (f.photo === undefined) return -1;
+    let p = photoNumber.get(f.photo);
+    if (p === undefined) photoNumber.set(f.photo, (p = photoNumber.size));
+    return p;
+  });
+  const { minFaces = 1, ...rest } = options;
+  const { labels } = await clusterFaces({ n: faces.length, dim, data }, { ...rest, photos });
+  const size = new Map<number, number>();
+  for (const l of labels) size.set(l, (size.get(l) ?? 0) + 1);
+  // renumber the people that stay, in order of their first face
+  const person = new Map<number, number>();
+  return faces.map((f, i) => {
+    const l = labels[i]!;
+    if (size.get(l)! < minFaces) return { id: f.id, person: -1 };
+    let p = person.get(l);
+    if (p === undefined) person.set(l, (p = person.size));
+    return { id: f.id, person: p };
+  });
+}
