@@ -24,4 +24,26 @@ for (const method of METHODS) {
   out[method] = { ...ev, seconds, ...(result.edges ? { links: edgeMetrics(result.edges, labels, 0.5) } : {}) };
   lines.push(row(`${method}`, ev), row(`${method}, without singletons`, ev.without_singletons));
 }
-console.log(flags.json ? JSON.stringify(out) : lines.join('\n'));
+
+// by collection size: the first n faces of lfw-test (photo libraries are often small)
+const sizes = [300, 1000, 3000, features.n];
+const bySize = ['', '| first n faces | ' + sizes.join(' | ') + ' |', '| --- |' + sizes.map(() => ' --- |').join('')];
+const variants: [string, Parameters<typeof clusterFaces>[1]][] = [
+  ['gcn (B-Cubed F / pairwise F)', { method: 'gcn' }],
+  ["gcn, the seed's propagation (min score 0)", { method: 'gcn', propagation: { minScore: 0 } }],
+  ['threshold', { method: 'threshold' }],
+  ['online', { method: 'online' }],
+];
+const sized: Record<string, unknown> = {};
+for (const [name, options] of variants) {
+  const cells: string[] = [];
+  for (const n of sizes) {
+    const r = await clusterFaces({ n, dim: features.dim, data: features.data.subarray(0, n * features.dim) }, options);
+    const ev = evaluate(labels.subarray(0, n), r.labels);
+    sized[`${name} ${n}`] = { bcubed: ev.bcubed.f, pairwise: ev.pairwise.f };
+    cells.push(`${f4(ev.bcubed.f)} / ${f4(ev.pairwise.f)}`);
+  }
+  bySize.push(`| ${name} | ${cells.join(' | ')} |`);
+}
+out.bySize = sized;
+console.log(flags.json ? JSON.stringify(out) : [...lines, ...bySize].join('\n'));

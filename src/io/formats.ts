@@ -37,7 +37,13 @@ export interface ReadFeaturesOptions {
   dim?: number;
 }
 
+/** Refuses an extension no reader knows before the file is opened. */
+function knownExtension(path: string, what: string, allowed: string[]): void {
+  if (!allowed.includes(ext(path))) unsupportedExt(path, what, allowed.join(' or '));
+}
+
 export function readFeatures(path: string, options: ReadFeaturesOptions = {}): Features {
+  knownExtension(path, 'features', ['.npy', '.bin']);
   return decodeFeatures(readFileAligned(path), path, options);
 }
 
@@ -74,6 +80,7 @@ export function writeFeatures(path: string, f: Features): void {
 
 /** Identity labels, one integer per face. */
 export function readLabels(path: string): Int32Array {
+  knownExtension(path, 'labels', ['.npy', '.meta']);
   return decodeLabels(readFileAligned(path), path);
 }
 
@@ -114,6 +121,7 @@ export function writeLabels(path: string, labels: Int32Array): void {
 
 /** Reads a kNN graph and checks it is well formed: indices in range, self in column 0. */
 export function readKnn(path: string): KnnGraph {
+  knownExtension(path, 'a kNN graph', ['.npy', '.npz']);
   return decodeKnn(readFileAligned(path), path);
 }
 

@@ -40,6 +40,7 @@ function makeInputs(dir: string): Record<string, string> {
   writeFileSync(p('dtype.npy'), readFileSync(p('small.npy')).toString('latin1').replace("'<f4'", "'<c8'"), 'latin1');
   writeFileSync(p('odd.bin'), new Uint8Array(10));
   writeFileSync(p('feats.txt'), '1 2 3\n');
+  mkdirSync(p('folder.npy'));
   writeLabels(p('short.npy'), Int32Array.of(0, 1));
   writeLabels(p('l3.npy'), Int32Array.of(0, 1, 2));
   writeFileSync(p('bad.meta'), '0\nx\n1\n2\n');
@@ -85,7 +86,7 @@ test('bad input: one line naming the file and the problem, exit code 2, no outpu
   const cases: [string[], RegExp][] = [
     // features
     [['cluster', '--features', join(dir, 'missing.npy'), '--out', out], /missing.npy: no such file/],
-    [['cluster', '--features', dir, '--out', out], /: is a directory, expected a file/],
+    [['cluster', '--features', join(dir, 'folder.npy'), '--out', out], /folder.npy: is a directory, expected a file/],
     [['cluster', '--features', f.empty!, '--out', out], /empty.npy: not a .npy file \(bad magic bytes\)/],
     [['cluster', '--features', f.trunc!, '--out', out], /trunc.npy: truncated: shape \(4, 2\) needs 32 data bytes/],
     [['cluster', '--features', f.nan!, '--out', out], /nan.npy: row 1, column 0 is NaN/],

@@ -51,7 +51,7 @@ test('damaged or foreign checkpoints are refused with one clean message', () => 
   }
 });
 
-test("import-torch, then cluster: the reference's link scores (to 1e-4) and partition on synth-test", (t) => {
+test("import-torch, then cluster with the seed's propagation: the reference's link scores (to 1e-4) and partition on synth-test", (t) => {
   const dir = tempDir(t);
   const model = join(dir, 'model');
   const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
@@ -60,7 +60,7 @@ test("import-torch, then cluster: the reference's link scores (to 1e-4) and part
   assert.equal(loadModel(model).config.normalize, 'none');
   const g = join(SHARED, 'golden');
   r = cli('cluster', '--features', join(g, 'synth-test.feats.npy'), '--knn', join(g, 'synth-test.knn.npy'), '--model', model,
-    '--out', join(dir, 'pred.npy'), '--edges-out', join(dir, 'edges.npy'), '--scores-out', join(dir, 'scores.npy'));
+    '--out', join(dir, 'pred.npy'), '--edges-out', join(dir, 'edges.npy'), '--scores-out', join(dir, 'scores.npy'), '--min-score', '0');
   assert.equal(r.status, 0, r.stderr);
   const ref = new Map<number, number>();
   const refEdges = npyToInt32(readNpyView(join(g, 'propagation/edges.npy'))), refScores = npyToFloat64(readNpyView(join(g, 'propagation/scores.npy')));

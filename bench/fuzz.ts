@@ -1,6 +1,6 @@
 /** `npm run fuzz [-- --runs N --seed S]`: the reader fuzzing at full size (10,000 cases a reader by default). */
 import { parseArgs } from 'node:util';
-import { fuzzReaders } from './readers.js';
+import { fuzzReaders } from '../test/fuzz/readers.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '10000' }, seed: { type: 'string', default: String(Date.now() % 1e9) } } });
 const runs = Number(values.runs), seed = Number(values.seed);
