@@ -9,6 +9,7 @@ import { evalCommand, runEval } from './commands/eval.js';
 import { exportCommand, runExport } from './commands/export.js';
 import { importTorchCommand, runImportTorch } from './commands/import-torch.js';
 import { knnCommand, runKnn } from './commands/knn.js';
+import { reportCommand, runReport } from './commands/report.js';
 import { runTrain, trainCommand } from './commands/train.js';
 
 const COMMANDS: [CommandSpec, (o: ParsedOptions, positionals: string[]) => void | Promise<void>][] = [
@@ -20,6 +21,7 @@ const COMMANDS: [CommandSpec, (o: ParsedOptions, positionals: string[]) => void 
   [exportCommand, runExport],
   [importTorchCommand, runImportTorch],
   [assignCommand, runAssign],
+  [reportCommand, runReport],
 ];
 
 function usage(): string {

@@ -1,6 +1,9 @@
 import type { Pool } from '../../cluster/index.js';
 import { JsBackend } from '../../engine/backend.js';
-import { checkLabelsPath, writeKnn, writeLabels, writeNpy } from '../../io/index.js';
+import { checkLabelsPath, writeFileAtomic, writeKnn, writeLabels, writeNpy } from '../../io/index.js';
+import { imagesFrom } from '../../report/images.js';
+import { renderReport } from '../../report/index.js';
+import { loadReportExtras } from './report.js';
 import { photoIds, readFaces } from '../../io/faces.js';
 import { fail } from '../../errors.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
@@ -33,6 +36,7 @@ export const clusterCommand: CommandSpec = {
     out: { type: 'string', help: 'predicted cluster of each face (.npy or .meta)', required: true },
     labels: { type: 'string', help: 'true identities (.npy or .meta): print the metrics' },
     faces: { type: 'string', help: 'faces.json (one entry per face, with its "image"): faces of one image never share a cluster' },
+    report: { type: 'string', help: 'also write an HTML report (thumbnails from --faces)' },
     'knn-out': { type: 'string', help: 'write the kNN graph used (.npy or .npz), e.g. for a later assign' },
     'edges-out': { type: 'string', help: 'gcn: write the scored links, E×2 (pivot, neighbour) .npy' },
     'scores-out': { type: 'string', help: 'gcn: write the link scores, E float64 .npy' },
@@ -47,6 +51,7 @@ export const clusterCommand: CommandSpec = {
 export async function runCluster(o: ParsedOptions): Promise<void> {
   const featuresPath = o.features as string;
   checkLabelsPath(o.out as string);
+  if (o.report !== undefined && !(o.report as string).toLowerCase().endsWith('.html')) fail('UNSUPPORTED', 'the report is written as .html', o.report as string);
   const features = loadFeatures(featuresPath, o.dim as number | undefined);
   const labels = o.labels === undefined ? undefined : loadLabels(o.labels as string, features.n);
   const method = o.method as Method;
@@ -94,6 +99,11 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     writeNpy(o['edges-out'] as string, pairs, [edges.src.length, 2], 'i8');
   }
   if (edges && o['scores-out'] !== undefined) writeNpy(o['scores-out'] as string, edges.score, [edges.score.length], 'f8');
+  if (o.report !== undefined) {
+    const { root, ...extras } = loadReportExtras(features.n, o);
+    const html = renderReport({ labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), ...extras, title: `facecluster: ${featuresPath}` }, root !== undefined ? imagesFrom(root) : undefined);
+    writeFileAtomic(o.report as string, [new TextEncoder().encode(html)]);
+  }
   if (labels) {
     const ev = evaluate(labels, result.labels);
     const links = edges ? edgeMetrics(edges, labels, 0.5) : undefined;

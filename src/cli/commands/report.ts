@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fail } from '../../errors.js';
+import { readFaces, type FaceRecord } from '../../io/faces.js';
+import { npyToFloat64, npyToInt32, readNpyView, writeFileAtomic } from '../../io/index.js';
+import { imagesFrom } from '../../report/images.js';
+import { renderReport, type ReportInput } from '../../report/index.js';
+import type { EpochLog } from '../../train/index.js';
+import type { ScoredEdges } from '../../types.js';
+import type { CommandSpec, ParsedOptions } from '../args.js';
+import { loadLabels } from '../inputs.js';
+
+export const reportCommand: CommandSpec = {
+  name: 'report',
+  summary: 'one self-contained HTML page about a clustering (galleries, histograms, errors, training curves)',
+  usage: 'report --pred PRED.npy [--labels L.npy] [--edges E.npy --scores S.npy] [--faces faces.json] [--train-log train.log.jsonl] --out report.html',
+  options: {
+    pred: { type: 'string', help: 'predicted clusters (cluster --out)', required: true },
+    labels: { type: 'string', help: 'true identities: precision/recall per threshold, worst merges and splits' },
+    edges: { type: 'string', help: 'scored links (cluster --edges-out)' },
+    scores: { type: 'string', help: 'their scores (cluster --scores-out)' },
+    faces: { type: 'string', help: 'faces.json: thumbnails from its images (paths relative to its folder)' },
+    'train-log': { type: 'string', help: 'a training log (train.log.jsonl): training curves' },
+    title: { type: 'string', help: 'page title' },
+    out: { type: 'string', help: 'the HTML file', required: true },
+  },
+};
+
+/** Reads the files `report` and `cluster --report` take, beyond the labels. */
+export function loadReportExtras(n: number, o: ParsedOptions): Pick<ReportInput, 'faces' | 'trainLog'> & { root?: string } {
+  const out: Pick<ReportInput, 'faces' | 'trainLog'> & { root?: string } = {};
+  if (o.faces !== undefined) {
+    const faces: FaceRecord[] = readFaces(o.faces as string);
+    if (faces.length !== n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${n} faces`, o.faces as string);
+    out.faces = faces;
+    out.root = dirname(o.faces as string);
+  }
+  if (o['train-log'] !== undefined) out.trainLog = readTrainLog(o['train-log'] as string);
+  return out;
+}
+
+function readTrainLog(path: string): EpochLog[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    fail('NOT_FOUND', (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot read', path);
+  }
+  return text.split('\n').filter((l) => l.trim() !== '').map((l, i) => {
+    try {
+      const e = JSON.parse(l) as EpochLog;
+      if (typeof e.epoch !== 'number' || typeof e.loss !== 'number' || typeof e.train?.recall !== 'number') throw new Error();
+      return e;
+    } catch {
+      return fail('BAD_FILE', `line ${i + 1} is not an epoch record`, path);
+    }
+  });
+}
+
+export function runReport(o: ParsedOptions): void {
+  const out = o.out as string;
+  if (!out.toLowerCase().endsWith('.html')) fail('UNSUPPORTED', 'the report is written as .html', out);
+  const predView = readNpyView(o.pred as string);
+  const labels = npyToInt32(predView, o.pred as string, true);
+  const truth = o.labels === undefined ? undefined : loadLabels(o.labels as string, labels.length);
+  let edges: ScoredEdges | undefined;
+  if ((o.edges === undefined) !== (o.scores === undefined)) fail('BAD_OPTION', '--edges and --scores go together');
+  if (o.edges !== undefined) {
+    const pairs = npyToInt32(readNpyView(o.edges as string), o.edges as string);
+    const score = npyToFloat64(readNpyView(o.scores as string));
+    if (pairs.length !== 2 * score.length) fail('SHAPE_MISMATCH', `has ${pairs.length / 2} links but ${o.scores} has ${score.length} scores`, o.edges as string);
+    const src = new Int32Array(score.length), dst = new Int32Array(score.length);
+    for (let e = 0; e < score.length; e++) {
+      src[e] = pairs[2 * e]!;
+      dst[e] = pairs[2 * e + 1]!;
+      if (src[e]! < 0 || src[e]! >= labels.length || dst[e]! < 0 || dst[e]! >= labels.length) fail('BAD_VALUE', `link ${e} names a face outside [0, ${labels.length})`, o.edges as string);
+    }
+    edges = { src, dst, score };
+  }
+  const { root, ...extras } = loadReportExtras(labels.length, o);
+  const html = renderReport({ labels, ...(truth ? { truth } : {}), ...(edges ? { edges } : {}), ...extras, ...(o.title ? { title: o.title as string } : {}) }, root !== undefined ? imagesFrom(root) : undefined);
+  writeFileAtomic(out, [new TextEncoder().encode(html)]);
+}

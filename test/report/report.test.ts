@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { readFeatures, readLabels, writeLabels } from '../../src/io/formats.js';
+import { writeNpy } from '../../src/io/npy.js';
+import { renderReport } from '../../src/report/index.js';
+import { ROOT, SHARED, tempDir } from '../helpers.js';
+
+test('renderReport: the sections, galleries and error tables a small hand-made case calls for, with names escaped', () => {
+  const edges = { src: Int32Array.of(0, 1, 3, 2), dst: Int32Array.of(1, 2, 4, 3), score: Float64Array.of(0.9, 0.7, 0.8, 0.2) };
+  const trainLog = [1, 2].map((epoch) => ({ epoch, lr: 0.01, loss: 1 / epoch, train: { precision: 0.9, recall: 0.5 * epoch, accuracy: 0.8 }, seconds: 3 }));
+  const faces = Array.from({ length: 6 }, (_, i) => ({ image: i === 0 ? '<script>alert(1)</script>.jpg' : `p${i}.jpg` }));
+  const html = renderReport({ labels: Int32Array.of(0, 0, 0, 1, 1, 2), truth: Int32Array.of(0, 0, 1, 1, 1, 2), edges, trainLog, faces });
+  for (const id of ['summary', 'size-histogram', 'score-histogram', 'pr-curve', 'pr-table', 'merges', 'splits', 'training-curves', 'gallery']) assert.match(html, new RegExp(`id="${id}"`), id);
+  assert.match(html, /6 faces in 3 clusters \(1 of one face; largest 3\)/);
+  assert.equal(html.match(/<div class="cluster"/g)?.length, 2, 'clusters of two faces or more');
+  // cluster 0 holds faces of identities 0, 0, 1: one merge; identity 1 is split over clusters 0 and 1
+  const rows = (id: string) => html.split(`id="${id}"`)[1]!.split('</table>')[0]!.match(/<tr><td>/g)?.length ?? 0;
+  assert.equal(rows('merges'), 1);
+  assert.equal(rows('splits'), 1);
+  assert.equal(rows('pr-table'), 19);
+  assert.equal(html.split('id="score-histogram"')[1]!.split('</svg>')[0]!.match(/<rect /g)?.length, 20);
+  assert.doesNotMatch(html, /<script>/);
+  assert.match(html, /&#60;script&#62;/);
+});
+
+const CHROMIUM = '/usr/bin/chromium';
+
+test('the report of lfw-sample renders in headless Chromium without errors and shows every cluster with its photos', { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM} (apt-get install chromium)` }, async (t) => {
+  const { chromium } = await import('playwright-core');
+  const dir = tempDir(t);
+  const sample = join(SHARED, 'data/lfw-sample');
+  const rows = readFileSync(join(sample, 'index.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const all = readFeatures(join(ROOT, 'data/lfw-test.feats.npy'));
+  const data = new Float32Array(rows.length * all.dim);
+  rows.forEach(([row], i) => data.set(all.data.subarray(Number(row) * all.dim, (Number(row) + 1) * all.dim), i * all.dim));
+  writeNpy(join(dir, 'f.npy'), data, [rows.length, all.dim], 'f4');
+  writeLabels(join(dir, 'truth.npy'), Int32Array.from(rows, (r) => Number(r[1])));
+  writeFileSync(join(dir, 'faces.json'), JSON.stringify(rows.map((r) => ({ image: join(sample, r[2]!) }))));
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'cluster', '--features', join(dir, 'f.npy'), '--labels', join(dir, 'truth.npy'),
+    '--faces', join(dir, 'faces.json'), '--out', join(dir, 'pred.npy'), '--report', join(dir, 'report.html')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const pred = readLabels(join(dir, 'pred.npy'));
+  const sizes = new Map<number, number>();
+  for (const l of pred) sizes.set(l, (sizes.get(l) ?? 0) + 1);
+  const multi = [...sizes.values()].filter((s) => s > 1).length;
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('pageerror', (e) => problems.push(String(e)));
+    await page.goto(pathToFileURL(join(dir, 'report.html')).href, { waitUntil: 'load' });
+    // a string, run in the page: the project's TypeScript has no DOM types
+    const seen = await page.evaluate(`({
+      clusters: document.querySelectorAll('#gallery .cluster').length,
+      images: [...document.querySelectorAll('#gallery img')].map((img) => img.complete && img.naturalWidth > 0),
+      sizeBars: document.querySelectorAll('#size-histogram rect').length,
+      scoreBars: document.querySelectorAll('#score-histogram rect').length,
+      prRows: document.querySelectorAll('#pr-table tbody tr').length,
+      curves: document.querySelectorAll('#pr-curve polyline').length,
+      visible: document.querySelector('#gallery').offsetHeight > 0,
+    })`) as { clusters: number; images: boolean[]; sizeBars: number; scoreBars: number; prRows: number; curves: number; visible: boolean };
+    assert.deepEqual(problems, []);
+    assert.equal(seen.clusters, multi);
+    assert.ok(seen.images.length > 0 && seen.images.every(Boolean), `${seen.images.filter((x) => !x).length} of ${seen.images.length} photos did not load`);
+    assert.ok(seen.sizeBars > 0);
+    assert.equal(seen.scoreBars, 20);
+    assert.equal(seen.prRows, 19);
+    assert.equal(seen.curves, 2);
+    assert.ok(seen.visible);
+  } finally {
+    await browser.close();
+  }
+});
