@@ -5,6 +5,7 @@ import { helpText, parseOptions, type CommandSpec, type ParsedOptions } from './
 import { assignCommand, runAssign } from './commands/assign.js';
 import { clusterCommand, runCluster } from './commands/cluster.js';
 import { demoCommand, runDemo } from './commands/demo.js';
+import { embedCommand, runEmbed } from './commands/embed.js';
 import { evalCommand, runEval } from './commands/eval.js';
 import { exportCommand, runExport } from './commands/export.js';
 import { importTorchCommand, runImportTorch } from './commands/import-torch.js';
@@ -22,6 +23,7 @@ const COMMANDS: [CommandSpec, (o: ParsedOptions, positionals: string[]) => void 
   [importTorchCommand, runImportTorch],
   [assignCommand, runAssign],
   [reportCommand, runReport],
+  [embedCommand, runEmbed],
 ];
 
 function usage(): string {
