@@ -77,3 +77,22 @@ test('the report of lfw-sample renders in headless Chromium without errors and s
     await browser.close();
   }
 });
+
+test('facecluster report: from cluster outputs, labels and a training log, written atomically', (t) => {
+  const dir = tempDir(t);
+  const f = readFeatures(join(ROOT, 'data/lfw-test.feats.npy'));
+  writeNpy(join(dir, 'f.npy'), f.data.subarray(0, 300 * f.dim), [300, f.dim], 'f4');
+  writeLabels(join(dir, 'truth.npy'), readLabels(join(ROOT, 'data/lfw-test.labels.npy')).slice(0, 300));
+  const log = [0, 1].map((epoch) => JSON.stringify({ epoch, lr: 0.01, loss: 0.5 - 0.1 * epoch, train: { precision: 0.9, recall: 0.6, accuracy: 0.9 }, seconds: 10 })).join('\n') + '\n';
+  writeFileSync(join(dir, 'train.log.jsonl'), log);
+  const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), ...args], { encoding: 'utf8' });
+  let r = cli('cluster', '--features', join(dir, 'f.npy'), '--out', join(dir, 'pred.npy'), '--edges-out', join(dir, 'e.npy'), '--scores-out', join(dir, 's.npy'));
+  assert.equal(r.status, 0, r.stderr);
+  r = cli('report', '--pred', join(dir, 'pred.npy'), '--labels', join(dir, 'truth.npy'), '--edges', join(dir, 'e.npy'), '--scores', join(dir, 's.npy'),
+    '--train-log', join(dir, 'train.log.jsonl'), '--title', 'first 300', '--out', join(dir, 'r.html'));
+  assert.equal(r.status, 0, r.stderr);
+  const html = readFileSync(join(dir, 'r.html'), 'utf8');
+  for (const id of ['score-histogram', 'pr-table', 'merges', 'splits', 'training-curves', 'training-table', 'gallery']) assert.match(html, new RegExp(`id="${id}"`), id);
+  assert.match(html, /<title>first 300<\/title>/);
+  assert.equal(html.split('id="training-table"')[1]!.split('</table>')[0]!.match(/<tr><td>/g)?.length, 2);
+});

@@ -51,6 +51,7 @@ export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise
   const dir = o.out as string;
   const images = collect(positionals);
   if (images.length === 0) fail('NOT_FOUND', `no JPEG or PNG images under ${positionals.join(', ')}`);
+  const created = !existsSync(dir);
   mkdirSync(dir, { recursive: true });
   const partialPath = join(dir, PARTIAL);
   // one line per finished image, appended as it is done: what --resume reads back
@@ -103,7 +104,12 @@ export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise
       rows.push(descriptor);
     }
   }
-  if (rows.length === 0) fail('BAD_VALUE', `no faces found in ${images.length} photos`);
+  if (rows.length === 0) {
+    // nothing to write: leave no trace of this run
+    rmSync(partialPath);
+    if (created) rmSync(dir, { recursive: true });
+    fail('BAD_VALUE', `no faces found in ${images.length} photo${images.length === 1 ? '' : 's'}`);
+  }
   const dim = rows[0]!.length;
   writeNpy(join(dir, 'features.npy'), Float32Array.from(rows.flat()), [rows.length, dim], 'f4');
   writeFileAtomic(join(dir, 'faces.json'), [new TextEncoder().encode(JSON.stringify(faces, null, 1) + '\n')]);
