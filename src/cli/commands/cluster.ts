@@ -100,7 +100,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   }
   if (edges && o['scores-out'] !== undefined) writeNpy(o['scores-out'] as string, edges.score, [edges.score.length], 'f8');
   if (o.report !== undefined) {
-    const { root, ...extras } = loadReportExtras(features.n, o);
+    const { root, ...extras } = loadReportExtras(features.n, o, faces);
     const html = renderReport({ labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), ...extras, title: `facecluster: ${featuresPath}` }, root !== undefined ? imagesFrom(root) : undefined);
     writeFileAtomic(o.report as string, [new TextEncoder().encode(html)]);
   }

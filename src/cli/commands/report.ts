@@ -26,11 +26,11 @@ export const reportCommand: CommandSpec = {
   },
 };
 
-/** Reads the files `report` and `cluster --report` take, beyond the labels. */
-export function loadReportExtras(n: number, o: ParsedOptions): Pick<ReportInput, 'faces' | 'trainLog'> & { root?: string } {
+/** Reads the files `report` and `cluster --report` take, beyond the labels (`faces`: --faces, when already read). */
+export function loadReportExtras(n: number, o: ParsedOptions, read?: FaceRecord[]): Pick<ReportInput, 'faces' | 'trainLog'> & { root?: string } {
   const out: Pick<ReportInput, 'faces' | 'trainLog'> & { root?: string } = {};
   if (o.faces !== undefined) {
-    const faces: FaceRecord[] = readFaces(o.faces as string);
+    const faces = read ?? readFaces(o.faces as string);
     if (faces.length !== n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${n} faces`, o.faces as string);
     out.faces = faces;
     out.root = dirname(o.faces as string);
