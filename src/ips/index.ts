@@ -48,6 +48,11 @@ export function checkIpsOptions(o: IpsOptions, knnK: number, file?: string): voi
   if (o.u > o.k1) fail('BAD_OPTION', `active connections u = ${o.u} must not exceed k1 = ${o.k1}`);
 }
 
+/** Refuses a subgraph size that `faces` faces cannot fill: k1 neighbours need k1 + 1 faces. */
+export function checkEnoughFaces(k1: number, faces: number, file?: string): void {
+  if (faces <= k1) fail('BAD_OPTION', `k1 = ${k1} (--k-at-hop) needs at least ${k1 + 1} faces, there are ${faces}`, file);
+}
+
 /** Builds subgraphs over one kNN graph; holds a reusable global→local map (one per thread). */
 export class IpsBuilder {
   private readonly local: Int32Array;

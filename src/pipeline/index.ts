@@ -10,7 +10,7 @@ import { knnEdges, onlineGrouping, poolPairs, propagate, splitCannotLinks, thres
 import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
-import { checkIpsOptions, type IpsOptions } from '../ips/index.js';
+import { checkEnoughFaces, checkIpsOptions, type IpsOptions } from '../ips/index.js';
 import { buildKnn, l2Normalize } from '../knn/index.js';
 import { loadModel, type Model } from '../model/files.js';
 import { scoreLinks } from '../model/score.js';
@@ -83,7 +83,7 @@ export interface ClusterResult {
 /** The subgraph settings, shrunk to fit when there are fewer than k1 + 1 faces and none were asked for. */
 function fitIps(wanted: IpsOptions, n: number, explicit: boolean, notice?: (m: string) => void, source?: string): IpsOptions {
   if (n - 1 >= wanted.k1) return wanted;
-  if (explicit) fail('BAD_OPTION', `k1 = ${wanted.k1} (--k-at-hop) needs at least ${wanted.k1 + 1} faces, there are ${n}`, source);
+  if (explicit) checkEnoughFaces(wanted.k1, n, source);
   const k1 = n - 1;
   const fitted = { k1, k2: Math.min(wanted.k2, k1), u: Math.min(wanted.u, k1) };
   notice?.(`only ${n} faces: k_at_hop shrinks to ${fitted.k1} ${fitted.k2}, active connections to ${fitted.u}`);

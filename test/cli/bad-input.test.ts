@@ -147,6 +147,7 @@ test('bad input: one line naming the file and the problem, exit code 2, no outpu
   cases.push(
     [['train', '--features', f.f4!, '--labels', l4, '--k-at-hop', '2', '1', '--active-connection', '1', '--out', f.run!, '--resume'], /run\/checkpoint.safetensors: checksum mismatch: the file is damaged/],
     [['train', '--features', f.f4!, '--labels', l4, '--k-at-hop', '2', '1', '--active-connection', '1', '--out', f.run!], /run: a checkpoint is already here: pass --resume to continue it/],
+    [['train', '--features', f.f4!, '--labels', l4, '--k-at-hop', '80', '5', '--out', model], /f4.npy: k1 = 80 \(--k-at-hop\) needs at least 81 faces, there are 4/],
   );
   for (const [args, re] of cases) {
     const r = run(...args);

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { JsBackend } from '../../engine/backend.js';
 import { OnnxEngine } from '../../engine/onnx.js';
 import { fail } from '../../errors.js';
-import { IPS_TEST_DEFAULTS } from '../../ips/index.js';
+import { checkEnoughFaces, IPS_TEST_DEFAULTS } from '../../ips/index.js';
 import { buildKnn, l2Normalize } from '../../knn/index.js';
 import { saveModel } from '../../model/files.js';
 import { architectureOf } from '../../model/params.js';
@@ -72,7 +72,7 @@ export async function runTrain(o: ParsedOptions): Promise<void> {
     const load = async (featPath: string, labelsPath: string, knnPath?: string): Promise<LabeledSet> => {
       const features: Features = l2Normalize(loadFeatures(featPath, o.dim as number | undefined), featPath);
       const labels = loadLabels(labelsPath, features.n);
-      if (features.n <= settings.ips.k1) fail('BAD_OPTION', `k1 = ${settings.ips.k1} needs at least ${settings.ips.k1 + 1} faces, there are ${features.n}`, featPath);
+      checkEnoughFaces(settings.ips.k1, features.n, featPath);
       const knn = knnPath ? loadKnn(knnPath, features.n, settings.ips.k1) : await buildKnn(features, { k: settings.ips.k1, normalized: true, ...(engine ? { engine } : {}) });
       return { features, knn, labels };
     };
