@@ -32,12 +32,16 @@ export function parseFaces(text: string, path: string): FaceRecord[] {
   return v as FaceRecord[];
 }
 
-/** A photo number per face: faces of the same image share one. */
-export function photoIds(faces: FaceRecord[]): Int32Array {
-  const ids = new Map<string, number>();
-  return Int32Array.from(faces, (f) => {
-    let id = ids.get(f.image);
-    if (id === undefined) ids.set(f.image, (id = ids.size));
+/**
+ * A photo number per face from each face's photo key (faces.json's `image`, a photo server's
+ * asset id): faces with the same key share a number; an undefined key is −1 (unknown).
+ */
+export function photoIds(photos: readonly (string | number | undefined)[]): Int32Array {
+  const ids = new Map<string | number, number>();
+  return Int32Array.from(photos, (key) => {
+    if (key === undefined) return -1;
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
     return id;
   });
 }

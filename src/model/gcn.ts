@@ -72,7 +72,7 @@ async function conv(backend: ComputeBackend, b: GraphBatch, h: Float32Array, hRo
 }
 
 /**
- * A buffer reused from batch to batch at inference: fresh large arrays cost more in page faults
+ * Buffers reused from batch to batch (inference and training): fresh large arrays cost more in page faults
  * than the work done in them (18 ms to fault in 35 MB on the machine we measured, 1.7 ms to clear it).
  */
 export class Scratch {

@@ -3,6 +3,7 @@
  * was found in — to person ids, in one call: clusterFaces with faces of one photo kept apart.
  */
 import { fail } from '../errors.js';
+import { photoIds } from '../io/faces.js';
 import { clusterFaces, type ClusterOptions } from './index.js';
 
 export interface FaceEmbedding<Id = string | number> {
@@ -35,13 +36,7 @@ export async function groupFaces<Id>(faces: readonly FaceEmbedding<Id>[], option
       data[i * dim + j] = x;
     }
   });
-  const photoNumber = new Map<string | number, number>();
-  const photos = Int32Array.from(faces, (f) => {
-    if (f.photo === undefined) return -1;
-    let p = photoNumber.get(f.photo);
-    if (p === undefined) photoNumber.set(f.photo, (p = photoNumber.size));
-    return p;
-  });
+  const photos = photoIds(faces.map((f) => f.photo));
   const { minFaces = 1, ...rest } = options;
   const { labels } = await clusterFaces({ n: faces.length, dim, data }, { ...rest, photos });
   const size = new Map<number, number>();

@@ -54,7 +54,7 @@ test('embed lfw-sample: faces with boxes and landmarks, descriptors matching the
   const sims = main.map(([i, m]) => cosine(f.data.subarray(i * 128, (i + 1) * 128), lfw.data.subarray(m.row * 128, (m.row + 1) * 128)));
   assert.ok(sims.reduce((a, b) => a + b, 0) / sims.length > 0.95, 'the same descriptor model as the shared data');
   t.diagnostic(`mean cosine to the shared descriptors ${(sims.reduce((a, b) => a + b, 0) / sims.length).toFixed(4)}`);
-  return clusterFaces(f, { photos: photoIds(faces) }).then(({ labels }) => {
+  return clusterFaces(f, { photos: photoIds(faces.map((x) => x.image)) }).then(({ labels }) => {
     const ev = evaluate(Int32Array.from(main, ([, m]) => m.label), Int32Array.from(main, ([i]) => labels[i]!));
     t.diagnostic(`B-Cubed P/R/F ${ev.bcubed.precision.toFixed(3)} ${ev.bcubed.recall.toFixed(3)} ${ev.bcubed.f.toFixed(3)}`);
     assert.ok(ev.bcubed.precision > 0.95 && ev.bcubed.f > 0.85);

@@ -70,7 +70,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     propagation: { maxSize: o['max-size'] as number, step: o.step as number, pool: o.pool as Pool, ...(o['min-score'] !== undefined ? { minScore: o['min-score'] as number } : {}) },
     onProgress: (stage, done, total) => bars[stage].update(done, total),
     onNotice: (m) => console.error(`facecluster: note: ${m}`),
-    ...(faces ? { photos: photoIds(faces) } : {}),
+    ...(faces ? { photos: photoIds(faces.map((f) => f.image)) } : {}),
   };
   if (method === 'gcn') {
     const model = loadModel((o.model as string | undefined) ?? DEFAULT_MODEL_DIR);
