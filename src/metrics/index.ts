@@ -159,3 +159,4 @@ export function edgeMetrics(edges: ScoredEdges, truth: ArrayLike<number>, thresh
     positiveRate: m === 0 ? 0 : (tp + fn) / m,
   };
 }
+export { retrieval, type Retrieval } from './retrieval.js';

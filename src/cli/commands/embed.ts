@@ -79,8 +79,11 @@ export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise
         line = { image, faces: faces.map((f) => ({ ...f, descriptor: Array.from(f.descriptor) })) };
         if (faces.length === 0) line.error = 'no face found';
       } catch (e) {
-        if (!(e instanceof FaceclusterError) && (e as NodeJS.ErrnoException).code === undefined) throw e;
-        line = { image, error: e instanceof FaceclusterError ? e.message.replace(`${path}: `, '') : `cannot read (${(e as NodeJS.ErrnoException).code})` };
+        // one bad photo never ends a run: whatever fails on it is its warning
+        const why = e instanceof FaceclusterError ? e.message.replace(`${path}: `, '')
+          : (e as NodeJS.ErrnoException).code !== undefined ? `cannot read (${(e as NodeJS.ErrnoException).code})`
+            : `cannot be described (${String((e as Error)?.message ?? e).split('\n')[0]})`;
+        line = { image, error: why };
       }
       appendFileSync(partialPath, JSON.stringify(line) + '\n');
       done.set(image, line);
