@@ -1,12 +1,15 @@
 /**
  * From face features to clusters in one call, for every method:
- * - gcn: L-GCN link scores over Instance Pivot Subgraphs, then the seed's propagation;
+ * - infomap: kNN links above a threshold read off the collection (or FC-ES's early stop),
+ *   clustered by Infomap; no training, any descriptor model;
+ * - gcn: L-GCN link scores over Instance Pivot Subgraphs, clustered by Infomap or the seed's
+ *   propagation;
  * - threshold: connected components of kNN links at a cosine threshold;
  * - cdp: the seed's propagation over kNN similarities;
  * - online: the grouping photo servers use (see cluster/online.ts).
  */
 import { fileURLToPath } from 'node:url';
-import { knnEdges, onlineGrouping, poolPairs, propagate, splitCannotLinks, thresholdComponents, PROPAGATION_DEFAULTS, type Pool, type PropagationOptions } from '../cluster/index.js';
+import { autoThreshold, earlyStopEdges, infomap, knnEdges, onlineGrouping, poolPairs, propagate, splitCannotLinks, thresholdComponents, PROPAGATION_DEFAULTS, type EarlyStopOptions, type Pool, type PropagationOptions } from '../cluster/index.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
@@ -17,11 +20,26 @@ import { scoreLinks } from '../model/score.js';
 import { parallelScoreLinks } from '../model/score-parallel.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
 
-export type Method = 'gcn' | 'threshold' | 'cdp' | 'online';
-export const METHODS: readonly Method[] = Object.freeze(['gcn', 'threshold', 'cdp', 'online']);
+export type Method = 'infomap' | 'gcn' | 'threshold' | 'cdp' | 'online';
+export const METHODS: readonly Method[] = Object.freeze(['infomap', 'gcn', 'threshold', 'cdp', 'online']);
+export type Linkage = 'infomap' | 'propagation';
+export const LINKAGES: readonly Linkage[] = Object.freeze(['infomap', 'propagation']);
+export type EdgeFilter = 'threshold' | 'early-stop';
+export const EDGE_FILTERS: readonly EdgeFilter[] = Object.freeze(['threshold', 'early-stop']);
+
+/**
+ * The unsupervised method's settings (models/README.md: chosen on lfw-train, lfw-train-aligned
+ * and 512-d synthetic faces): 80 neighbours a face; links at or above a cosine threshold that
+ * Otsu's method reads off each face's 5 nearest similarities ('auto'); Infomap, 3 trials.
+ */
+export const INFOMAP_METHOD_DEFAULTS = Object.freeze({ k: 80, edgeFilter: 'threshold' as EdgeFilter, threshold: 'auto' as number | 'auto', trials: 3 });
 
 /** The model shipped in the package (trained on lfw-train; see models/README.md). */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../../models/lfw-128/', import.meta.url));
+/** Width of the descriptors the shipped model takes (face-api's, as `embed` writes them). */
+const DEFAULT_MODEL_DIM = 128;
+/** What clusters descriptors of that width by default. */
+const DEFAULT_METHOD_FOR_MODEL: Method = 'infomap';
 
 /**
  * Defaults of the baselines, tuned on lfw-train (README): cosine threshold 0.955 at K = 80;
@@ -40,7 +58,18 @@ export const BASELINE_DEFAULTS = Object.freeze({ k: 80, threshold: 0.955, maxDis
 export const GCN_PROPAGATION_DEFAULTS: Readonly<PropagationOptions> = Object.freeze({ ...PROPAGATION_DEFAULTS, minScore: 0.5 });
 
 export interface ClusterOptions {
+  /** Default: 'gcn' for descriptors of the shipped model's width, else 'infomap' (see defaultMethod). */
   method?: Method;
+  /** gcn: how the scored links become clusters (default infomap). */
+  linkage?: Linkage;
+  /** infomap: which kNN links are kept (default: those above `linkThreshold`). */
+  edgeFilter?: EdgeFilter;
+  /** infomap with the early-stop filter: FC-ES's settings. */
+  earlyStop?: EarlyStopOptions;
+  /** infomap, and gcn with Infomap: trials (default 3). */
+  trials?: number;
+  /** Infomap's seed (default 1). */
+  seed?: number;
   /** gcn: the model; the shipped one when not given. */
   model?: Model;
   /** gcn: subgraph settings; the model's inference defaults (paper: 80, 5, 5) when not given. */
@@ -51,7 +80,11 @@ export interface ClusterOptions {
   knn?: KnnGraph;
   /** Neighbours for the baselines (default 80). */
   k?: number;
-  threshold?: number;
+  /**
+   * infomap, threshold: cosine a link needs, or 'auto': read off the collection by Otsu's
+   * method (default: infomap 'auto', threshold BASELINE_DEFAULTS.threshold).
+   */
+  threshold?: number | 'auto';
   maxDistance?: number;
   minFaces?: number;
   /** Rows are unit vectors already. */
@@ -75,8 +108,10 @@ export interface ClusterOptions {
 export interface ClusterResult {
   labels: Int32Array;
   knn: KnnGraph;
-  /** gcn: the scored links (pivot, hop-1 neighbour, probability). */
+  /** gcn: the scored links (pivot, hop-1 neighbour, probability); infomap: the links kept (face, neighbour, cosine or nep). */
   edges?: ScoredEdges;
+  /** infomap: the link threshold used (read off the collection when 'auto'). */
+  threshold?: number;
   ips?: IpsOptions;
 }
 
@@ -90,12 +125,43 @@ function fitIps(wanted: IpsOptions, n: number, explicit: boolean, notice?: (m: s
   return fitted;
 }
 
+/**
+ * The method used when none is asked for: the GCN where the shipped model takes descriptors of
+ * this width, Infomap otherwise (models/README.md has the measurements behind the choice).
+ */
+export function defaultMethod(dim: number): Method {
+  return dim === DEFAULT_MODEL_DIM ? DEFAULT_METHOD_FOR_MODEL : 'infomap';
+}
+
+/** Neighbours for the kNN-based methods, shrunk to fit small collections unless asked for. */
+function fitK(options: ClusterOptions, n: number, fallback: number): number {
+  const k = options.k ?? options.knn?.k ?? fallback;
+  if (k <= n - 1) return k;
+  if (options.k !== undefined) fail('BAD_OPTION', `k = ${k} is larger than N − 1 = ${n - 1} (there are only ${n} faces)`);
+  options.onNotice?.(`only ${n} faces: k shrinks to ${n - 1}`);
+  return n - 1;
+}
+
+/** Edges at or above `threshold`. */
+function edgesAbove(edges: ScoredEdges, threshold: number): ScoredEdges {
+  let m = 0;
+  for (let e = 0; e < edges.score.length; e++) if (edges.score[e]! >= threshold) m++;
+  const out = { src: new Int32Array(m), dst: new Int32Array(m), score: new Float64Array(m) };
+  for (let e = 0, o = 0; e < edges.score.length; e++) {
+    if (edges.score[e]! < threshold) continue;
+    out.src[o] = edges.src[e]!; out.dst[o] = edges.dst[e]!; out.score[o++] = edges.score[e]!;
+  }
+  return out;
+}
+
 export async function clusterFaces(features: Features, options: ClusterOptions = {}): Promise<ClusterResult> {
-  const method = options.method ?? 'gcn';
+  const method = options.method ?? defaultMethod(features.dim);
   const n = features.n;
   if (n === 1) return { labels: Int32Array.of(0), knn: { n: 1, k: 0, indices: Int32Array.of(0), sims: Float32Array.of(1) } };
   const unit = options.normalized ? features : l2Normalize(features, options.source);
   const ownEngine = options.backend ? undefined : new OnnxEngine();
+  const makeKnn = (k: number) => buildKnn(unit, { k, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+  const infomapOptions = { trials: options.trials ?? INFOMAP_METHOD_DEFAULTS.trials, ...(options.seed !== undefined ? { seed: options.seed } : {}) };
   try {
     if (method === 'gcn') {
       const model = options.model ?? loadModel(DEFAULT_MODEL_DIR);
@@ -103,7 +169,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
         fail('SHAPE_MISMATCH', `the model takes ${model.config.architecture.dim}-d features, these are ${features.dim}-d`);
       }
       const ips = fitIps(options.ips ?? model.config.ips, n, options.ips !== undefined, options.onNotice, options.source);
-      const knn = options.knn ?? await buildKnn(unit, { k: ips.k1, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+      const knn = options.knn ?? await makeKnn(ips.k1);
       checkIpsOptions(ips, knn.k);
       const input = model.config.normalize === 'l2' ? unit : features;
       const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
@@ -111,23 +177,37 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
         ? await scoreLinks(model.params, input, knn, { ips, backend: options.backend, onProgress })
         : await parallelScoreLinks(model.params, input, knn, { ips, onProgress, ...(options.workers ? { workers: options.workers } : {}) });
       const propagation = { ...GCN_PROPAGATION_DEFAULTS, ...options.propagation };
-      const labels = respectPhotos(propagate(edges, n, propagation), edges, n, propagation.pool, options);
-      return { labels, knn, edges, ips };
+      let labels: Int32Array;
+      if ((options.linkage ?? 'infomap') === 'infomap') {
+        // the links the GCN believes (p ≥ min score), weighted by its probability
+        const kept = edgesAbove(edges, propagation.minScore ?? 0.5);
+        labels = infomap(n, kept.src, kept.dst, kept.score, infomapOptions).labels;
+      } else {
+        labels = propagate(edges, n, propagation);
+      }
+      return { labels: respectPhotos(labels, edges, n, propagation.pool, options), knn, edges, ips };
     }
-    let k = options.k ?? options.knn?.k ?? BASELINE_DEFAULTS.k;
-    if (k > n - 1) {
-      if (options.k !== undefined) fail('BAD_OPTION', `k = ${k} is larger than N − 1 = ${n - 1} (there are only ${n} faces)`);
-      options.onNotice?.(`only ${n} faces: k shrinks to ${n - 1}`);
-      k = n - 1;
-    }
-    const knn = options.knn ?? await buildKnn(unit, { k, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+    const k = fitK(options, n, method === 'infomap' ? INFOMAP_METHOD_DEFAULTS.k : BASELINE_DEFAULTS.k);
+    const knn = options.knn ?? await makeKnn(k);
     const withSims = knn.sims ? knn : { ...knn, sims: knnSims(knn, unit) };
     const edges = knnEdges(withSims);
     const propagation = { ...PROPAGATION_DEFAULTS, ...options.propagation };
+    if (method === 'infomap') {
+      let kept: ScoredEdges, threshold: number | undefined;
+      if ((options.edgeFilter ?? INFOMAP_METHOD_DEFAULTS.edgeFilter) === 'early-stop') {
+        kept = earlyStopEdges(withSims, options.earlyStop);
+      } else {
+        const wanted = options.threshold ?? INFOMAP_METHOD_DEFAULTS.threshold;
+        threshold = wanted === 'auto' ? autoThreshold(withSims) : wanted;
+        kept = edgesAbove(edges, threshold);
+      }
+      const labels = infomap(n, kept.src, kept.dst, kept.score, infomapOptions).labels;
+      return { labels: respectPhotos(labels, kept, n, propagation.pool, options), knn: withSims, edges: kept, ...(threshold !== undefined ? { threshold } : {}) };
+    }
     const labels = method === 'online'
       ? onlineGrouping(withSims, { maxDistance: options.maxDistance ?? BASELINE_DEFAULTS.maxDistance, minFaces: options.minFaces ?? BASELINE_DEFAULTS.minFaces })
       : method === 'threshold'
-        ? thresholdComponents(edges, n, options.threshold ?? BASELINE_DEFAULTS.threshold)
+        ? thresholdComponents(edges, n, options.threshold === 'auto' ? autoThreshold(withSims) : options.threshold ?? BASELINE_DEFAULTS.threshold)
         : propagate(edges, n, propagation);
     // the kNN similarities are the links a cluster is split along
     return { labels: respectPhotos(labels, edges, n, propagation.pool, options), knn: withSims };

@@ -8,7 +8,8 @@ import { photoIds, readFaces } from '../../io/faces.js';
 import { fail } from '../../errors.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
-import { BASELINE_DEFAULTS, clusterFaces, DEFAULT_MODEL_DIR, METHODS, type ClusterOptions, type Method } from '../../pipeline/index.js';
+import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
+import { BASELINE_DEFAULTS, clusterFaces, defaultMethod, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
 import { FEATURE_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { loadFeatures, loadKnn, loadLabels, truncateKnn } from '../inputs.js';
@@ -17,16 +18,22 @@ import { Progress } from '../progress.js';
 export const clusterCommand: CommandSpec = {
   name: 'cluster',
   summary: 'group faces by identity',
-  usage: 'cluster --features F.npy [--knn KNN.npy] [--method gcn|threshold|cdp|online] [--model DIR] --out PRED.npy [--labels L.npy]',
+  usage: 'cluster --features F.npy [--knn KNN.npy] [--method infomap|gcn|threshold|cdp|online] [--model DIR] --out PRED.npy [--labels L.npy]',
   options: {
     ...FEATURE_OPTIONS,
     knn: { type: 'string', help: 'kNN graph (.npy or .npz); built when not given' },
-    method: { type: 'string', choices: METHODS, default: 'gcn', help: 'gcn: L-GCN link scores + propagation; threshold: kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping' },
+    method: { type: 'string', choices: METHODS, help: 'infomap: kNN links above a threshold read off the collection, then Infomap (no training, any descriptor model); gcn: L-GCN link scores, then --linkage; threshold: components of kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping (default infomap)' },
+    linkage: { type: 'string', choices: LINKAGES, default: 'infomap', help: 'gcn: how links become clusters: Infomap over the links scoring ≥ --min-score, or the seed\'s propagation' },
+    'edge-filter': { type: 'string', choices: EDGE_FILTERS, default: 'threshold', help: 'infomap: kNN links at or above --threshold, or FC-ES\'s neighbour-probability early stop (--theta, --sigma)' },
+    theta: { type: 'number', default: EARLY_STOP_DEFAULTS.theta, help: 'infomap with --edge-filter early-stop: neighbour probability a link needs' },
+    sigma: { type: 'string', default: 'auto', help: 'infomap with --edge-filter early-stop: softmax temperature on 2 − 2·cos, a number or auto (half the row\'s mean distance)' },
+    trials: { type: 'integer', default: INFOMAP_METHOD_DEFAULTS.trials, help: 'infomap, gcn with Infomap: searches from different random orders, the shortest code kept' },
+    seed: { type: 'integer', default: 1, help: 'infomap: seed of the first trial' },
     model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
     'k-at-hop': { type: 'integers', count: 2, help: 'gcn: hop-1 and hop-2 neighbours (default: the model\'s, paper 80 5)' },
     'active-connection': { type: 'integer', help: 'gcn: active connections u (default: the model\'s, paper 5)' },
     k: { type: 'integer', help: `baselines: neighbours per face (default ${BASELINE_DEFAULTS.k}, or all of a given --knn)` },
-    threshold: { type: 'number', default: BASELINE_DEFAULTS.threshold, help: 'threshold: cosine similarity a link needs' },
+    threshold: { type: 'string', help: `infomap, threshold: cosine similarity a link needs, or auto: read off the collection (Otsu's method over each face's 5 nearest) (default: infomap auto, threshold ${BASELINE_DEFAULTS.threshold})` },
     'max-distance': { type: 'number', default: BASELINE_DEFAULTS.maxDistance, help: 'online: cosine distance within which faces match' },
     'min-faces': { type: 'integer', default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
     'max-size': { type: 'integer', default: 900, help: 'gcn, cdp: largest cluster the propagation keeps whole' },
@@ -48,13 +55,21 @@ export const clusterCommand: CommandSpec = {
   },
 };
 
+/** A number, or the word auto. */
+function parseAuto(value: string, option: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const x = Number(value);
+  if (value.trim() === '' || !Number.isFinite(x)) fail('BAD_OPTION', `--${option} takes a number or auto, got '${value}'`);
+  return x;
+}
+
 export async function runCluster(o: ParsedOptions): Promise<void> {
   const featuresPath = o.features as string;
   checkLabelsPath(o.out as string);
   if (o.report !== undefined && !(o.report as string).toLowerCase().endsWith('.html')) fail('UNSUPPORTED', 'the report is written as .html', o.report as string);
   const features = loadFeatures(featuresPath, o.dim as number | undefined);
   const labels = o.labels === undefined ? undefined : loadLabels(o.labels as string, features.n);
-  const method = o.method as Method;
+  const method = (o.method as Method | undefined) ?? defaultMethod(features.dim);
   const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
   if (faces && faces.length !== features.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${features.n} faces`, o.faces as string);
   const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
@@ -64,7 +79,12 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     source: featuresPath,
     ...(o.backend === 'js' ? { backend: new JsBackend() } : {}),
     ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
-    threshold: o.threshold as number,
+    linkage: o.linkage as Linkage,
+    edgeFilter: o['edge-filter'] as EdgeFilter,
+    earlyStop: { theta: o.theta as number, sigma: parseAuto(o.sigma as string, 'sigma') },
+    trials: o.trials as number,
+    seed: o.seed as number,
+    ...(o.threshold !== undefined ? { threshold: parseAuto(o.threshold as string, 'threshold') } : {}),
     maxDistance: o['max-distance'] as number,
     minFaces: o['min-faces'] as number,
     propagation: { maxSize: o['max-size'] as number, step: o.step as number, pool: o.pool as Pool, ...(o['min-score'] !== undefined ? { minScore: o['min-score'] as number } : {}) },
@@ -106,7 +126,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   }
   if (labels) {
     const ev = evaluate(labels, result.labels);
-    const links = edges ? edgeMetrics(edges, labels, 0.5) : undefined;
+    const links = edges && method === 'gcn' ? edgeMetrics(edges, labels, 0.5) : undefined;
     if (o.json) console.log(JSON.stringify(links ? { ...ev, links } : ev));
     else {
       console.log(formatEvaluation(ev));
