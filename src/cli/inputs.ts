@@ -33,3 +33,11 @@ export function truncateKnn(knn: KnnGraph, k: number): KnnGraph {
   }
   return sims ? { n: knn.n, k, indices, sims } : { n: knn.n, k, indices };
 }
+
+/** A number, or the word auto. */
+export function parseAuto(value: string, option: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const x = Number(value);
+  if (value.trim() === '' || !Number.isFinite(x)) fail('BAD_OPTION', `--${option} takes a number or auto, got '${value}'`);
+  return x;
+}

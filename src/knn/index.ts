@@ -106,3 +106,18 @@ export async function buildKnnRows(features: Features, first: number, options: K
   }
   return { indices, sims };
 }
+
+/** Cosine similarities of a kNN graph read without them, from unit-length rows. */
+export function knnSimilarities(knn: KnnGraph, unit: Features): Float32Array {
+  const w = knn.k + 1, d = unit.dim;
+  const sims = new Float32Array(knn.n * w);
+  for (let i = 0; i < knn.n; i++) {
+    for (let j = 0; j < w; j++) {
+      const b = knn.indices[i * w + j]!;
+      let s = 0;
+      for (let t = 0; t < d; t++) s += unit.data[i * d + t]! * unit.data[b * d + t]!;
+      sims[i * w + j] = s;
+    }
+  }
+  return sims;
+}

@@ -1,7 +1,9 @@
 /**
  * New faces into an existing clustering, as a photo library grows, in time proportional to the
- * new faces: their kNN rows against old and new faces, GCN link scores with the new faces as
- * pivots, then each group of new faces joins one existing cluster or starts its own.
+ * new faces: their kNN rows against old and new faces, their links (method infomap: kNN links
+ * at or above the cosine threshold, 'auto' read off the whole kNN graph as `cluster` does; gcn:
+ * GCN link scores with the new faces as pivots), then each group of new faces joins one
+ * existing cluster or starts its own.
  * - The old faces' kNN rows and labels are kept as they are (their rows do not learn about the
  *   new faces; a full `cluster` re-run does).
  * - Links scoring at least `threshold` count: a new face votes for the clusters of its linked
@@ -9,23 +11,30 @@
  *   and the group joins the cluster with the largest total vote, or starts a new cluster.
  *   Assignment never merges two existing clusters.
  */
-import { poolPairs, UnionFind } from '../cluster/index.js';
+import { autoThreshold, knnEdges, poolPairs, UnionFind } from '../cluster/index.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { fail } from '../errors.js';
 import { checkIpsOptions, type IpsOptions } from '../ips/index.js';
-import { buildKnnRows, l2Normalize } from '../knn/index.js';
+import { buildKnnRows, knnSimilarities, l2Normalize } from '../knn/index.js';
+import { defaultMethod, DEFAULT_MODEL_DIR } from './index.js';
 import { OnnxEngine } from '../engine/onnx.js';
-import type { Model } from '../model/files.js';
+import { loadModel, type Model } from '../model/files.js';
 import { scoreLinks } from '../model/score.js';
 import { parallelScoreLinks } from '../model/score-parallel.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
 
 export interface AssignOptions {
-  model: Model;
-  /** Subgraph settings (default: the model's inference settings, shrunk to fit the kNN graph). */
+  /** How links are found: as `cluster`'s default for these descriptors when not given. */
+  method?: 'infomap' | 'gcn';
+  /** gcn: the model (default: the shipped one). */
+  model?: Model;
+  /** gcn: subgraph settings (default: the model's inference settings, shrunk to fit the kNN graph). */
   ips?: IpsOptions;
-  /** Link score a link needs to count (default 0.5: the classifier's own boundary). */
-  threshold?: number;
+  /**
+   * What a link needs to count: gcn, its score (default 0.5, the classifier's own boundary);
+   * infomap, its cosine, or 'auto' (default: Otsu's threshold of the kNN graph, as `cluster`).
+   */
+  threshold?: number | 'auto';
   normalized?: boolean;
   backend?: ComputeBackend;
   workers?: number;
@@ -39,28 +48,28 @@ export interface AssignResult {
   knn: KnnGraph;
   /** The new faces' scored links. */
   edges: ScoredEdges;
+  /** The threshold the links were held to. */
+  threshold: number;
   /** How many new faces joined an existing cluster, and how many clusters they started. */
   joined: number;
   started: number;
 }
 
-export const ASSIGN_DEFAULTS = Object.freeze({ threshold: 0.5 });
+export const ASSIGN_DEFAULTS = Object.freeze({ gcnThreshold: 0.5 });
 
 /**
  * `all` holds the old faces first (`oldLabels.length` of them, with kNN graph `oldKnn`) and
  * then the new ones.
  */
-export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: KnnGraph, options: AssignOptions): Promise<AssignResult> {
+export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: KnnGraph, options: AssignOptions = {}): Promise<AssignResult> {
   const old = oldLabels.length, n = all.n;
   if (oldKnn.n !== old) fail('SHAPE_MISMATCH', `the kNN graph has ${oldKnn.n} rows for ${old} labelled faces`);
   if (n === old) fail('BAD_VALUE', 'no new faces to assign');
-  const { model } = options;
-  if (model.config.architecture.dim !== all.dim) fail('SHAPE_MISMATCH', `the model takes ${model.config.architecture.dim}-d features, these are ${all.dim}-d`);
+  const method = options.method ?? (defaultMethod(all.dim) === 'gcn' ? 'gcn' : 'infomap');
+  const model = method === 'gcn' ? options.model ?? loadModel(DEFAULT_MODEL_DIR) : undefined;
+  if (model && model.config.architecture.dim !== all.dim) fail('SHAPE_MISMATCH', `the model takes ${model.config.architecture.dim}-d features, these are ${all.dim}-d`);
   const k = oldKnn.k;
   if (k > n - 1) fail('BAD_OPTION', `the kNN graph has K = ${k}, more than the ${n - 1} other faces`);
-  const wanted = options.ips ?? model.config.ips;
-  const ips = options.ips ?? { k1: Math.min(wanted.k1, k), k2: Math.min(wanted.k2, k), u: Math.min(wanted.u, k) };
-  checkIpsOptions(ips, k);
   const unit = options.normalized ? all : l2Normalize(all);
 
   const engine = options.backend ? undefined : new OnnxEngine();
@@ -71,13 +80,29 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
     indices.set(oldKnn.indices.subarray(0, old * w));
     indices.set(rows.indices, old * w);
     const knn: KnnGraph = { n, k, indices };
+    if (!model) {
+      const sims = new Float32Array(n * w);
+      sims.set(oldKnn.sims ? oldKnn.sims.subarray(0, old * w) : knnSimilarities(oldKnn, { n: old, dim: unit.dim, data: unit.data.subarray(0, old * unit.dim) }));
+      sims.set(rows.sims, old * w);
+      knn.sims = sims;
+      const wanted = options.threshold ?? 'auto';
+      const threshold = wanted === 'auto' ? autoThreshold(knn) : wanted;
+      // the new faces' rows: face, neighbour, cosine
+      const edges = knnEdges({ n: n - old, k, indices: rows.indices, sims: rows.sims });
+      for (let e = 0; e < edges.src.length; e++) edges.src[e]! += old;
+      return { ...joinOrStart(edges, oldLabels, n, threshold), knn, edges, threshold };
+    }
+    const wanted = options.ips ?? model.config.ips;
+    const ips = options.ips ?? { k1: Math.min(wanted.k1, k), k2: Math.min(wanted.k2, k), u: Math.min(wanted.u, k) };
+    checkIpsOptions(ips, k);
     const pivots = Int32Array.from({ length: n - old }, (_, i) => old + i);
     const input = model.config.normalize === 'l2' ? unit : all;
     const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
     const edges = options.backend
       ? await scoreLinks(model.params, input, knn, { ips, backend: options.backend, pivots, onProgress })
       : await parallelScoreLinks(model.params, input, knn, { ips, pivots, onProgress, ...(options.workers ? { workers: options.workers } : {}) });
-    return { ...joinOrStart(edges, oldLabels, n, options.threshold ?? ASSIGN_DEFAULTS.threshold), knn, edges };
+    const threshold = options.threshold === undefined || options.threshold === 'auto' ? ASSIGN_DEFAULTS.gcnThreshold : options.threshold;
+    return { ...joinOrStart(edges, oldLabels, n, threshold), knn, edges, threshold };
   } finally {
     await engine?.dispose();
   }

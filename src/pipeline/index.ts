@@ -14,7 +14,7 @@ import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
 import { checkEnoughFaces, checkIpsOptions, type IpsOptions } from '../ips/index.js';
-import { buildKnn, l2Normalize } from '../knn/index.js';
+import { buildKnn, knnSimilarities, l2Normalize } from '../knn/index.js';
 import { loadModel, type Model } from '../model/files.js';
 import { scoreLinks } from '../model/score.js';
 import { parallelScoreLinks } from '../model/score-parallel.js';
@@ -189,7 +189,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
     }
     const k = fitK(options, n, method === 'infomap' ? INFOMAP_METHOD_DEFAULTS.k : BASELINE_DEFAULTS.k);
     const knn = options.knn ?? await makeKnn(k);
-    const withSims = knn.sims ? knn : { ...knn, sims: knnSims(knn, unit) };
+    const withSims = knn.sims ? knn : { ...knn, sims: knnSimilarities(knn, unit) };
     const edges = knnEdges(withSims);
     const propagation = { ...PROPAGATION_DEFAULTS, ...options.propagation };
     if (method === 'infomap') {
@@ -223,19 +223,4 @@ function respectPhotos(labels: Int32Array, edges: ScoredEdges, n: number, pool: 
   const r = splitCannotLinks(labels, options.photos, poolPairs(edges, n, pool));
   if (r.split > 0) options.onNotice?.(`faces of one photo were apart: ${r.split} more clusters`);
   return r.labels;
-}
-
-/** Cosine similarities for a kNN graph read without them. */
-function knnSims(knn: KnnGraph, unit: Features): Float32Array {
-  const w = knn.k + 1, d = unit.dim;
-  const sims = new Float32Array(knn.n * w);
-  for (let i = 0; i < knn.n; i++) {
-    for (let j = 0; j < w; j++) {
-      const b = knn.indices[i * w + j]!;
-      let s = 0;
-      for (let t = 0; t < d; t++) s += unit.data[i * d + t]! * unit.data[b * d + t]!;
-      sims[i * w + j] = s;
-    }
-  }
-  return sims;
 }

@@ -2,12 +2,11 @@ import { checkLabelsPath, writeFeatures, writeKnn, writeLabels } from '../../io/
 import { evaluate } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
 import { ASSIGN_DEFAULTS, assignFaces } from '../../pipeline/assign.js';
-import { DEFAULT_MODEL_DIR } from '../../pipeline/index.js';
 import { JsBackend } from '../../engine/backend.js';
 import { fail } from '../../errors.js';
 import { QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
-import { loadFeatures, loadKnn, loadLabels } from '../inputs.js';
+import { loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
 import { Progress } from '../progress.js';
 
 export const assignCommand: CommandSpec = {
@@ -22,8 +21,9 @@ export const assignCommand: CommandSpec = {
     out: { type: 'string', help: 'clusters of all N + M faces, old ones unchanged (.npy or .meta)', required: true },
     'knn-out': { type: 'string', help: 'kNN graph of all faces, for the next assign' },
     'features-out': { type: 'string', help: 'features of all faces (old, then new), for the next assign' },
+    method: { type: 'string', choices: ['infomap', 'gcn'], help: 'how new faces are linked: kNN links above a cosine threshold, or GCN link scores (default: as cluster\'s default)' },
     model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
-    threshold: { type: 'number', default: ASSIGN_DEFAULTS.threshold, help: 'link score a link needs to count' },
+    threshold: { type: 'string', help: `what a link needs to count: infomap, a cosine or auto (Otsu's threshold over the kNN graph, as cluster); gcn, a link score (default ${ASSIGN_DEFAULTS.gcnThreshold})` },
     labels: { type: 'string', help: 'true identities of all N + M faces: print the metrics' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine' },
     threads: { type: 'integer', help: 'worker threads for the GCN (default: one per core)' },
@@ -45,8 +45,9 @@ export async function runAssign(o: ParsedOptions): Promise<void> {
   const truth = o.labels === undefined ? undefined : loadLabels(o.labels as string, all.n);
   const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
   const result = await assignFaces(all, clusters, knn, {
-    model: loadModel((o.model as string | undefined) ?? DEFAULT_MODEL_DIR),
-    threshold: o.threshold as number,
+    ...(o.method !== undefined ? { method: o.method as 'infomap' | 'gcn' } : {}),
+    ...(o.model !== undefined ? { model: loadModel(o.model as string) } : {}),
+    ...(o.threshold !== undefined ? { threshold: parseAuto(o.threshold as string, 'threshold') } : {}),
     ...(o.backend === 'js' ? { backend: new JsBackend() } : {}),
     ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
     onProgress: (stage, done, total) => bars[stage].update(done, total),

@@ -12,7 +12,7 @@ import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
 import { BASELINE_DEFAULTS, clusterFaces, defaultMethod, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
 import { FEATURE_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
-import { loadFeatures, loadKnn, loadLabels, truncateKnn } from '../inputs.js';
+import { loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
 
 export const clusterCommand: CommandSpec = {
@@ -54,14 +54,6 @@ export const clusterCommand: CommandSpec = {
     ...QUIET_OPTION,
   },
 };
-
-/** A number, or the word auto. */
-function parseAuto(value: string, option: string): number | 'auto' {
-  if (value === 'auto') return 'auto';
-  const x = Number(value);
-  if (value.trim() === '' || !Number.isFinite(x)) fail('BAD_OPTION', `--${option} takes a number or auto, got '${value}'`);
-  return x;
-}
 
 export async function runCluster(o: ParsedOptions): Promise<void> {
   const featuresPath = o.features as string;
