@@ -21,6 +21,8 @@ export interface KnnOptions {
   engine?: OnnxEngine;
   /** Largest similarity tile held at once, in elements (default 2^25, i.e. 128 MiB). */
   tileElements?: number;
+  /** Columns compared at once (default 32,768, at least k + 1): rows merge their top K across column blocks. */
+  columnBlock?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -44,7 +46,7 @@ export async function buildKnnRows(features: Features, first: number, options: K
   const engine = options.engine ?? new OnnxEngine();
   const w = k + 1;
   const tile = options.tileElements ?? KNN_DEFAULTS.tileElements;
-  const colBlock = Math.min(n, Math.max(w, 1 << 15));
+  const colBlock = Math.min(n, Math.max(w, options.columnBlock ?? 1 << 15));
   const rowBlock = Math.max(16, Math.min(n - first, Math.floor(tile / colBlock)));
 
   const indices = new Int32Array((n - first) * w);

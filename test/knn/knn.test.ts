@@ -25,9 +25,10 @@ test('matches brute force on random rows, across several row and column blocks',
   const f = { n: 300, dim: 16, data: randomMatrix(300, 16, 1) };
   const k = 10;
   const want = bruteForce(f, k);
-  // a tiny tile forces 16-row blocks and merging across column blocks of at least k+1
-  for (const tileElements of [undefined, 16 * 64]) {
-    const got = await buildKnn(f, { k, ...(tileElements ? { tileElements } : {}) });
+  // a tiny tile forces 16-row blocks; small column blocks (k + 1, 37, 64) force merging each
+  // row's top K across 4–28 column blocks, with remainders
+  for (const [tileElements, columnBlock] of [[undefined, undefined], [16 * 64, undefined], [16 * 64, 11], [undefined, 37], [16 * 64, 64]]) {
+    const got = await buildKnn(f, { k, ...(tileElements ? { tileElements } : {}), ...(columnBlock ? { columnBlock } : {}) });
     for (let i = 0; i < f.n; i++) {
       const row = Array.from(got.indices.subarray(i * (k + 1), (i + 1) * (k + 1)));
       const sims = Array.from(got.sims!.subarray(i * (k + 1), (i + 1) * (k + 1)));
