@@ -21,7 +21,14 @@ export function writeCheckpoint(path: string, state: TrainState, settings: Train
 function sameRun(a: TrainSettings, b: TrainSettings): boolean {
   const { epochs: _a, ...ra } = a;
   const { epochs: _b, ...rb } = b;
-  return JSON.stringify(ra) === JSON.stringify(rb);
+  return canonicalJson(ra) === canonicalJson(rb);
+}
+
+/** JSON with object keys sorted at every depth: equal settings compare equal whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v));
 }
 
 export function readCheckpoint(path: string, settings: TrainSettings): TrainState {

@@ -24,19 +24,25 @@ test('training killed with SIGKILL at a random point and resumed ends with the u
   const args = (out: string) => ['train', '--features', feats, '--labels', labels, '--out', out, '--k-at-hop', '20', '5', '--active-connection', '5', '--epochs', '3', '--lr-decay-epochs', '2', '--seed', '7'];
 
   const full = join(dir, 'full');
+  const started = performance.now();
   const r = spawnSync(process.execPath, [CLI, ...args(full)], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
+  // an upper bound of one epoch: the whole run over its three epochs
+  const epochMs = (performance.now() - started) / 3;
 
   const part = join(dir, 'part');
   const child = spawn(process.execPath, [CLI, ...args(part)], { stdio: 'ignore' });
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  // wait for the first checkpoint, then kill somewhere in the epochs that follow
+  // wait for the first checkpoint, then kill within the second epoch (of three)
   while (!existsSync(join(part, 'checkpoint.safetensors'))) await new Promise((res) => setTimeout(res, 20));
-  const delay = Math.floor(Math.random() * 1500);
+  const delay = Math.floor((0.1 + 0.4 * Math.random()) * epochMs);
   await new Promise((res) => setTimeout(res, delay));
   child.kill('SIGKILL');
   const signal = await exited;
-  t.diagnostic(`killed after the first checkpoint + ${delay} ms (${signal ?? 'it had already finished'})`);
+  t.diagnostic(`killed ${delay} ms after the first checkpoint (an epoch takes at most ${epochMs.toFixed(0)} ms)`);
+  assert.equal(signal, 'SIGKILL', 'the run was killed, not finished');
+  assert.ok(!existsSync(join(part, 'model.safetensors')), 'the killed run had not written its model');
+  assert.equal(readSafetensors(join(part, 'checkpoint.safetensors')).metadata.epoch, '1', 'the kill fell after the first epoch\'s checkpoint');
   // the checkpoint left behind is whole: written atomically, its checksum verifies
   assert.ok(readSafetensors(join(part, 'checkpoint.safetensors')).metadata.epoch);
 

@@ -44,4 +44,7 @@ test('training lowers the loss, is deterministic, and a resumed run ends with th
   writeFileSync(join(dir, 'bad.safetensors'), bytes);
   assert.throws(() => readCheckpoint(join(dir, 'bad.safetensors'), settings), /checksum mismatch/);
   assert.throws(() => readCheckpoint(path, { ...settings, lr: 0.1 }), /other settings/);
+  // the same settings in another key order (as a config file may list them) are the same run
+  const reordered = Object.fromEntries(Object.entries(settings).reverse().map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v]));
+  assert.equal(readCheckpoint(path, reordered as typeof settings).epoch, 1);
 });
