@@ -32,6 +32,8 @@ export interface ParallelScoreOptions {
   /** As in ScoreOptions; a table is computed once and shared by the workers. */
   firstLayer?: FirstLayerTable | boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Told the workers once they are started (a supervisor, or a test that stops one). */
+  onWorkers?: (workers: readonly Worker[]) => void;
 }
 
 export async function parallelScoreLinks(params: Params, features: Features, knn: KnnGraph, options: ParallelScoreOptions): Promise<ScoredEdges> {
@@ -58,16 +60,18 @@ export async function parallelScoreLinks(params: Params, features: Features, knn
   const workers = Array.from({ length: count }, () => new Worker(new URL('./score-worker.js', import.meta.url), {
     workerData: { params, features: sharedFeatures, knn: sharedKnn, ips: options.ips, batchRows: options.batchRows ?? 8192, firstLayer },
   }));
+  options.onWorkers?.(workers);
   try {
-    await Promise.all(workers.map((w) => new Promise<void>((resolve, reject) => {
-      let start = 0;
+    await Promise.all(workers.map((w, index) => new Promise<void>((resolve, reject) => {
+      let start = 0, end = 0, released = false;
       const send = () => {
         if (next >= n) {
+          released = true;
           w.postMessage(null);
           return;
         }
         start = next;
-        const end = Math.min(n, next + chunk);
+        end = Math.min(n, next + chunk);
         next = end;
         w.postMessage({ pivots: pivots.slice(start, end) });
       };
@@ -79,8 +83,10 @@ export async function parallelScoreLinks(params: Params, features: Features, knn
         options.onProgress?.(done, n);
         send();
       });
-      w.on('error', reject);
-      w.on('exit', () => resolve());
+      w.on('error', (e) => reject(new Error(`GCN worker ${index} failed while scoring pivots ${start}..${end - 1}: ${e.message}`)));
+      // a worker ends well only after it was told there is no more work: anything else (a
+      // crash, running out of memory, being stopped) leaves its chunk unscored
+      w.on('exit', (code) => (released ? resolve() : reject(new Error(`GCN worker ${index} exited (code ${code}) while scoring pivots ${start}..${end - 1}`))));
       send();
     })));
   } finally {
