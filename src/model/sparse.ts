@@ -33,12 +33,13 @@ export function spmm(a: Csr, args: SpmmArgs): void {
   const { rowPtr, cols, vals } = a;
   const count = rows ? rows.length : a.rows;
   const blocked = width - (width % 8);
-  // where each of the current row's nonzeros reads src, worked out once per row
-  let starts = new Int32Array(64);
+  // where each of the current row's nonzeros reads src, worked out once per row; float64, as
+  // row × stride passes 2^31 in a first-layer table (stride 1,024) beyond about 2.1 million faces
+  let starts = new Float64Array(64);
   for (let k = 0; k < count; k++) {
     const i = rows ? rows[k]! : k;
     const e0 = rowPtr[i]!, e1 = rowPtr[i + 1]!;
-    if (e1 - e0 > starts.length) starts = new Int32Array(2 * (e1 - e0));
+    if (e1 - e0 > starts.length) starts = new Float64Array(2 * (e1 - e0));
     for (let e = e0; e < e1; e++) starts[e - e0] = (srcRowOf ? srcRowOf[cols[e]!]! : cols[e]!) * srcStride + srcOffset;
     const o = k * dstStride + dstOffset;
     for (let j = 0; j < blocked; j += 8) {

@@ -69,3 +69,18 @@ test('transposeCsr is the transpose, and spmm over it is Aᵀ·X', () => {
     }
   }
 });
+
+test('spmm reads rows of a table of 10 million faces × 1,024 columns at their true offsets (past 2^31), without allocating it', () => {
+  // a stand-in for the table: element i holds (i mod 1009) / 1009, made up on access
+  const table = new Proxy({}, { get: (_t, key) => (typeof key === 'string' && /^\d+$/.test(key) ? (Number(key) % 1009) / 1009 : undefined) }) as unknown as Float32Array;
+  const stride = 1024, width = 16, offset = 512;
+  const a = { rows: 2, rowPtr: Int32Array.of(0, 2, 3), cols: Int32Array.of(0, 1, 2), vals: Float32Array.of(0.5, 0.25, 1) };
+  const faces = Int32Array.of(9_999_999, 2_100_000, 5_000_123);
+  const dst = new Float32Array(2 * width);
+  spmm(a, { srcRowOf: faces, src: table, srcStride: stride, srcOffset: offset, width, dst, dstStride: width, dstOffset: 0, accumulate: false });
+  const at = (face: number, j: number) => ((face * stride + offset + j) % 1009) / 1009;
+  for (let j = 0; j < width; j++) {
+    assert.ok(Math.abs(dst[j]! - (0.5 * at(9_999_999, j) + 0.25 * at(2_100_000, j))) < 1e-6, `row 0 column ${j}`);
+    assert.ok(Math.abs(dst[width + j]! - at(5_000_123, j)) < 1e-6, `row 1 column ${j}`);
+  }
+});
