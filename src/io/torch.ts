@@ -74,12 +74,24 @@ function reduceTensor(callable: PyGlobal, args: PyValue[], file?: string): PyVal
   return undefined;
 }
 
+/** Deepest nesting of containers read: a state dict nests a few levels; a crafted pickle could nest until the stack overflows. */
+const MAX_DEPTH = 1000;
+
 /** Replaces every pending tensor in `v` (dicts, lists, tuples, objects) by its values. */
 function materialise(v: PyValue, storages: (key: string) => Uint8Array, littleEndian: boolean, file?: string): PyValue {
   const seen = new Map<unknown, unknown>();
+  let depth = 0;
   const walk = (x: unknown): unknown => {
     if (typeof x !== 'object' || x === null) return x;
     if (seen.has(x)) return seen.get(x);
+    if (++depth > MAX_DEPTH) fail('BAD_FILE', `containers nested more than ${MAX_DEPTH} deep: not a checkpoint`, file);
+    try {
+      return walkContainer(x);
+    } finally {
+      depth--;
+    }
+  };
+  const walkContainer = (x: object): unknown => {
     if ((x as PendingTensor).kind === 'pending') {
       const t = readTensor(x as PendingTensor, storages, littleEndian, file);
       seen.set(x, t);

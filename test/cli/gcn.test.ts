@@ -26,15 +26,15 @@ test('train → cluster → eval end to end on lfw-train / lfw-test subsets (sma
   slice('lfw-test', 300);
   const model = join(dir, 'model');
   let r = run('train', '--features', join(dir, 'lfw-train.feats.npy'), '--labels', join(dir, 'lfw-train.labels.npy'), '--out', model,
-    '--k-at-hop', '10', '5', '--active-connection', '5', '--epochs', '2', '--lr-decay-epochs', '1', '--quiet',
+    '--k-at-hop', '10', '5', '--active-connection', '5', '--epochs', '3', '--lr-decay-epochs', '2', '--lr', '0.1', '--quiet',
     '--val-features', join(dir, 'lfw-test.feats.npy'), '--val-labels', join(dir, 'lfw-test.labels.npy'));
   assert.equal(r.code, 0, r.stderr);
   const m = loadModel(model);
   assert.deepEqual(m.config.trainIps, { k1: 10, k2: 5, u: 5 });
   assert.equal(m.config.architecture.dim, 128);
   const log = readFileSync(join(model, 'train.log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.equal(log.length, 2);
-  assert.ok(log[1].validation.edges === 300 * 10);
+  assert.equal(log.length, 3);
+  assert.ok(log[2].validation.edges === 300 * 10);
   assert.ok(existsSync(join(model, 'checkpoint.safetensors')));
   // training again into the same folder without --resume is refused
   r = run('train', '--features', join(dir, 'lfw-train.feats.npy'), '--labels', join(dir, 'lfw-train.labels.npy'), '--out', model, '--k-at-hop', '10', '5', '--active-connection', '5');
@@ -57,12 +57,23 @@ test('train → cluster → eval end to end on lfw-train / lfw-test subsets (sma
   const ev = JSON.parse(run('eval', '--labels', join(dir, 'lfw-test.labels.npy'), '--pred', pred, '--json').stdout);
   const { links: _links, ...clusterOnly } = out;
   assert.deepEqual(ev, clusterOnly);
-  // the TypeScript backend gives the same clusters
+  // the model learned: its links are far more often right than the share of true links, and its
+  // clusters beat leaving every face alone
+  const alone = JSON.parse(run('eval', '--labels', join(dir, 'lfw-test.labels.npy'), '--pred', join(dir, 'lfw-test.labels.npy'), '--json').stdout);
+  t.diagnostic(`links: precision ${out.links.precision.toFixed(3)} recall ${out.links.recall.toFixed(3)} (true share ${out.links.positiveRate.toFixed(3)}); B-Cubed F ${out.bcubed.f.toFixed(3)}`);
+  assert.ok(out.links.precision > out.links.positiveRate + 0.3 && out.links.recall > 0.3);
+  const singletons = Array.from({ length: 300 }, (_, i) => i);
+  writeLabels(join(dir, 'alone.npy'), Int32Array.from(singletons));
+  const aloneEv = JSON.parse(run('eval', '--labels', join(dir, 'lfw-test.labels.npy'), '--pred', join(dir, 'alone.npy'), '--json').stdout);
+  assert.ok(out.bcubed.f > aloneEv.bcubed.f + 0.05 && out.pairwise.f > 0.3, `B-Cubed F ${out.bcubed.f} against ${aloneEv.bcubed.f} alone`);
+  assert.equal(alone.bcubed.f, 1);
+  // the TypeScript backend gives the same scores (to 1e-4) and the same clusters
   r = run('cluster', '--features', join(dir, 'lfw-test.feats.npy'), '--model', model, '--k-at-hop', '10', '5', '--active-connection', '5',
     '--out', join(dir, 'pred-js.npy'), '--backend', 'js', '--scores-out', join(dir, 's-js.npy'));
   assert.equal(r.code, 0, r.stderr);
   const js = npyToFloat64(readNpyView(join(dir, 's-js.npy')));
   js.forEach((s, i) => assert.ok(Math.abs(s - scores[i]!) < 1e-4));
+  assert.deepEqual(readLabels(join(dir, 'pred-js.npy')), readLabels(pred));
   // a model for other feature widths is refused with one line
   const other = join(dir, 'other.npy');
   writeFeatures(other, { n: 20, dim: 4, data: Float32Array.from({ length: 80 }, (_, i) => Math.sin(i)) });

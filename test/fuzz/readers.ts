@@ -6,6 +6,7 @@
  * `fuzzReaders(runs)` is shared by the test suite (a few hundred cases a reader) and
  * `npm run fuzz` (10,000 or more).
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -62,12 +63,30 @@ function seeds(): Record<string, Uint8Array> {
     })),
     'tiny-zip-wrapped.pt': readFileSync(join(FIXTURES, 'torch/tiny-zip-wrapped.pt')),
     'tiny-legacy-dataparallel.ckpt': readFileSync(join(FIXTURES, 'torch/tiny-legacy-dataparallel.ckpt')),
+    'deep-legacy.ckpt': deepLegacyCheckpoint(100_000),
     'checkpoint.safetensors': concat(encodeSafetensors(checkpointTensors, { epoch: '1', settings: JSON.stringify(SETTINGS), history: '[]' })),
   };
 }
 
+/**
+ * A legacy torch.save file (magic number, protocol 1001, sys info, then the main pickle and
+ * its storage keys) whose main value is `depth` lists nested in one another.
+ */
+export function deepLegacyCheckpoint(depth: number): Uint8Array {
+  const magic = [0x80, 2, 0x8a, 10, ...[0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19], 0x2e]; // LONG1 0x1950a86a20f9469cfc6c
+  const version = [0x80, 2, 0x4d, 0xe9, 0x03, 0x2e]; // BININT2 1001
+  const sysInfo = [0x80, 2, 0x7d, 0x2e]; // {}
+  const main = new Uint8Array(2 + 2 * depth);
+  main.set([0x80, 2]);
+  main.fill(0x5d, 2, 2 + depth); // EMPTY_LIST × depth
+  main.fill(0x61, 2 + depth, 1 + 2 * depth); // APPEND × (depth − 1): each list into the one below
+  main[1 + 2 * depth] = 0x2e;
+  const keys = [0x80, 2, 0x5d, 0x2e]; // []
+  return concat([Uint8Array.from(magic), Uint8Array.from(version), Uint8Array.from(sysInfo), main, Uint8Array.from(keys)]);
+}
+
 /** Each reader under test, by the seed files it reads. */
-export const READERS: Record<string, { seeds: string[]; read: (bytes: Uint8Array, file: string) => unknown }> = {
+export const READERS: Record<string, { seeds: string[]; read: (bytes: Uint8Array, file: string) => unknown; hostile?: string[] }> = {
   'npy features': { seeds: ['features.npy', 'features-f2.npy'], read: (b, f) => decodeFeatures(b, f) },
   'bin features': { seeds: ['features.bin'], read: (b, f) => decodeFeatures(b, f, { dim: 4 }) },
   'npy labels': { seeds: ['labels.npy'], read: (b, f) => decodeLabels(b, f) },
@@ -77,7 +96,7 @@ export const READERS: Record<string, { seeds: string[]; read: (bytes: Uint8Array
   safetensors: { seeds: ['model.safetensors'], read: (b, f) => decodeSafetensors(b, f) },
   'model config': { seeds: ['config.json'], read: (b, f) => parseModelConfig(new TextDecoder().decode(b), f) },
   checkpoint: { seeds: ['checkpoint.safetensors'], read: (b, f) => decodeCheckpoint(b, SETTINGS, f) },
-  'torch checkpoint': { seeds: ['tiny-zip-wrapped.pt', 'tiny-legacy-dataparallel.ckpt'], read: (b, f) => paramsFromTorch(decodeTorchCheckpoint(b, f), f) },
+  'torch checkpoint': { seeds: ['tiny-zip-wrapped.pt', 'tiny-legacy-dataparallel.ckpt', 'deep-legacy.ckpt'], read: (b, f) => paramsFromTorch(decodeTorchCheckpoint(b, f), f), hostile: ['deep-legacy.ckpt'] },
 };
 
 type Edit = { kind: 'flip' | 'set' | 'insert' | 'cut' | 'digits'; at: number; bytes: number[] };
@@ -128,8 +147,11 @@ export function fuzzReaders(runs: number, seed = 42): FuzzResult[] {
       const ms = performance.now() - t;
       if (ms > 1000) throw new Error(`${name}: one case took ${ms.toFixed(0)} ms`);
     }), { numRuns: runs, seed });
-    // the seeds themselves must parse, or the mutations test nothing
-    for (const s of reader.seeds) reader.read(files[s]!, fileName);
+    // the seeds themselves must parse, or the mutations test nothing; hostile seeds are refused
+    for (const s of reader.seeds) {
+      if (!reader.hostile?.includes(s)) reader.read(files[s]!, fileName);
+      else assert.throws(() => reader.read(files[s]!, fileName), FaceclusterError, `${name}: ${s} must be refused`);
+    }
     results.push({ reader: name, cases: runs, parsed, refused });
   }
   return results;

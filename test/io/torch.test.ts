@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { deepLegacyCheckpoint } from '../fuzz/readers.js';
 import { FaceclusterError } from '../../src/errors.js';
 import { npyToFloat64, npyToInt32, readNpyView } from '../../src/io/npy.js';
 import { decodeTorchCheckpoint } from '../../src/io/torch.js';
@@ -45,6 +46,8 @@ test('damaged or foreign checkpoints are refused with one clean message', () => 
     [legacy.subarray(0, legacy.length - 30), /truncated: storage/],
     [legacy.subarray(0, 200), /not a readable pickle: unterminated line/],
     [zip.subarray(0, 300), /not a readable zip archive/],
+    // 100,000 nested lists: refused, not a stack overflow
+    [deepLegacyCheckpoint(100_000), /nested more than 1000 deep/],
   ];
   for (const [bytes, re] of cases) {
     assert.throws(() => paramsFromTorch(decodeTorchCheckpoint(bytes, 'x.ckpt'), 'x.ckpt'), (e) => e instanceof FaceclusterError && re.test(e.message) && e.message.startsWith('x.ckpt: '));
@@ -60,7 +63,7 @@ test("import-torch, then cluster with the seed's propagation: the reference's li
   assert.equal(loadModel(model).config.normalize, 'none');
   const g = join(SHARED, 'golden');
   r = cli('cluster', '--features', join(g, 'synth-test.feats.npy'), '--knn', join(g, 'synth-test.knn.npy'), '--model', model,
-    '--out', join(dir, 'pred.npy'), '--edges-out', join(dir, 'edges.npy'), '--scores-out', join(dir, 'scores.npy'), '--min-score', '0');
+    '--out', join(dir, 'pred.npy'), '--edges-out', join(dir, 'edges.npy'), '--scores-out', join(dir, 'scores.npy'), '--min-score', '0', '--linkage', 'propagation');
   assert.equal(r.status, 0, r.stderr);
   const ref = new Map<number, number>();
   const refEdges = npyToInt32(readNpyView(join(g, 'propagation/edges.npy'))), refScores = npyToFloat64(readNpyView(join(g, 'propagation/scores.npy')));

@@ -35,10 +35,10 @@ test('the kNN graph is bit-identical with one or two engine threads', async () =
 test('GCN link scores and cluster labels are bit-identical run to run, with one or two workers, and on one thread', async () => {
   const features = firstFaces(1500);
   const runs = [];
-  for (const workers of [1, 2, 2]) runs.push(await clusterFaces(features, { workers }));
+  for (const workers of [1, 2, 2]) runs.push(await clusterFaces(features, { method: 'gcn', workers }));
   // and on the calling thread with a single-threaded engine (the first-layer table included)
   const engine = new OnnxEngine({ threads: 1 });
-  runs.push(await clusterFaces(features, { backend: engine }));
+  runs.push(await clusterFaces(features, { method: 'gcn', backend: engine }));
   await engine.dispose();
   const [a] = runs;
   for (const r of runs.slice(1)) {

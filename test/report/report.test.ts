@@ -86,7 +86,7 @@ test('facecluster report: from cluster outputs, labels and a training log, writt
   const log = [0, 1].map((epoch) => JSON.stringify({ epoch, lr: 0.01, loss: 0.5 - 0.1 * epoch, train: { precision: 0.9, recall: 0.6, accuracy: 0.9 }, seconds: 10 })).join('\n') + '\n';
   writeFileSync(join(dir, 'train.log.jsonl'), log);
   const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), ...args], { encoding: 'utf8' });
-  let r = cli('cluster', '--features', join(dir, 'f.npy'), '--out', join(dir, 'pred.npy'), '--edges-out', join(dir, 'e.npy'), '--scores-out', join(dir, 's.npy'));
+  let r = cli('cluster', '--features', join(dir, 'f.npy'), '--method', 'gcn', '--out', join(dir, 'pred.npy'), '--edges-out', join(dir, 'e.npy'), '--scores-out', join(dir, 's.npy'));
   assert.equal(r.status, 0, r.stderr);
   r = cli('report', '--pred', join(dir, 'pred.npy'), '--labels', join(dir, 'truth.npy'), '--edges', join(dir, 'e.npy'), '--scores', join(dir, 's.npy'),
     '--train-log', join(dir, 'train.log.jsonl'), '--title', 'first 300', '--out', join(dir, 'r.html'));

@@ -22,7 +22,7 @@ export const clusterCommand: CommandSpec = {
   options: {
     ...FEATURE_OPTIONS,
     knn: { type: 'string', help: 'kNN graph (.npy or .npz); built when not given' },
-    method: { type: 'string', choices: METHODS, help: 'infomap: kNN links above a threshold read off the collection, then Infomap (no training, any descriptor model); gcn: L-GCN link scores, then --linkage; threshold: components of kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping (default infomap)' },
+    method: { type: 'string', choices: METHODS, help: 'infomap: kNN links above a threshold read off the collection, then Infomap (no training, any descriptor model); gcn: L-GCN link scores, then --linkage; threshold: components of kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping (default infomap; gcn when --model, --k-at-hop or --active-connection is given)' },
     linkage: { type: 'string', choices: LINKAGES, default: 'infomap', help: 'gcn: how links become clusters: Infomap over the links scoring ≥ --min-score, or the seed\'s propagation' },
     'edge-filter': { type: 'string', choices: EDGE_FILTERS, default: 'threshold', help: 'infomap: kNN links at or above --threshold, or FC-ES\'s neighbour-probability early stop (--theta, --sigma)' },
     theta: { type: 'number', default: EARLY_STOP_DEFAULTS.theta, help: 'infomap with --edge-filter early-stop: neighbour probability a link needs' },
@@ -61,7 +61,9 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   if (o.report !== undefined && !(o.report as string).toLowerCase().endsWith('.html')) fail('UNSUPPORTED', 'the report is written as .html', o.report as string);
   const features = loadFeatures(featuresPath, o.dim as number | undefined);
   const labels = o.labels === undefined ? undefined : loadLabels(o.labels as string, features.n);
-  const method = (o.method as Method | undefined) ?? defaultMethod(features.dim);
+  // a model or subgraph settings ask for the GCN
+  const gcnAsked = o.model !== undefined || o['k-at-hop'] !== undefined || o['active-connection'] !== undefined;
+  const method = (o.method as Method | undefined) ?? (gcnAsked ? 'gcn' : defaultMethod(features.dim));
   const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
   if (faces && faces.length !== features.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${features.n} faces`, o.faces as string);
   const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
