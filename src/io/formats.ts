@@ -167,7 +167,8 @@ function npzEntry(bytes: Uint8Array, key: string, path: string): NpyView {
 /**
  * learn-to-cluster's [N, 2, K+1] array (ids as floats, distances 1 − cosine) to the seed's
  * layout. An exact-duplicate face can come before the row itself there (faiss breaks ties
- * arbitrarily), so the row is moved to the front rather than refused.
+ * arbitrarily), so the row is moved to the front rather than refused; a row that does not
+ * list the face at all, or lists a face twice, is refused (nothing is made up or dropped).
  */
 function knnFromLearnToCluster(v: NpyView, file: string): KnnGraph {
   if (v.shape.length !== 3 || v.shape[1] !== 2 || v.shape[2]! < 1) {
@@ -185,6 +186,7 @@ function knnFromLearnToCluster(v: NpyView, file: string): KnnGraph {
       const id = ids[j]!;
       if (!Number.isInteger(id) || id < 0 || id >= n) fail('BAD_VALUE', `row ${i}, column ${j}: neighbour id ${id} is not an index in [0, ${n})`, file);
     }
+    if (!ids.includes(i)) fail('BAD_VALUE', `row ${i} does not list face ${i} itself; rebuild it with 'facecluster knn'`, file);
     placeSelfFirst(i, ids, dists.map((x) => 1 - x), indices, sims, w);
   }
   return { n, k: w - 1, indices, sims };

@@ -32,14 +32,19 @@ test('kNN round-trips through .npy and .npz', (t) => {
   assert.ok(existsSync(join(dir, 's.npy')));
 });
 
-test('a learn-to-cluster row where a duplicate precedes the face itself is reordered', (t) => {
+test('a learn-to-cluster row where a duplicate precedes the face itself is reordered; rows without the face or listing one twice are refused', (t) => {
   const dir = tempDir(t);
-  // row 0 lists its duplicate 1 first; row 1 does not list itself at all
-  const knn = { n: 3, k: 2, indices: Int32Array.of(1, 0, 2, 0, 2, 2, 2, 0, 1), sims: Float32Array.of(1, 1, 0.5, 1, 0.5, 0.5, 1, 0.5, 0.5) };
+  // row 0 lists its duplicate 1 first (faiss breaks ties either way): reordered
+  const ok = { n: 3, k: 2, indices: Int32Array.of(1, 0, 2, 1, 0, 2, 2, 0, 1), sims: Float32Array.of(1, 1, 0.5, 1, 1, 0.5, 1, 0.5, 0.5) };
   // bypass validation by writing the archive directly
-  writeKnn(join(dir, 'g.npz'), knn);
-  const back = readKnn(join(dir, 'g.npz'));
-  assert.deepEqual(Array.from(back.indices), [0, 1, 2, 1, 0, 2, 2, 0, 1]);
+  writeKnn(join(dir, 'g.npz'), ok);
+  assert.deepEqual(Array.from(readKnn(join(dir, 'g.npz')).indices), [0, 1, 2, 1, 0, 2, 2, 0, 1]);
+  // row 1 does not list itself at all
+  writeKnn(join(dir, 'absent.npz'), { ...ok, indices: Int32Array.of(0, 1, 2, 0, 2, 2, 2, 0, 1) });
+  assert.throws(() => readKnn(join(dir, 'absent.npz')), isError(/row 1 does not list face 1 itself/, 'BAD_VALUE'));
+  // row 2 lists face 0 twice
+  writeKnn(join(dir, 'twice.npz'), { ...ok, indices: Int32Array.of(0, 1, 2, 1, 0, 2, 2, 0, 0) });
+  assert.throws(() => readKnn(join(dir, 'twice.npz')), isError(/row 2 lists 0 twice/, 'BAD_VALUE'));
 });
 
 test('kNN graphs with bad rows are refused with the row named', (t) => {
