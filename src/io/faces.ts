@@ -34,12 +34,13 @@ export function parseFaces(text: string, path: string): FaceRecord[] {
 
 /**
  * A photo number per face from each face's photo key (faces.json's `image`, a photo server's
- * asset id): faces with the same key share a number; an undefined key is −1 (unknown).
+ * asset id): faces with the same key share a number; a missing key (undefined or null, as a
+ * database or JSON gives it) is −1: unknown, never shared.
  */
-export function photoIds(photos: readonly (string | number | undefined)[]): Int32Array {
+export function photoIds(photos: readonly (string | number | undefined | null)[]): Int32Array {
   const ids = new Map<string | number, number>();
   return Int32Array.from(photos, (key) => {
-    if (key === undefined) return -1;
+    if (key === undefined || key === null) return -1;
     let id = ids.get(key);
     if (id === undefined) ids.set(key, (id = ids.size));
     return id;

@@ -10,7 +10,7 @@ export interface FaceEmbedding<Id = string | number> {
   id: Id;
   embedding: ArrayLike<number>;
   /** The photo (asset) the face was found in: faces of one photo are never one person. */
-  photo?: string | number;
+  photo?: string | number | null;
 }
 
 export interface GroupOptions extends Omit<ClusterOptions, 'photos' | 'source'> {

@@ -28,6 +28,10 @@ test('groupFaces: ids and float arrays in, person ids out; minFaces leaves small
   assert.ok(i >= 0 && j > i);
   const samePhoto = await groupFaces(faces.map((x, k) => (k === j ? { ...x, photo: faces[i]!.photo } : x)));
   assert.notEqual(samePhoto[i]!.person, samePhoto[j]!.person);
+  // faces whose photo is unknown (null from a database, or missing) are not taken as one shared photo
+  const unknown = await groupFaces(faces.map((x) => ({ ...x, photo: null })));
+  assert.deepEqual(unknown.map((p) => p.person), people.map((p) => p.person));
+  assert.deepEqual((await groupFaces(faces.map(({ photo: _p, ...x }) => x))).map((p) => p.person), people.map((p) => p.person));
   await assert.rejects(groupFaces([{ id: 'a', embedding: [1, 0] }, { id: 'b', embedding: [1] }]), (e) => e instanceof FaceclusterError && /face b has a 1-d embedding/.test(e.message));
   await assert.rejects(groupFaces([{ id: 'a', embedding: [1, NaN] }, { id: 'b', embedding: [1, 0] }]), (e) => e instanceof FaceclusterError && /face a: embedding value 1 is NaN/.test(e.message));
 });
