@@ -16,8 +16,8 @@ export interface ModelConfig {
   architecture: Architecture;
   /** How features are prepared before subgraphs are cut: 'l2' scales rows to unit length. */
   normalize: 'l2' | 'none';
-  /** Subgraph settings the model was trained with. */
-  trainIps: IpsOptions;
+  /** Subgraph settings the model was trained at, where known (an imported checkpoint does not say). */
+  trainIps?: IpsOptions;
   /** Default subgraph settings at inference. */
   ips: IpsOptions;
   /** Free-form provenance: data, settings, time, metrics at the end of training. */
@@ -78,7 +78,7 @@ export function parseModelConfig(raw: string, configPath: string): ModelConfig {
   if (config.format !== 'facecluster-lgcn') fail('BAD_FILE', `not a facecluster model config (format is ${JSON.stringify(config?.format)})`, configPath);
   if (config.normalize !== 'l2' && config.normalize !== 'none') fail('BAD_FILE', `normalize must be "l2" or "none"`, configPath);
   if (!isIps(config.ips)) config.ips = { ...IPS_TEST_DEFAULTS };
-  if (!isIps(config.trainIps)) fail('BAD_FILE', 'trainIps must hold positive integers k1, k2, u', configPath);
+  if (config.trainIps !== undefined && !isIps(config.trainIps)) fail('BAD_FILE', 'trainIps must hold positive integers k1, k2, u', configPath);
   const a = config.architecture as Partial<ModelConfig['architecture']> | undefined;
   if (typeof a !== 'object' || a === null || !Number.isInteger(a.dim) || !Number.isInteger(a.hidden) || !Array.isArray(a.widths) || !a.widths.every((w) => Number.isInteger(w) && w > 0)) {
     fail('BAD_FILE', 'architecture must hold integers dim and hidden and a list of positive widths', configPath);

@@ -61,6 +61,9 @@ test("import-torch, then cluster with the seed's propagation: the reference's li
   let r = cli('import-torch', join(DIR, 'golden-legacy.ckpt'), '--out', model, '--k-at-hop', '20', '5', '--active-connection', '5');
   assert.equal(r.status, 0, r.stderr);
   assert.equal(loadModel(model).config.normalize, 'none');
+  // a state dict does not say how it was trained: nothing is claimed
+  assert.equal(loadModel(model).config.trainIps, undefined);
+  assert.deepEqual(loadModel(model).config.training, { importedFrom: 'golden-legacy.ckpt' });
   const g = join(SHARED, 'golden');
   r = cli('cluster', '--features', join(g, 'synth-test.feats.npy'), '--knn', join(g, 'synth-test.knn.npy'), '--model', model,
     '--out', join(dir, 'pred.npy'), '--edges-out', join(dir, 'edges.npy'), '--scores-out', join(dir, 'scores.npy'), '--min-score', '0', '--linkage', 'propagation');

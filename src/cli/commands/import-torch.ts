@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { fail } from '../../errors.js';
 import { readFileAligned } from '../../io/read.js';
 import { decodeTorchCheckpoint } from '../../io/torch.js';
-import { IPS_TEST_DEFAULTS, IPS_TRAIN_DEFAULTS } from '../../ips/index.js';
+import { IPS_TEST_DEFAULTS } from '../../ips/index.js';
 import { MODEL_FILES, saveModel } from '../../model/files.js';
 import { paramsFromTorch } from '../../model/import-torch.js';
 import type { CommandSpec, ParsedOptions } from '../args.js';
@@ -32,7 +32,8 @@ export function runImportTorch(o: ParsedOptions, positionals: string[]): void {
     params,
     config: {
       format: 'facecluster-lgcn', version: 1, architecture, normalize: o.normalize as 'none' | 'l2',
-      trainIps: { ...IPS_TRAIN_DEFAULTS }, ips: { k1: hops[0]!, k2: hops[1]!, u: o['active-connection'] as number },
+      // a state dict does not say how it was trained: no training settings are recorded
+      ips: { k1: hops[0]!, k2: hops[1]!, u: o['active-connection'] as number },
       training: { importedFrom: basename(ckpt) },
     },
   });
