@@ -160,3 +160,4 @@ export function edgeMetrics(edges: ScoredEdges, truth: ArrayLike<number>, thresh
   };
 }
 export { retrieval, type Retrieval } from './retrieval.js';
+export { newFaceScores, type NewFaceScores } from './new-faces.js';
