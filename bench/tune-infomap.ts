@@ -1,60 +1,68 @@
 /**
- * Choosing the unsupervised method's settings on training identities only: FC-ES early stop
- * (σ fixed or relative to each row, θ, K) and a plain cosine threshold, each followed by
- * Infomap, on lfw-train, lfw-train-aligned, their first 300 / 1,000 faces, and 512-d synthetic
- * faces of two spreads. `npm run bench:tune-infomap` prints a table sorted by the worst case.
+ * How the unsupervised method's settings were chosen, on training identities only (lfw-train,
+ * lfw-train-aligned, their first 100 / 300 / 1,000 faces) and on 512-d synthetic faces of
+ * three kinds (a wide and a tight spread, a small family-sized collection): Otsu's threshold
+ * over each face's m nearest similarities for several m and K, FC-ES's early stop for several
+ * θ and σ, each followed by Infomap. Prints B-Cubed F / pairwise F per collection, sorted by
+ * the mean of min(B-Cubed F, pairwise F). `npm run bench:tune-infomap`
  */
-import { parseArgs } from 'node:util';
-import { earlyStopEdges } from '../src/cluster/early-stop.js';
-import { infomap } from '../src/cluster/infomap.js';
+import { autoThreshold } from '../src/cluster/index.js';
 import { readFeatures, readLabels } from '../src/io/index.js';
 import { buildKnn, l2Normalize } from '../src/knn/index.js';
 import { evaluate } from '../src/metrics/index.js';
+import { clusterFaces, type ClusterOptions } from '../src/pipeline/index.js';
 import { syntheticFaces } from '../src/synthetic/index.js';
 import type { Features, KnnGraph } from '../src/types.js';
 
-const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' } } });
 const DATA = new URL('../../data/', import.meta.url).pathname;
 const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
-const head = (f: Features, l: Int32Array, n: number) => ({ f: { n, dim: f.dim, data: f.data.subarray(0, n * f.dim) }, l: l.subarray(0, n) });
+const head = (name: string, f: Features, l: Int32Array, n: number) => ({ name: `${name}-${n}`, f: { n, dim: f.dim, data: f.data.subarray(0, n * f.dim) }, l: l.subarray(0, n) });
 const sets: { name: string; f: Features; l: Int32Array }[] = [];
-const train = { f: readFeatures(`${SHARED}lfw-train.feats.npy`), l: readLabels(`${SHARED}lfw-train.labels.npy`) };
-const aligned = { f: readFeatures(`${DATA}lfw-train-aligned.feats.npy`), l: readLabels(`${DATA}lfw-train-aligned.labels.npy`) };
-sets.push({ name: 'train', ...train }, { name: 'train-1000', ...head(train.f, train.l, 1000) }, { name: 'train-300', ...head(train.f, train.l, 300) });
-sets.push({ name: 'aligned', ...aligned }, { name: 'aligned-1000', ...head(aligned.f, aligned.l, 1000) });
+for (const [name, path] of [['train', `${SHARED}lfw-train`], ['aligned', `${DATA}lfw-train-aligned`]] as const) {
+  const f = readFeatures(`${path}.feats.npy`), l = readLabels(`${path}.labels.npy`);
+  sets.push({ name, f, l }, head(name, f, l, 1000), head(name, f, l, 300), head(name, f, l, 100));
+}
 for (const noise of [1.0, 1.4]) {
   const s = syntheticFaces({ n: 5000, dim: 512, seed: 3, noise });
   sets.push({ name: `synth512-${noise}`, f: s.features, l: s.labels });
 }
+{
+  const s = syntheticFaces({ n: 400, dim: 512, seed: 5, noise: 1.2, maxIdentitySize: 150 });
+  sets.push({ name: 'synth512-family', f: s.features, l: s.labels });
+}
 const knns = new Map<string, KnnGraph>();
-const K = [10, 20, 40, 80];
 for (const s of sets) {
   const unit = l2Normalize(s.f);
-  for (const k of K) knns.set(`${s.name}/${k}`, await buildKnn(unit, { k: Math.min(k, s.f.n - 1), normalized: true }));
+  for (const k of [20, 40, 80]) knns.set(`${s.name}/${k}`, await buildKnn(unit, { k: Math.min(k, s.f.n - 1), normalized: true }));
 }
-type Filter = { name: string; k: number; edges: (knn: KnnGraph) => { src: Int32Array; dst: Int32Array; score: Float64Array } };
-const filters: Filter[] = [];
-for (const k of flags.quick ? [20, 80] : K) {
-  for (const theta of [0.1, 0.15, 0.22, 0.3, 0.4]) {
-    filters.push({ name: `es σ=0.5 θ=${theta} K=${k}`, k, edges: (g) => earlyStopEdges(g, { sigma: 0.5, theta }) });
-    for (const scale of [0.25, 0.5, 1]) filters.push({ name: `es σ=${scale}·mean θ=${theta} K=${k}`, k, edges: (g) => earlyStopEdges(g, { sigma: 'auto', sigmaScale: scale, theta }) });
-  }
+type Variant = { name: string; k: number; options: (knn: KnnGraph) => ClusterOptions };
+const variants: Variant[] = [];
+for (const k of [20, 40, 80]) {
+  for (const m of [3, 5, 7, 10]) variants.push({ name: `otsu m=${m} K=${k}`, k, options: (g) => ({ threshold: autoThreshold(g, m) }) });
+}
+const rankQuantile = (g: KnnGraph, rank: number, q: number) => {
+  const v = Float64Array.from({ length: g.n }, (_, i) => g.sims![i * (g.k + 1) + Math.min(rank, g.k)]!).sort();
+  return v[Math.min(g.n - 1, Math.floor(q * g.n))]!;
+};
+for (const rank of [20, 80]) for (const q of [0.9, 0.99, 0.999]) variants.push({ name: `rank ${rank} q=${q}`, k: 80, options: (g) => ({ threshold: rankQuantile(g, rank, q) }) });
+for (const theta of [0.22, 0.4, 0.6]) {
+  for (const sigma of [0.5, 'auto'] as const) variants.push({ name: `fc-es θ=${theta} σ=${sigma} K=20`, k: 20, options: () => ({ edgeFilter: 'early-stop', earlyStop: { theta, sigma } }) });
 }
 const rows: { name: string; cells: string[]; worst: number; mean: number }[] = [];
-for (const filter of filters) {
+for (const v of variants) {
   const cells: string[] = [];
   let worst = 1, sum = 0;
   for (const s of sets) {
-    const knn = knns.get(`${s.name}/${filter.k}`)!;
-    const e = filter.edges(knn);
-    const r = infomap(s.f.n, e.src, e.dst, e.score, { trials: 1 });
+    const knn = knns.get(`${s.name}/${v.k}`)!;
+    const r = await clusterFaces(s.f, { method: 'infomap', knn, trials: 1, ...v.options(knn) });
     const ev = evaluate(s.l, r.labels);
     const score = Math.min(ev.bcubed.f, ev.pairwise.f);
     worst = Math.min(worst, score); sum += score;
     cells.push(`${ev.bcubed.f.toFixed(3)}/${ev.pairwise.f.toFixed(3)}`);
   }
-  rows.push({ name: filter.name, cells, worst, mean: sum / sets.length });
+  rows.push({ name: v.name, cells, worst, mean: sum / sets.length });
 }
 rows.sort((a, b) => b.mean - a.mean);
-console.log(`| filter | ${sets.map((s) => s.name).join(' | ')} | worst | mean |`);
+console.log(`| settings | ${sets.map((s) => s.name).join(' | ')} | worst | mean |`);
+console.log(`| --- |${sets.map(() => ' --- |').join('')} --- | --- |`);
 for (const r of rows) console.log(`| ${r.name} | ${r.cells.join(' | ')} | ${r.worst.toFixed(3)} | ${r.mean.toFixed(3)} |`);

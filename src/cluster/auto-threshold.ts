@@ -1,16 +1,17 @@
 /**
  * A link threshold read off the collection itself, so that no cosine scale of one descriptor
- * model is built in: among each face's few nearest neighbours, the links to the same person
- * and to others form two groups of similarities, and Otsu's method (Otsu, "A threshold
- * selection method from gray-level histograms", 1979) splits a histogram where the variance
- * between its two sides is largest. On face-api descriptors of lfw-train it lands at 0.949
- * (the best fixed threshold there is 0.95); on 512-d synthetic faces near 0.5 and 0.37, their
- * best values too (models/README.md).
+ * model is built in: among each face's 3 nearest neighbours, the links to the same person and
+ * to others form two groups of similarities, and Otsu's method (Otsu, "A threshold selection
+ * method from gray-level histograms", 1979) splits the histogram where the variance between
+ * its two sides is largest. On face-api descriptors of lfw-train it lands within 0.01 of the
+ * best fixed threshold there (0.95); on 512-d synthetic faces, whose same-person cosines sit
+ * near 0.5, it lands near their best too. More neighbours suit collections of large identities
+ * and fewer suit LFW's many small ones; 3 was the best compromise over both (models/README.md).
  */
 import { fail } from '../errors.js';
 import type { KnnGraph } from '../types.js';
 
-export const AUTO_THRESHOLD_DEFAULTS = Object.freeze({ neighbours: 5, bins: 256 });
+export const AUTO_THRESHOLD_DEFAULTS = Object.freeze({ neighbours: 3, bins: 256 });
 
 /** Otsu's threshold of `values` over `bins` equal bins between their extremes; the midpoint when all are equal. */
 export function otsuThreshold(values: ArrayLike<number>, bins: number = AUTO_THRESHOLD_DEFAULTS.bins): number {

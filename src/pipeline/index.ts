@@ -30,7 +30,7 @@ export const EDGE_FILTERS: readonly EdgeFilter[] = Object.freeze(['threshold', '
 /**
  * The unsupervised method's settings (models/README.md: chosen on lfw-train, lfw-train-aligned
  * and 512-d synthetic faces): 80 neighbours a face; links at or above a cosine threshold that
- * Otsu's method reads off each face's 5 nearest similarities ('auto'); Infomap, 3 trials.
+ * Otsu's method reads off each face's 3 nearest similarities ('auto'); Infomap, 3 trials.
  */
 export const INFOMAP_METHOD_DEFAULTS = Object.freeze({ k: 80, edgeFilter: 'threshold' as EdgeFilter, threshold: 'auto' as number | 'auto', trials: 3 });
 
