@@ -38,13 +38,16 @@ for (const s of sets) {
 type Variant = { name: string; k: number; options: (knn: KnnGraph) => ClusterOptions };
 const variants: Variant[] = [];
 for (const k of [20, 40, 80]) {
-  for (const m of [3, 5, 7, 10]) variants.push({ name: `otsu m=${m} K=${k}`, k, options: (g) => ({ threshold: autoThreshold(g, m) }) });
+  for (const m of [3, 5, 7, 10]) variants.push({ name: `otsu m=${m} K=${k}`, k, options: (g) => ({ threshold: autoThreshold(g, [m]).threshold }) });
 }
 const rankQuantile = (g: KnnGraph, rank: number, q: number) => {
   const v = Float64Array.from({ length: g.n }, (_, i) => g.sims![i * (g.k + 1) + Math.min(rank, g.k)]!).sort();
   return v[Math.min(g.n - 1, Math.floor(q * g.n))]!;
 };
 for (const rank of [20, 80]) for (const q of [0.9, 0.99, 0.999]) variants.push({ name: `rank ${rank} q=${q}`, k: 80, options: (g) => ({ threshold: rankQuantile(g, rank, q) }) });
+for (const ms of [[3, 5, 7, 10], [2, 3, 5, 7, 10], [3, 4, 5, 6, 8, 10, 14, 20]]) {
+  variants.push({ name: `most bimodal of m ∈ {${ms.join(', ')}} K=80`, k: 80, options: (g) => ({ threshold: autoThreshold(g, ms).threshold }) });
+}
 for (const theta of [0.22, 0.4, 0.6]) {
   for (const sigma of [0.5, 'auto'] as const) variants.push({ name: `fc-es θ=${theta} σ=${sigma} K=20`, k: 20, options: () => ({ edgeFilter: 'early-stop', earlyStop: { theta, sigma } }) });
 }

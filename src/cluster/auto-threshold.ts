@@ -1,20 +1,29 @@
 /**
  * A link threshold read off the collection itself, so that no cosine scale of one descriptor
- * model is built in: among each face's 3 nearest neighbours, the links to the same person and
+ * model is built in. Among each face's m nearest neighbours, the links to the same person and
  * to others form two groups of similarities, and Otsu's method (Otsu, "A threshold selection
  * method from gray-level histograms", 1979) splits the histogram where the variance between
- * its two sides is largest. On face-api descriptors of lfw-train it lands within 0.01 of the
- * best fixed threshold there (0.95); on 512-d synthetic faces, whose same-person cosines sit
- * near 0.5, it lands near their best too. More neighbours suit collections of large identities
- * and fewer suit LFW's many small ones; 3 was the best compromise over both (models/README.md).
+ * its two sides is largest. Which m shows both groups depends on how many faces people have
+ * (LFW's people mostly have one or two; a family's photos hundreds), so m = 3, 5, 7 and 10 are
+ * tried and the split explaining the most variance is kept. On face-api descriptors of
+ * lfw-train it lands within 0.01 of the best fixed threshold (0.95); on 512-d synthetic
+ * faces, whose same-person cosines sit near 0.5, near their best too (models/README.md).
  */
 import { fail } from '../errors.js';
 import type { KnnGraph } from '../types.js';
 
-export const AUTO_THRESHOLD_DEFAULTS = Object.freeze({ neighbours: 3, bins: 256 });
+export const AUTO_THRESHOLD_DEFAULTS = Object.freeze({ neighbours: Object.freeze([3, 5, 7, 10]), bins: 256 });
 
 /** Otsu's threshold of `values` over `bins` equal bins between their extremes; the midpoint when all are equal. */
 export function otsuThreshold(values: ArrayLike<number>, bins: number = AUTO_THRESHOLD_DEFAULTS.bins): number {
+  return otsuSplit(values, bins).threshold;
+}
+
+/**
+ * Otsu's split and its effectiveness η = σ²_between / σ²_total in [0, 1]: how well two groups
+ * explain the values (1: two spikes; low: one hump cut in two).
+ */
+export function otsuSplit(values: ArrayLike<number>, bins: number = AUTO_THRESHOLD_DEFAULTS.bins): { threshold: number; effectiveness: number } {
   let lo = Infinity, hi = -Infinity;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
@@ -23,12 +32,12 @@ export function otsuThreshold(values: ArrayLike<number>, bins: number = AUTO_THR
     if (v > hi) hi = v;
   }
   if (values.length === 0) fail('BAD_VALUE', 'no values to threshold');
-  if (hi === lo) return lo;
+  if (hi === lo) return { threshold: lo, effectiveness: 0 };
   const histogram = new Float64Array(bins);
   const width = (hi - lo) / bins;
   for (let i = 0; i < values.length; i++) histogram[Math.min(bins - 1, Math.floor((values[i]! - lo) / width))]! += 1;
-  let sumAll = 0;
-  for (let b = 0; b < bins; b++) sumAll += b * histogram[b]!;
+  let sumAll = 0, sqAll = 0;
+  for (let b = 0; b < bins; b++) { sumAll += b * histogram[b]!; sqAll += b * b * histogram[b]!; }
   const total = values.length;
   let below = 0, sumBelow = 0, best = -1, cut = 1;
   for (let b = 0; b < bins - 1; b++) {
@@ -39,16 +48,27 @@ export function otsuThreshold(values: ArrayLike<number>, bins: number = AUTO_THR
     const between = below * (total - below) * (meanBelow - meanAbove) ** 2;
     if (between > best) { best = between; cut = b + 1; }
   }
-  return lo + cut * width;
+  const totalVariance = sqAll / total - (sumAll / total) ** 2;
+  return { threshold: lo + cut * width, effectiveness: totalVariance > 0 ? best / total / total / totalVariance : 0 };
 }
 
-/** Otsu's threshold of the similarities of every face to its `neighbours` nearest (self excluded). */
-export function autoThreshold(knn: KnnGraph, neighbours: number = AUTO_THRESHOLD_DEFAULTS.neighbours): number {
+/**
+ * Otsu's split of the similarities of every face to its m nearest (self excluded), for each m
+ * of `neighbours`; the most bimodal split (largest effectiveness) wins: few neighbours where
+ * people have few faces, more where they have many.
+ */
+export function autoThreshold(knn: KnnGraph, neighbours: readonly number[] = AUTO_THRESHOLD_DEFAULTS.neighbours): { threshold: number; neighbours: number; effectiveness: number } {
   const { n, k, sims } = knn;
   if (!sims) fail('BAD_VALUE', 'the kNN graph has no similarities');
-  const use = Math.min(neighbours, k);
-  if (use < 1 || n < 2) return 1;
-  const values = new Float64Array(n * use);
-  for (let i = 0; i < n; i++) for (let j = 0; j < use; j++) values[i * use + j] = sims[i * (k + 1) + 1 + j]!;
-  return otsuThreshold(values);
+  let best = { threshold: 1, neighbours: 0, effectiveness: -1 };
+  if (n < 2 || k < 1) return best;
+  for (const wanted of neighbours) {
+    const m = Math.min(wanted, k);
+    const values = new Float64Array(n * m);
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) values[i * m + j] = sims[i * (k + 1) + 1 + j]!;
+    const split = otsuSplit(values);
+    if (split.effectiveness > best.effectiveness) best = { threshold: split.threshold, neighbours: m, effectiveness: split.effectiveness };
+    if (m === k) break;
+  }
+  return best;
 }

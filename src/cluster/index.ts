@@ -7,4 +7,4 @@ export { onlineGrouping, type OnlineOptions } from './online.js';
 export { splitCannotLinks } from './cannot-link.js';
 export { infomap, mapEquation, INFOMAP_DEFAULTS, type InfomapOptions, type InfomapResult } from './infomap.js';
 export { earlyStopEdges, neighbourProbabilities, EARLY_STOP_DEFAULTS, type EarlyStopOptions } from './early-stop.js';
-export { autoThreshold, otsuThreshold, AUTO_THRESHOLD_DEFAULTS } from './auto-threshold.js';
+export { autoThreshold, otsuSplit, otsuThreshold, AUTO_THRESHOLD_DEFAULTS } from './auto-threshold.js';

@@ -86,7 +86,7 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
       sims.set(rows.sims, old * w);
       knn.sims = sims;
       const wanted = options.threshold ?? 'auto';
-      const threshold = wanted === 'auto' ? autoThreshold(knn) : wanted;
+      const threshold = wanted === 'auto' ? autoThreshold(knn).threshold : wanted;
       // the new faces' rows: face, neighbour, cosine
       const edges = knnEdges({ n: n - old, k, indices: rows.indices, sims: rows.sims });
       for (let e = 0; e < edges.src.length; e++) edges.src[e]! += old;

@@ -30,7 +30,7 @@ export const EDGE_FILTERS: readonly EdgeFilter[] = Object.freeze(['threshold', '
 /**
  * The unsupervised method's settings (models/README.md: chosen on lfw-train, lfw-train-aligned
  * and 512-d synthetic faces): 80 neighbours a face; links at or above a cosine threshold that
- * Otsu's method reads off each face's 3 nearest similarities ('auto'); Infomap, 3 trials.
+ * Otsu's method reads off each face's nearest similarities ('auto', see autoThreshold); Infomap, 3 trials.
  */
 export const INFOMAP_METHOD_DEFAULTS = Object.freeze({ k: 80, edgeFilter: 'threshold' as EdgeFilter, threshold: 'auto' as number | 'auto', trials: 3 });
 
@@ -198,7 +198,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
         kept = earlyStopEdges(withSims, options.earlyStop);
       } else {
         const wanted = options.threshold ?? INFOMAP_METHOD_DEFAULTS.threshold;
-        threshold = wanted === 'auto' ? autoThreshold(withSims) : wanted;
+        threshold = wanted === 'auto' ? autoThreshold(withSims).threshold : wanted;
         kept = edgesAbove(edges, threshold);
       }
       const labels = infomap(n, kept.src, kept.dst, kept.score, infomapOptions).labels;
@@ -207,7 +207,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
     const labels = method === 'online'
       ? onlineGrouping(withSims, { maxDistance: options.maxDistance ?? BASELINE_DEFAULTS.maxDistance, minFaces: options.minFaces ?? BASELINE_DEFAULTS.minFaces })
       : method === 'threshold'
-        ? thresholdComponents(edges, n, options.threshold === 'auto' ? autoThreshold(withSims) : options.threshold ?? BASELINE_DEFAULTS.threshold)
+        ? thresholdComponents(edges, n, options.threshold === 'auto' ? autoThreshold(withSims).threshold : options.threshold ?? BASELINE_DEFAULTS.threshold)
         : propagate(edges, n, propagation);
     // the kNN similarities are the links a cluster is split along
     return { labels: respectPhotos(labels, edges, n, propagation.pool, options), knn: withSims };

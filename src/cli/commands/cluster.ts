@@ -33,7 +33,7 @@ export const clusterCommand: CommandSpec = {
     'k-at-hop': { type: 'integers', count: 2, help: 'gcn: hop-1 and hop-2 neighbours (default: the model\'s, paper 80 5)' },
     'active-connection': { type: 'integer', help: 'gcn: active connections u (default: the model\'s, paper 5)' },
     k: { type: 'integer', help: `baselines: neighbours per face (default ${BASELINE_DEFAULTS.k}, or all of a given --knn)` },
-    threshold: { type: 'string', help: `infomap, threshold: cosine similarity a link needs, or auto: read off the collection (Otsu's method over each face's 3 nearest) (default: infomap auto, threshold ${BASELINE_DEFAULTS.threshold})` },
+    threshold: { type: 'string', help: `infomap, threshold: cosine similarity a link needs, or auto: read off the collection (Otsu's method over each face's nearest similarities) (default: infomap auto, threshold ${BASELINE_DEFAULTS.threshold})` },
     'max-distance': { type: 'number', default: BASELINE_DEFAULTS.maxDistance, help: 'online: cosine distance within which faces match' },
     'min-faces': { type: 'integer', default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
     'max-size': { type: 'integer', default: 900, help: 'gcn, cdp: largest cluster the propagation keeps whole' },

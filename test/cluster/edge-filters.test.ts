@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { autoThreshold, earlyStopEdges, neighbourProbabilities, otsuThreshold } from '../../src/cluster/index.js';
+import { FaceclusterError } from '../../src/errors.js';
+import { buildKnn } from '../../src/knn/index.js';
+import { syntheticFaces } from '../../src/synthetic/index.js';
+import { rng } from '../helpers.js';
+
+test("Otsu's threshold, worked by hand: two equal groups split between them; unequal groups by the between-class variance", () => {
+  // values 0 0 0 1 1 1 over 4 bins of width 0.25: the split after bin 0 leaves the groups whole
+  assert.equal(otsuThreshold([0, 0, 0, 1, 1, 1], 4), 0.25);
+  // 0, 0.1, 0.2 | 0.9, 1 over 10 bins: between-class variance is largest with the cut after 0.2's bin
+  assert.ok(Math.abs(otsuThreshold([0, 0.1, 0.2, 0.9, 1], 10) - 0.3) < 1e-12);
+  // all equal: that value
+  assert.equal(otsuThreshold([0.7, 0.7, 0.7]), 0.7);
+  assert.throws(() => otsuThreshold([]), FaceclusterError);
+  assert.throws(() => otsuThreshold([0, NaN]), FaceclusterError);
+});
+
+test("Otsu's threshold matches a brute-force search of the between-class variance on random bimodal samples", () => {
+  const r = rng(4);
+  for (let trial = 0; trial < 20; trial++) {
+    const values = Array.from({ length: 300 }, () => (r() < 0.3 ? 0.8 + 0.1 * r() : 0.2 + 0.3 * r()));
+    const bins = 64;
+    const lo = Math.min(...values), hi = Math.max(...values), width = (hi - lo) / bins;
+    let best = -1, bestCut = 0;
+    for (let cut = 1; cut < bins; cut++) {
+      const t = lo + cut * width;
+      const a = values.filter((v) => Math.min(bins - 1, Math.floor((v - lo) / width)) < cut), b = values.filter((v) => Math.min(bins - 1, Math.floor((v - lo) / width)) >= cut);
+      if (a.length === 0 || b.length === 0) continue;
+      // between-class variance in bin units, as the histogram sees the values
+      const binOf = (v: number) => Math.min(bins - 1, Math.floor((v - lo) / width));
+      const ma = a.reduce((s, v) => s + binOf(v), 0) / a.length, mb = b.reduce((s, v) => s + binOf(v), 0) / b.length;
+      const between = a.length * b.length * (ma - mb) ** 2;
+      if (between > best) { best = between; bestCut = t; }
+    }
+    assert.ok(Math.abs(otsuThreshold(values, bins) - bestCut) < 1e-9, `trial ${trial}`);
+  }
+});
+
+test('the automatic link threshold misplaces few more links than the best threshold would, at two cosine scales', async () => {
+  for (const [dim, noise] of [[128, 0.6], [512, 1.2]] as const) {
+    const { features, labels } = syntheticFaces({ n: 1500, dim, seed: 2, noise });
+    const knn = await buildKnn(features, { k: 10, normalized: true });
+    // the share of the 3 nearest links on the wrong side of a threshold
+    const misplaced = (t: number) => {
+      let wrong = 0;
+      for (let i = 0; i < knn.n; i++) for (let j = 1; j <= 3; j++) if ((labels[i] === labels[knn.indices[i * 11 + j]!]) !== knn.sims![i * 11 + j]! >= t) wrong++;
+      return wrong / (3 * knn.n);
+    };
+    let best = 1, bestT = 0;
+    for (let t = -1; t <= 1; t += 0.005) if (misplaced(t) < best) { best = misplaced(t); bestT = t; }
+    const t = autoThreshold(knn).threshold;
+    assert.ok(misplaced(t) < best + 0.05, `${dim}-d: threshold ${t.toFixed(3)} misplaces ${(100 * misplaced(t)).toFixed(1)} % of the links, ${bestT.toFixed(3)} ${(100 * best).toFixed(1)} %`);
+    // far from the cosine scale of the other descriptors: a fixed threshold could not serve both
+    assert.ok(dim === 128 ? t > 0.6 : t < 0.6);
+  }
+});
+
+test('FC-ES: neighbour probabilities and early stop, worked by hand', () => {
+  // 4 faces, K = 2; rows list self first
+  const knn = { n: 4, k: 2, indices: Int32Array.of(0, 1, 2, 1, 0, 2, 2, 1, 0, 3, 2, 1), sims: Float32Array.of(1, 0.9, 0.5, 1, 0.9, 0.6, 1, 0.6, 0.5, 1, 0.2, 0.1) };
+  const sigma = 0.5;
+  const p = neighbourProbabilities(knn, { sigma });
+  const soft = (sims: number[]) => { const e = sims.map((s) => Math.exp(-(2 - 2 * s) / sigma)); const z = e.reduce((a, b) => a + b); return e.map((x) => x / z); };
+  const sims = Array.from(knn.sims);
+  const rows = [0, 1, 2, 3].map((i) => soft(sims.slice(3 * i, 3 * i + 3)));
+  rows.flat().forEach((x, i) => assert.ok(Math.abs(p[i]! - x) < 1e-12));
+  // nep(0, 1): rows {0, 1, 2} and {1, 0, 2} share all three faces
+  const nep01 = ((rows[0]![0]! + rows[1]![1]!) + (rows[0]![1]! + rows[1]![0]!) + (rows[0]![2]! + rows[1]![2]!)) / 2;
+  assert.ok(Math.abs(nep01 - 1) < 1e-12);
+  // nep(3, 2): rows {3, 2, 1} and {2, 1, 0} share 2 and 1
+  const nep32 = ((rows[3]![1]! + rows[2]![0]!) + (rows[3]![2]! + rows[2]![1]!)) / 2;
+  const all = earlyStopEdges(knn, { sigma, theta: 0 });
+  const got = new Map<string, number>();
+  for (let e = 0; e < all.src.length; e++) got.set(`${all.src[e]}-${all.dst[e]}`, all.score[e]!);
+  assert.ok(Math.abs(got.get('0-1')! - nep01) < 1e-12);
+  assert.ok(Math.abs(got.get('3-2')! - nep32) < 1e-12);
+  // early stop: face 3's first neighbour (2) is below θ, so its farther neighbour 1 is not linked even if it were above
+  const stopped = earlyStopEdges(knn, { sigma, theta: nep32 + 1e-9 });
+  for (let e = 0; e < stopped.src.length; e++) assert.notEqual(stopped.src[e], 3);
+  assert.throws(() => earlyStopEdges(knn, { theta: 2 }), FaceclusterError);
+});
