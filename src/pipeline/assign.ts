@@ -16,7 +16,7 @@ import type { ComputeBackend } from '../engine/backend.js';
 import { fail } from '../errors.js';
 import { checkIpsOptions, type IpsOptions } from '../ips/index.js';
 import { buildKnnRows, knnSimilarities, l2Normalize } from '../knn/index.js';
-import { defaultMethod, DEFAULT_MODEL_DIR } from './index.js';
+import { DEFAULT_METHOD, DEFAULT_MODEL_DIR } from './index.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { loadModel, type Model } from '../model/files.js';
 import { scoreLinks } from '../model/score.js';
@@ -24,7 +24,7 @@ import { parallelScoreLinks } from '../model/score-parallel.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
 
 export interface AssignOptions {
-  /** How links are found: as `cluster`'s default for these descriptors when not given. */
+  /** How links are found (default: as `cluster`'s default method, infomap). */
   method?: 'infomap' | 'gcn';
   /** gcn: the model (default: the shipped one). */
   model?: Model;
@@ -65,7 +65,7 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
   const old = oldLabels.length, n = all.n;
   if (oldKnn.n !== old) fail('SHAPE_MISMATCH', `the kNN graph has ${oldKnn.n} rows for ${old} labelled faces`);
   if (n === old) fail('BAD_VALUE', 'no new faces to assign');
-  const method = options.method ?? (defaultMethod(all.dim) === 'gcn' ? 'gcn' : 'infomap');
+  const method = options.method ?? (DEFAULT_METHOD === 'gcn' ? 'gcn' : 'infomap');
   const model = method === 'gcn' ? options.model ?? loadModel(DEFAULT_MODEL_DIR) : undefined;
   if (model && model.config.architecture.dim !== all.dim) fail('SHAPE_MISMATCH', `the model takes ${model.config.architecture.dim}-d features, these are ${all.dim}-d`);
   const k = oldKnn.k;

@@ -9,7 +9,7 @@ import { fail } from '../../errors.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
 import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
-import { BASELINE_DEFAULTS, clusterFaces, defaultMethod, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
+import { BASELINE_DEFAULTS, clusterFaces, DEFAULT_METHOD, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
 import { FEATURE_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
@@ -23,7 +23,7 @@ export const clusterCommand: CommandSpec = {
     ...FEATURE_OPTIONS,
     knn: { type: 'string', help: 'kNN graph (.npy or .npz); built when not given' },
     method: { type: 'string', choices: METHODS, help: 'infomap: kNN links above a threshold read off the collection, then Infomap (no training, any descriptor model); gcn: L-GCN link scores, then --linkage; threshold: components of kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping (default infomap; gcn when --model, --k-at-hop or --active-connection is given)' },
-    linkage: { type: 'string', choices: LINKAGES, default: 'infomap', help: 'gcn: how links become clusters: Infomap over the links scoring ≥ --min-score, or the seed\'s propagation' },
+    linkage: { type: 'string', choices: LINKAGES, default: 'propagation', help: 'gcn: how links become clusters: the seed\'s propagation, or Infomap over the links scoring ≥ --min-score' },
     'edge-filter': { type: 'string', choices: EDGE_FILTERS, default: 'threshold', help: 'infomap: kNN links at or above --threshold, or FC-ES\'s neighbour-probability early stop (--theta, --sigma)' },
     theta: { type: 'number', default: EARLY_STOP_DEFAULTS.theta, help: 'infomap with --edge-filter early-stop: neighbour probability a link needs' },
     sigma: { type: 'string', default: 'auto', help: 'infomap with --edge-filter early-stop: softmax temperature on 2 − 2·cos, a number or auto (half the row\'s mean distance)' },
@@ -63,7 +63,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   const labels = o.labels === undefined ? undefined : loadLabels(o.labels as string, features.n);
   // a model or subgraph settings ask for the GCN
   const gcnAsked = o.model !== undefined || o['k-at-hop'] !== undefined || o['active-connection'] !== undefined;
-  const method = (o.method as Method | undefined) ?? (gcnAsked ? 'gcn' : defaultMethod(features.dim));
+  const method = (o.method as Method | undefined) ?? (gcnAsked ? 'gcn' : DEFAULT_METHOD);
   const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
   if (faces && faces.length !== features.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${features.n} faces`, o.faces as string);
   const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
