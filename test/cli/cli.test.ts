@@ -54,11 +54,30 @@ test('knn → cluster → eval on lfw-test, in both kNN formats', (t) => {
   assert.match(r.stdout, /without singletons/);
 });
 
-test('demo runs the bundled job', (t) => {
+/** The B-Cubed F and pairwise F of a row of the README's results table for one collection. */
+function readmeRow(collection: string, method: string): { bcubed: number; pairwise: number } {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split(`**${collection}**`)[1]!;
+  const row = section.split('\n').find((l) => l.startsWith(`| ${method} |`));
+  assert.ok(row, `README has a "${method}" row for ${collection}`);
+  // | method | clusters | B-Cubed P | R | F | pairwise P | R | F | NMI | seconds |
+  const cells = row.split('|').map((c) => c.trim().replace(/\*/g, ''));
+  return { bcubed: Number(cells[5]), pairwise: Number(cells[8]) };
+}
+
+test("the default's quality on lfw-test and lfw-test-aligned is the README's, to 0.005 (the demo runs the first)", (t) => {
   const dir = tempDir(t);
   const r = run('demo', '--out', join(dir, 'p.npy'), '--json');
   assert.equal(r.code, 0, r.stderr);
-  assert.ok(JSON.parse(r.stdout).bcubed.f > 0.8);
+  for (const [collection, stdout] of [
+    ['lfw-test', r.stdout],
+    ['lfw-test-aligned', run('cluster', '--features', join(ROOT, 'data/lfw-test-aligned.feats.npy'), '--labels', join(ROOT, 'data/lfw-test-aligned.labels.npy'), '--out', join(dir, 'a.npy'), '--json').stdout],
+  ] as const) {
+    const got = JSON.parse(stdout);
+    const want = readmeRow(collection, 'default (infomap)');
+    t.diagnostic(`${collection}: B-Cubed F ${got.bcubed.f.toFixed(4)} (README ${want.bcubed}), pairwise F ${got.pairwise.f.toFixed(4)} (README ${want.pairwise})`);
+    assert.ok(Math.abs(got.bcubed.f - want.bcubed) < 0.005 && Math.abs(got.pairwise.f - want.pairwise) < 0.005, collection);
+  }
 });
 
 test('--help for every command, and usage errors', () => {
@@ -71,7 +90,7 @@ test('--help for every command, and usage errors', () => {
   assert.match(run('frobnicate').stderr, /unknown command 'frobnicate'/);
   const r = run('cluster', '--features', FEATS, '--out', 'x.npy', '--method', 'magic');
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /--method must be one of gcn, threshold, cdp, online, got 'magic'/);
+  assert.match(r.stderr, /--method must be one of infomap, gcn, threshold, cdp, online, got 'magic'/);
   assert.match(run('knn', '--features', FEATS).stderr, /--out is required/);
   assert.match(run('knn', '--features', FEATS, '--out', 'x.npy', '--k', 'ten').stderr, /--k expects an integer, got 'ten'/);
   assert.match(run('knn', '--features', FEATS, '--out', 'x.npy', '--bogus').stderr, /Unknown option '--bogus'/);

@@ -142,3 +142,59 @@ test('two photos of one person side by side in one image: embed finds both faces
   assert.equal(together[pair[0]!], together[pair[1]!], 'one person: without --faces they are one cluster');
   assert.notEqual(apart[pair[0]!], apart[pair[1]!], 'with --faces the two faces of one image are apart');
 });
+
+test('embed on aligned 112×112 crops of lfw-aligned: every crop described, as the bundled crop descriptors, people told apart; an enormous or truncated photo among them is skipped', (t) => {
+  const dir = tempDir(t);
+  const crops = join(dir, 'crops');
+  const paths = readFileSync(join(ROOT, 'data/lfw-test-aligned.paths.txt'), 'utf8').trim().split('\n');
+  const bundled = readFeatures(join(ROOT, 'data/lfw-test-aligned.feats.npy'));
+  const labels = readLabelsFrom(join(ROOT, 'data/lfw-test-aligned.labels.npy'));
+  // the first 8 people with 3 or more crops, 3 crops each
+  const byPerson = new Map<number, number[]>();
+  paths.forEach((_, i) => byPerson.set(labels[i]!, [...(byPerson.get(labels[i]!) ?? []), i]));
+  const rows = [...byPerson.values()].filter((r) => r.length >= 3).slice(0, 8).flatMap((r) => r.slice(0, 3));
+  for (const r of rows) {
+    mkdirSync(join(crops, paths[r]!.split('/')[0]!), { recursive: true });
+    copyFileSync(join(SHARED, 'data/lfw-aligned', paths[r]!), join(crops, paths[r]!));
+  }
+  // a PNG whose header claims 20,000 × 20,000 pixels, and a JPEG cut in half
+  const huge = new PNG({ width: 1, height: 1 });
+  const hugeBytes = PNG.sync.write(huge);
+  hugeBytes.writeUInt32BE(20000, 16);
+  hugeBytes.writeUInt32BE(20000, 20);
+  writeFileSync(join(crops, 'huge.png'), hugeBytes);
+  const whole = readFileSync(join(SHARED, 'data/lfw-aligned', paths[rows[0]!]!));
+  writeFileSync(join(crops, 'cut.jpg'), whole.subarray(0, Math.floor(whole.length / 2)));
+  const out = join(dir, 'out');
+  const r = spawnSync(process.execPath, [CLI, 'embed', crops, '--out', out, '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /huge.png: image of 20000×20000 pixels, more than the 50 megapixels read, skipped/);
+  const summary = JSON.parse(r.stdout);
+  const faces = JSON.parse(readFileSync(join(out, 'faces.json'), 'utf8')) as Face[];
+  const f = readFeatures(join(out, 'features.npy'));
+  // every crop gives exactly one face, found by the landmark net (68 points); the cut JPEG is decoded as far as it goes or skipped
+  const cropFaces = faces.filter((x) => !x.image.endsWith('cut.jpg'));
+  assert.equal(cropFaces.length, rows.length);
+  assert.ok(summary.skipped >= 1 && summary.skipped <= 2);
+  assert.ok(cropFaces.every((x) => x.landmarks.length === 68));
+  // the same descriptors as the bundled ones (made by bench:aligned through the same code)
+  const sims = cropFaces.map((x) => {
+    const i = faces.indexOf(x), r0 = paths.indexOf(x.image.split('crops/')[1]!);
+    return cosine(f.data.subarray(i * 128, (i + 1) * 128), bundled.data.subarray(r0 * 128, (r0 + 1) * 128));
+  });
+  t.diagnostic(`lowest cosine to the bundled descriptor: ${Math.min(...sims).toFixed(5)}`);
+  assert.ok(Math.min(...sims) > 0.999);
+  // each crop's nearest other crop is of the same person
+  let hits = 0;
+  cropFaces.forEach((x, a) => {
+    let best = -2, bestB = -1;
+    cropFaces.forEach((y, b) => {
+      if (a === b) return;
+      const s = cosine(f.data.subarray(faces.indexOf(x) * 128, faces.indexOf(x) * 128 + 128), f.data.subarray(faces.indexOf(y) * 128, faces.indexOf(y) * 128 + 128));
+      if (s > best) { best = s; bestB = b; }
+    });
+    if (x.image.split('/').at(-2) === cropFaces[bestB]!.image.split('/').at(-2)) hits++;
+  });
+  t.diagnostic(`1-NN identity accuracy on ${cropFaces.length} crops: ${(hits / cropFaces.length).toFixed(3)}`);
+  assert.ok(hits / cropFaces.length >= 0.9);
+});
