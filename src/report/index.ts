@@ -1,6 +1,6 @@
 /**
  * One self-contained HTML page about a clustering, to look at: a gallery per cluster (face
- * images when they are known — the whole photo, scaled — else face numbers), the cluster-size and link-score
+ * thumbnails when the photos are known, else face numbers), the cluster-size and link-score
  * histograms, and with true labels the links' precision and recall per threshold and the worst
  * merges and splits; training curves from a training log. Charts are inline SVG and images
  * data URIs, so the file opens anywhere, offline, with no script.
@@ -27,7 +27,7 @@ export interface ReportInput {
   maxFacesPerCluster?: number;
 }
 
-/** Reads an image for a thumbnail: its bytes and MIME type, or undefined when unreadable. */
+/** A face's thumbnail: image bytes and their MIME type, or undefined when its photo is unreadable. */
 export type ImageSource = (face: FaceRecord) => { bytes: Uint8Array; mime: string } | undefined;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -77,7 +77,8 @@ function table(id: string, head: string[], rows: (string | number)[][]): string 
     rows.map((r) => `<tr>${r.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`).join('') + '</tbody></table>';
 }
 
-export function renderReport(input: ReportInput, readImage?: ImageSource): string {
+/** The page as parts to write one after another (a library's gallery would not fit one string). */
+export function renderReport(input: ReportInput, readImage?: ImageSource): string[] {
   const { labels, truth, edges, faces, trainLog } = input;
   const n = labels.length;
   const clusters = [...groupBy(labels)].sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
@@ -134,31 +135,26 @@ export function renderReport(input: ReportInput, readImage?: ImageSource): strin
   }
 
   const maxClusters = input.maxClusters ?? 60, perCluster = input.maxFacesPerCluster ?? 24;
-  const images = new Map<string, string>(); // one data URI per image file, shared by its faces
   const thumb = (i: number): string => {
     const face = faces?.[i];
     if (!face || !readImage) return `<span class="face" title="${esc(nameOf(i))}">${i}</span>`;
-    let uri = images.get(face.image);
-    if (uri === undefined) {
-      const img = readImage(face);
-      uri = img ? `data:${img.mime};base64,${Buffer.from(img.bytes).toString('base64')}` : '';
-      images.set(face.image, uri);
-    }
-    if (!uri) return `<span class="face missing" title="${esc(face.image)}: unreadable">${i}</span>`;
-    return `<img class="face" src="${uri}" alt="${esc(face.image)}" title="${esc(face.image)} (face ${i})">`;
+    const img = readImage(face);
+    if (!img) return `<span class="face missing" title="${esc(face.image)}: unreadable">${i}</span>`;
+    return `<img class="face" src="data:${img.mime};base64,${Buffer.from(img.bytes).toString('base64')}" alt="${esc(face.image)}" title="${esc(face.image)} (face ${i})">`;
   };
   const shown = clusters.filter(([, m]) => m.length > 1).slice(0, maxClusters);
-  sections.push(`<section id="gallery"><h2>Clusters</h2><p>The ${shown.length} largest clusters of two faces or more${clusters.length > shown.length ? ` (of ${clusters.length})` : ''}.</p>` +
-    shown.map(([c, m]) => `<div class="cluster" data-cluster="${c}"><h3>cluster ${c} · ${m.length} faces${truth ? ` · ${groupBy(m.map((i) => truth[i]!)).size} identities` : ''}</h3>` +
-      m.slice(0, perCluster).map(thumb).join('') + (m.length > perCluster ? `<span class="more">+${m.length - perCluster}</span>` : '') + '</div>').join('') + '</section>');
+  // the gallery is the bulk of the page: a part per cluster, never one string for all
+  const gallery = [`<section id="gallery"><h2>Clusters</h2><p>The ${shown.length} largest clusters of two faces or more${clusters.length > shown.length ? ` (of ${clusters.length})` : ''}.</p>`,
+    ...shown.map(([c, m]) => `<div class="cluster" data-cluster="${c}"><h3>cluster ${c} · ${m.length} faces${truth ? ` · ${groupBy(m.map((i) => truth[i]!)).size} identities` : ''}</h3>` +
+      m.slice(0, perCluster).map(thumb).join('') + (m.length > perCluster ? `<span class="more">+${m.length - perCluster}</span>` : '') + '</div>'), '</section>'];
 
   const title = esc(input.title ?? 'facecluster report');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>
+  return [`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><style>
 body{font:14px system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}
 svg rect{fill:#4a78b5} svg text{font-size:11px;fill:#555} figure{margin:1em 0}
 table{border-collapse:collapse;margin:.5em 0} td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}
 .cluster{border-top:1px solid #ddd;padding:.4em 0} .cluster h3{font-size:13px;margin:.2em 0}
 .face{display:inline-block;width:96px;height:96px;margin:2px;object-fit:cover;background:#eee;font-size:11px;text-align:center;line-height:96px;vertical-align:top}
 .missing{background:#fdd} .more{margin-left:.5em;color:#777}
-</style></head><body><h1>${title}</h1>${sections.join('\n')}</body></html>\n`;
+</style></head><body><h1>${title}</h1>${sections.join('\n')}\n`, ...gallery, '</body></html>\n'];
 }

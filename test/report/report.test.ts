@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
+import jpeg from 'jpeg-js';
 import { readFeatures, readLabels, writeLabels } from '../../src/io/formats.js';
 import { writeNpy } from '../../src/io/npy.js';
 import { renderReport } from '../../src/report/index.js';
@@ -13,7 +14,7 @@ test('renderReport: the sections, galleries and error tables a small hand-made c
   const edges = { src: Int32Array.of(0, 1, 3, 2), dst: Int32Array.of(1, 2, 4, 3), score: Float64Array.of(0.9, 0.7, 0.8, 0.2) };
   const trainLog = [1, 2].map((epoch) => ({ epoch, lr: 0.01, loss: 1 / epoch, train: { precision: 0.9, recall: 0.5 * epoch, accuracy: 0.8 }, seconds: 3 }));
   const faces = Array.from({ length: 6 }, (_, i) => ({ image: i === 0 ? '<script>alert(1)</script>.jpg' : `p${i}.jpg` }));
-  const html = renderReport({ labels: Int32Array.of(0, 0, 0, 1, 1, 2), truth: Int32Array.of(0, 0, 1, 1, 1, 2), edges, trainLog, faces });
+  const html = renderReport({ labels: Int32Array.of(0, 0, 0, 1, 1, 2), truth: Int32Array.of(0, 0, 1, 1, 1, 2), edges, trainLog, faces }).join('');
   for (const id of ['summary', 'size-histogram', 'score-histogram', 'pr-curve', 'pr-table', 'merges', 'splits', 'training-curves', 'gallery']) assert.match(html, new RegExp(`id="${id}"`), id);
   assert.match(html, /6 faces in 3 clusters \(1 of one face; largest 3\)/);
   assert.equal(html.match(/<div class="cluster"/g)?.length, 2, 'clusters of two faces or more');
@@ -95,4 +96,47 @@ test('facecluster report: from cluster outputs, labels and a training log, writt
   for (const id of ['score-histogram', 'pr-table', 'merges', 'splits', 'training-curves', 'training-table', 'gallery']) assert.match(html, new RegExp(`id="${id}"`), id);
   assert.match(html, /<title>first 300<\/title>/);
   assert.equal(html.split('id="training-table"')[1]!.split('</table>')[0]!.match(/<tr><td>/g)?.length, 2);
+});
+
+test('a report over 300 photos, phone-sized ones among them, shows every face as a small thumbnail of its box', (t) => {
+  const dir = tempDir(t);
+  const sample = join(SHARED, 'data/lfw-sample');
+  const rows = readFileSync(join(sample, 'index.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const photos = join(dir, 'photos');
+  mkdirSync(photos);
+  // 296 lfw-sample photos under new names (4 copies of each), a 250×250 face box in the middle
+  const faces: { image: string; box: number[] }[] = [];
+  const labels: number[] = [];
+  for (let copy = 0; copy < 4; copy++) {
+    rows.forEach((r, i) => {
+      const name = `c${copy}-${i}.jpg`;
+      copyFileSync(join(sample, r[2]!), join(photos, name));
+      faces.push({ image: `photos/${name}`, box: [70, 60, 110, 130] });
+      labels.push(Number(r[1]));
+    });
+  }
+  // four 12-megapixel photos of flat noise, a 400-pixel box each, in one cluster
+  const big = jpeg.encode({ data: Uint8Array.from({ length: 4000 * 3000 * 4 }, (_, k) => (k * 2654435761) >>> 24), width: 4000, height: 3000 }, 90).data;
+  for (let i = 0; i < 4; i++) {
+    writeFileSync(join(photos, `phone-${i}.jpg`), big);
+    faces.push({ image: `photos/phone-${i}.jpg`, box: [1800, 1300, 400, 400] });
+    labels.push(-1);
+  }
+  writeFileSync(join(dir, 'faces.json'), JSON.stringify(faces));
+  writeLabels(join(dir, 'pred.npy'), Int32Array.from(labels));
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'report', '--pred', join(dir, 'pred.npy'), '--faces', join(dir, 'faces.json'), '--out', join(dir, 'r.html')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const html = readFileSync(join(dir, 'r.html'), 'utf8');
+  const uris = [...html.matchAll(/<img class="face" src="data:image\/jpeg;base64,([^"]+)"/g)].map((m) => m[1]!);
+  const shown = html.split('id="gallery"')[1]!.match(/class="face/g)!.length;
+  t.diagnostic(`${uris.length} thumbnails, largest ${Math.max(...uris.map((u) => u.length))} base64 characters; page ${(html.length / 1e6).toFixed(2)} MB (photos: ${(4 * big.length / 1e6).toFixed(0)} MB of phone photos alone)`);
+  assert.equal(uris.length, shown, 'every face shown is an image');
+  assert.ok(uris.length >= 200);
+  for (const u of uris) {
+    const img = jpeg.decode(Buffer.from(u, 'base64'));
+    assert.equal(img.width, 96);
+    assert.equal(img.height, 96);
+  }
+  assert.ok(Math.max(...uris.map((u) => u.length)) < 16_000, 'a thumbnail is a few KB');
+  assert.ok(html.length < 4 * big.length / 10, 'the page is far smaller than the photos');
 });

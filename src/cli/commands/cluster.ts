@@ -116,7 +116,8 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   if (o.report !== undefined) {
     const { root, ...extras } = loadReportExtras(features.n, o, faces);
     const html = renderReport({ labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), ...extras, title: `facecluster: ${featuresPath}` }, root !== undefined ? imagesFrom(root) : undefined);
-    writeFileAtomic(o.report as string, [new TextEncoder().encode(html)]);
+    const encoder = new TextEncoder();
+    writeFileAtomic(o.report as string, html.map((part) => encoder.encode(part)));
   }
   if (labels) {
     const ev = evaluate(labels, result.labels);

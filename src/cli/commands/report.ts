@@ -79,5 +79,6 @@ export function runReport(o: ParsedOptions): void {
   }
   const { root, ...extras } = loadReportExtras(labels.length, o);
   const html = renderReport({ labels, ...(truth ? { truth } : {}), ...(edges ? { edges } : {}), ...extras, ...(o.title ? { title: o.title as string } : {}) }, root !== undefined ? imagesFrom(root) : undefined);
-  writeFileAtomic(out, [new TextEncoder().encode(html)]);
+  const encoder = new TextEncoder();
+  writeFileAtomic(out, html.map((part) => encoder.encode(part)));
 }
