@@ -32,6 +32,9 @@ export const EDGE_FILTERS: readonly EdgeFilter[] = Object.freeze(['threshold', '
  * and 512-d synthetic faces): 80 neighbours a face; links at or above a cosine threshold that
  * Otsu's method reads off each face's nearest similarities ('auto', see autoThreshold); Infomap, 3 trials.
  */
+/** Below this many faces the automatic threshold is rough, and a notice says so. */
+const SMALL_COLLECTION = 50;
+
 export const INFOMAP_METHOD_DEFAULTS = Object.freeze({ k: 80, edgeFilter: 'threshold' as EdgeFilter, threshold: 'auto' as number | 'auto', trials: 3 });
 
 /** The model shipped in the package (trained on lfw-train; see models/README.md). */
@@ -196,6 +199,8 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
       } else {
         const wanted = options.threshold ?? INFOMAP_METHOD_DEFAULTS.threshold;
         threshold = wanted === 'auto' ? autoThreshold(withSims).threshold : wanted;
+        // a handful of faces hardly shows two groups of similarities (models/README.md)
+        if (wanted === 'auto' && n < SMALL_COLLECTION) options.onNotice?.(`only ${n} faces: the link threshold read off them (${threshold.toFixed(3)}) is rough; --threshold sets one`);
         kept = edgesAbove(edges, threshold);
       }
       const labels = infomap(n, kept.src, kept.dst, kept.score, infomapOptions).labels;

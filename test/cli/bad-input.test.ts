@@ -124,7 +124,7 @@ test('bad input: one line naming the file and the problem, exit code 2, no outpu
     [['cluster', '--features', f.f4!, '--k-at-hop', '80', '5', '--out', out], /f4.npy: k1 = 80 \(--k-at-hop\) needs at least 81 faces, there are 4/],
     [['train', '--features', f.f4!, '--labels', f.short!.replace('short', 'l3'), '--k-at-hop', '80', '5', '--out', model], /has 3 labels but there are 4 faces/],
     // models
-    [['cluster', '--features', f.small!, '--out', out], /the model takes 128-d features, these are 2-d/],
+    [['cluster', '--features', f.small!, '--method', 'gcn', '--out', out], /the model takes 128-d features, these are 2-d/],
     [['cluster', '--features', f.small!, '--model', join(dir, 'nomodel'), '--out', out], /nomodel: no model here/],
     [['cluster', '--features', f.f4!, '--model', f.badjson!, '--out', out], /badjson\/config.json: not valid JSON/],
     [['cluster', '--features', f.f4!, '--model', f.cut!, '--out', out], /cut\/model.safetensors: truncated: tensor/],
@@ -170,15 +170,19 @@ test('bad input: one line naming the file and the problem, exit code 2, no outpu
   assert.deepEqual(readFileSync(out), readFileSync(f.small!));
 });
 
-test('with default settings a tiny set still clusters: k shrinks to fit, with a notice', (t) => {
+test('with default settings a tiny set still clusters: k shrinks to fit, with a notice (default method and gcn)', (t) => {
   const dir = tempDir(t);
   const lfw = readFeatures(FEATS);
   for (const n of [2, 3]) {
     const feats = join(dir, `f${n}.npy`), out = join(dir, `p${n}.npy`);
     writeNpy(feats, lfw.data.subarray(0, n * 128), [n, 128], 'f4');
-    const r = run('cluster', '--features', feats, '--out', out);
+    let r = run('cluster', '--features', feats, '--out', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`note: only ${n} faces: k shrinks to ${n - 1}`));
+    assert.match(r.stderr, new RegExp(`note: only ${n} faces: the link threshold read off them \\(\\S+\\) is rough; --threshold sets one`));
+    assert.ok(existsSync(out));
+    r = run('cluster', '--features', feats, '--method', 'gcn', '--out', out);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`note: only ${n} faces: k_at_hop shrinks to ${n - 1}`));
-    assert.ok(existsSync(out));
   }
 });
