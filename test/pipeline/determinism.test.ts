@@ -63,3 +63,13 @@ test('training gives bit-identical weights with one or two engine threads', asyn
   }
   for (const [name, p] of weights[0]!) assert.deepEqual(weights[1]!.get(name)!.data, p.data, name);
 });
+
+test('the default clustering (Infomap) is identical run to run, and a seed changes only the search order', async () => {
+  const features = firstFaces(2000);
+  const [a, b] = [await clusterFaces(features), await clusterFaces(features)];
+  assert.deepEqual(a.labels, b.labels);
+  assert.equal(a.threshold, b.threshold);
+  const other = await clusterFaces(features, { seed: 9 });
+  assert.equal(other.threshold, a.threshold);
+  assert.equal(other.labels.length, a.labels.length);
+});
