@@ -4,15 +4,16 @@
  * to others form two groups of similarities, and Otsu's method (Otsu, "A threshold selection
  * method from gray-level histograms", 1979) splits the histogram where the variance between
  * its two sides is largest. Which m shows both groups depends on how many faces people have
- * (LFW's people mostly have one or two; a family's photos hundreds), so m = 3, 5, 7 and 10 are
- * tried and the split explaining the most variance is kept. On face-api descriptors of
+ * (LFW's people mostly have one or two; a family's photos hundreds), so m = 3, 5, 7, 10, 20,
+ * 40 and 80 (up to a fifth of the collection) are tried and the split explaining the most
+ * variance is kept. On face-api descriptors of
  * lfw-train it lands within 0.01 of the best fixed threshold (0.95); on 512-d synthetic
  * faces, whose same-person cosines sit near 0.5, near their best too (models/README.md).
  */
 import { fail } from '../errors.js';
 import type { KnnGraph } from '../types.js';
 
-export const AUTO_THRESHOLD_DEFAULTS = Object.freeze({ neighbours: Object.freeze([3, 5, 7, 10]), bins: 256 });
+export const AUTO_THRESHOLD_DEFAULTS = Object.freeze({ neighbours: Object.freeze([3, 5, 7, 10, 20, 40, 80]), bins: 256 });
 
 /** Otsu's threshold of `values` over `bins` equal bins between their extremes; the midpoint when all are equal. */
 export function otsuThreshold(values: ArrayLike<number>, bins: number = AUTO_THRESHOLD_DEFAULTS.bins): number {
@@ -62,7 +63,9 @@ export function autoThreshold(knn: KnnGraph, neighbours: readonly number[] = AUT
   if (!sims) fail('BAD_VALUE', 'the kNN graph has no similarities');
   let best = { threshold: 1, neighbours: 0, effectiveness: -1 };
   if (n < 2 || k < 1) return best;
-  for (const wanted of neighbours) {
+  // a face's "nearest" must stay a small part of the collection: m ≤ N / 5 (the first m always)
+  const usable = neighbours.filter((m, i) => i === 0 || m <= n / 5);
+  for (const wanted of usable) {
     const m = Math.min(wanted, k);
     const values = new Float64Array(n * m);
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) values[i * m + j] = sims[i * (k + 1) + 1 + j]!;
