@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { autoThreshold, earlyStopEdges, neighbourProbabilities, otsuThreshold } from '../../src/cluster/index.js';
 import { FaceclusterError } from '../../src/errors.js';
 import { buildKnn } from '../../src/knn/index.js';
 import { syntheticFaces } from '../../src/synthetic/index.js';
-import { rng } from '../helpers.js';
+import { readFeatures, readLabels } from '../../src/io/formats.js';
+import { evaluate } from '../../src/metrics/index.js';
+import { clusterFaces } from '../../src/pipeline/index.js';
+import { rng, SHARED } from '../helpers.js';
 
 test("Otsu's threshold, worked by hand: two equal groups split between them; unequal groups by the between-class variance", () => {
   // values 0 0 0 1 1 1 over 4 bins of width 0.25: the split after bin 0 leaves the groups whole
@@ -80,4 +84,17 @@ test('FC-ES: neighbour probabilities and early stop, worked by hand', () => {
   const stopped = earlyStopEdges(knn, { sigma, theta: nep32 + 1e-9 });
   for (let e = 0; e < stopped.src.length; e++) assert.notEqual(stopped.src[e], 3);
   assert.throws(() => earlyStopEdges(knn, { theta: 2 }), FaceclusterError);
+});
+
+test("a family-like collection (lfw-train's 6 most photographed people, 412 photos) is not split into near-duplicates", async () => {
+  const f = readFeatures(join(SHARED, 'data/lfw-train.feats.npy')), l = readLabels(join(SHARED, 'data/lfw-train.labels.npy'));
+  const byPerson = new Map<number, number[]>();
+  l.forEach((x, i) => byPerson.set(x, [...(byPerson.get(x) ?? []), i]));
+  const rows = [...byPerson.values()].sort((a, b) => b.length - a.length || a[0]! - b[0]!).slice(0, 6).flat();
+  const data = new Float32Array(rows.length * f.dim);
+  rows.forEach((r, i) => data.set(f.data.subarray(r * f.dim, (r + 1) * f.dim), i * f.dim));
+  const r = await clusterFaces({ n: rows.length, dim: f.dim, data });
+  const ev = evaluate(Int32Array.from(rows, (x) => l[x]!), r.labels);
+  // a face's 10 nearest are all its own person here: the split must come from more neighbours
+  assert.ok(ev.bcubed.f > 0.95 && ev.pairwise.f > 0.95, `B-Cubed F ${ev.bcubed.f}, pairwise F ${ev.pairwise.f} at threshold ${r.threshold}`);
 });
