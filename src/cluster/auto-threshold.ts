@@ -15,7 +15,17 @@ import type { KnnGraph } from '../types.js';
 
 export const AUTO_THRESHOLD_DEFAULTS = Object.freeze({ neighbours: Object.freeze([3, 5, 7, 10, 20, 40, 80]), bins: 256 });
 
-/** Otsu's threshold of `values` over `bins` equal bins between their extremes; the midpoint when all are equal. */
+/** The smallest double above x. */
+function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  view.setBigUint64(0, x > 0 ? bits + 1n : bits - 1n);
+  return view.getFloat64(0);
+}
+
+/** Otsu's threshold of `values` over `bins` equal bins between their extremes; just above them when all are equal. */
 export function otsuThreshold(values: ArrayLike<number>, bins: number = AUTO_THRESHOLD_DEFAULTS.bins): number {
   return otsuSplit(values, bins).threshold;
 }
@@ -33,7 +43,9 @@ export function otsuSplit(values: ArrayLike<number>, bins: number = AUTO_THRESHO
     if (v > hi) hi = v;
   }
   if (values.length === 0) fail('BAD_VALUE', 'no values to threshold');
-  if (hi === lo) return { threshold: lo, effectiveness: 0 };
+  // all equal: nothing tells two groups apart; the cut goes above them (nothing is linked,
+  // the cautious answer: a split person is one merge away, a merged pair must be found first)
+  if (hi === lo) return { threshold: nextUp(lo), effectiveness: 0 };
   const histogram = new Float64Array(bins);
   const width = (hi - lo) / bins;
   for (let i = 0; i < values.length; i++) histogram[Math.min(bins - 1, Math.floor((values[i]! - lo) / width))]! += 1;
