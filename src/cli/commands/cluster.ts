@@ -18,7 +18,7 @@ import { Progress } from '../progress.js';
 export const clusterCommand: CommandSpec = {
   name: 'cluster',
   summary: 'group faces by identity',
-  usage: 'cluster --features F.npy [--knn KNN.npy] [--method infomap|gcn|threshold|cdp|online] [--model DIR] --out PRED.npy [--labels L.npy]',
+  usage: 'cluster --features F.npy --out PRED.npy [--labels L.npy] [--method infomap|gcn|threshold|cdp|online] [--threshold auto|COS] [--model DIR] [--knn KNN.npy]',
   options: {
     ...FEATURE_OPTIONS,
     knn: { type: 'string', help: 'kNN graph (.npy or .npz); built when not given' },
@@ -32,7 +32,7 @@ export const clusterCommand: CommandSpec = {
     model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
     'k-at-hop': { type: 'integers', count: 2, help: 'gcn: hop-1 and hop-2 neighbours (default: the model\'s, paper 80 5)' },
     'active-connection': { type: 'integer', help: 'gcn: active connections u (default: the model\'s, paper 5)' },
-    k: { type: 'integer', help: `baselines: neighbours per face (default ${BASELINE_DEFAULTS.k}, or all of a given --knn)` },
+    k: { type: 'integer', help: `infomap and the baselines: neighbours per face (default ${BASELINE_DEFAULTS.k}, or all of a given --knn)` },
     threshold: { type: 'string', help: `infomap, threshold: cosine similarity a link needs, or auto: read off the collection (Otsu's method over each face's nearest similarities) (default: infomap auto, threshold ${BASELINE_DEFAULTS.threshold})` },
     'max-distance': { type: 'number', default: BASELINE_DEFAULTS.maxDistance, help: 'online: cosine distance within which faces match' },
     'min-faces': { type: 'integer', default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
