@@ -55,7 +55,9 @@ export async function parallelScoreLinks(params: Params, features: Features, knn
       await engine.dispose();
     }
   }
-  const sharedFeatures: Features = { ...features, data: shared(features.data) };
+  // with the first layer's table the workers never read the features: they get none (at
+  // 200,000 × 512 that was a 410 MB copy into shared memory)
+  const sharedFeatures: Features = firstLayer ? { ...features, data: new Float32Array(0) } : { ...features, data: shared(features.data) };
   const sharedKnn: KnnGraph = { ...knn, indices: shared(knn.indices) };
   const workers = Array.from({ length: count }, () => new Worker(new URL('./score-worker.js', import.meta.url), {
     workerData: { params, features: sharedFeatures, knn: sharedKnn, ips: options.ips, batchRows: options.batchRows ?? 8192, firstLayer },
