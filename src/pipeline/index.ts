@@ -96,7 +96,8 @@ export interface ClusterOptions {
   backend?: ComputeBackend;
   /** Worker threads for the GCN (default: one per core). */
   workers?: number;
-  onProgress?: (stage: 'knn' | 'gcn', done: number, total: number) => void;
+  /** Progress of the long stages: kNN rows, GCN subgraphs, Infomap trials. */
+  onProgress?: (stage: 'knn' | 'gcn' | 'infomap', done: number, total: number) => void;
   /**
    * The photo of each face (faces of one photo share a number, −1 unknown; see photoIds): two
    * faces of one photo never end in one cluster.
@@ -161,7 +162,8 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
   const unit = options.normalized ? features : l2Normalize(features, options.source);
   const ownEngine = options.backend ? undefined : new OnnxEngine();
   const makeKnn = (k: number) => buildKnn(unit, { k, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
-  const infomapOptions = { trials: options.trials ?? INFOMAP_METHOD_DEFAULTS.trials, ...(options.seed !== undefined ? { seed: options.seed } : {}) };
+  const trials = options.trials ?? INFOMAP_METHOD_DEFAULTS.trials;
+  const infomapOptions = { trials, ...(options.seed !== undefined ? { seed: options.seed } : {}), onTrial: (t: number) => options.onProgress?.('infomap', t + 1, trials) };
   try {
     if (method === 'gcn') {
       const model = options.model ?? loadModel(DEFAULT_MODEL_DIR);

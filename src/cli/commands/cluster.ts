@@ -45,8 +45,8 @@ export const clusterCommand: CommandSpec = {
     faces: { type: 'string', help: 'faces.json (one entry per face, with its "image"): faces of one image never share a cluster' },
     report: { type: 'string', help: 'also write an HTML report (thumbnails from --faces)' },
     'knn-out': { type: 'string', help: 'write the kNN graph used (.npy or .npz), e.g. for a later assign' },
-    'edges-out': { type: 'string', help: 'gcn: write the scored links, E×2 (pivot, neighbour) .npy' },
-    'scores-out': { type: 'string', help: 'gcn: write the link scores, E float64 .npy' },
+    'edges-out': { type: 'string', help: 'write the links, E×2 (face, neighbour) .npy: gcn, every scored link; infomap, the links kept' },
+    'scores-out': { type: 'string', help: 'write the links\' scores, E float64 .npy: gcn, probabilities; infomap, cosines (or FC-ES probabilities)' },
     normalized: { type: 'boolean', help: 'features are unit vectors already' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine: onnxruntime or plain TypeScript' },
     threads: { type: 'integer', help: 'worker threads for the GCN (default: one per core)' },
@@ -66,7 +66,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   const method = (o.method as Method | undefined) ?? (gcnAsked ? 'gcn' : DEFAULT_METHOD);
   const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
   if (faces && faces.length !== features.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${features.n} faces`, o.faces as string);
-  const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
+  const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean), infomap: new Progress('Infomap', 'trials', o.quiet as boolean) };
   const options: ClusterOptions = {
     method,
     normalized: o.normalized === true,
@@ -102,8 +102,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     options.knn = method !== 'gcn' && o.k !== undefined ? truncateKnn(knn, o.k as number) : knn;
   }
   const result = await clusterFaces(features, options);
-  bars.knn.done();
-  bars.gcn.done();
+  for (const bar of Object.values(bars)) bar.done();
   writeLabels(o.out as string, result.labels);
   if (o['knn-out'] !== undefined) writeKnn(o['knn-out'] as string, result.knn);
   const edges = result.edges;
