@@ -3,7 +3,8 @@
  * on stderr. Silent when stderr is not a TTY (pipes, CI logs) or when quiet is asked for.
  */
 export class Progress {
-  private readonly start = performance.now();
+  /** When the first update came: a stage that never ran draws nothing. */
+  private start: number | undefined;
   private last = 0;
   private readonly live: boolean;
 
@@ -14,6 +15,7 @@ export class Progress {
   update = (done: number, total: number): void => {
     if (!this.live) return;
     const now = performance.now();
+    this.start ??= now;
     if (now - this.last < 100 && done < total) return;
     this.last = now;
     const secs = (now - this.start) / 1000;
@@ -24,7 +26,7 @@ export class Progress {
   };
 
   done(): void {
-    if (this.live) this.stream.write(`\r\x1b[K${this.label}  done in ${formatDuration((performance.now() - this.start) / 1000)}\n`);
+    if (this.live && this.start !== undefined) this.stream.write(`\r\x1b[K${this.label}  done in ${formatDuration((performance.now() - this.start) / 1000)}\n`);
   }
 }
 

@@ -161,7 +161,15 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
   if (n === 1) return { labels: Int32Array.of(0), knn: { n: 1, k: 0, indices: Int32Array.of(0), sims: Float32Array.of(1) } };
   const unit = options.normalized ? features : l2Normalize(features, options.source);
   const ownEngine = options.backend ? undefined : new OnnxEngine();
-  const makeKnn = (k: number) => buildKnn(unit, { k, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+  // each stage reports 0 done when it starts, so that its time and rate count from there
+  const makeKnn = (k: number) => {
+    options.onProgress?.('knn', 0, n);
+    return buildKnn(unit, { k, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+  };
+  const runInfomap = (edges: ScoredEdges) => {
+    options.onProgress?.('infomap', 0, trials);
+    return infomap(n, edges.src, edges.dst, edges.score, infomapOptions).labels;
+  };
   const trials = options.trials ?? INFOMAP_METHOD_DEFAULTS.trials;
   const infomapOptions = { trials, ...(options.seed !== undefined ? { seed: options.seed } : {}), onTrial: (t: number) => options.onProgress?.('infomap', t + 1, trials) };
   try {
@@ -175,6 +183,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
       checkIpsOptions(ips, knn.k);
       const input = model.config.normalize === 'l2' ? unit : features;
       const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
+      onProgress(0, n);
       const edges = options.backend
         ? await scoreLinks(model.params, input, knn, { ips, backend: options.backend, onProgress })
         : await parallelScoreLinks(model.params, input, knn, { ips, onProgress, ...(options.workers ? { workers: options.workers } : {}) });
@@ -183,7 +192,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
       if ((options.linkage ?? 'propagation') === 'infomap') {
         // the links the GCN believes (p ≥ min score), weighted by its probability
         const kept = edgesAbove(edges, propagation.minScore ?? 0.5);
-        labels = infomap(n, kept.src, kept.dst, kept.score, infomapOptions).labels;
+        labels = runInfomap(kept);
       } else {
         labels = propagate(edges, n, propagation);
       }
@@ -205,7 +214,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
         if (wanted === 'auto' && n < SMALL_COLLECTION) options.onNotice?.(`only ${n} faces: the link threshold read off them (${threshold.toFixed(3)}) is rough; --threshold sets one`);
         kept = edgesAbove(edges, threshold);
       }
-      const labels = infomap(n, kept.src, kept.dst, kept.score, infomapOptions).labels;
+      const labels = runInfomap(kept);
       return { labels: respectPhotos(labels, kept, n, propagation.pool, options), knn: withSims, edges: kept, ...(threshold !== undefined ? { threshold } : {}) };
     }
     const labels = method === 'online'
