@@ -40,18 +40,15 @@ export function neighbourProbabilities(knn: KnnGraph, options: EarlyStopOptions 
   const p = new Float64Array(n * w);
   for (let i = 0; i < n; i++) {
     const row = i * w;
+    // squared distances of the row, kept in p until they become probabilities
     let meanD = 0;
-    for (let j = 0; j < w; j++) meanD += 2 - 2 * Math.min(1, sims[row + j]!);
+    for (let j = 0; j < w; j++) meanD += (p[row + j] = 2 - 2 * Math.min(1, sims[row + j]!));
     meanD /= Math.max(1, k);
     const sigma = o.sigma === 'auto' ? Math.max(1e-6, o.sigmaScale * meanD) : o.sigma;
+    // shifted by the closest (self, d = 0) for stability: exp(−(d − d_self)/σ)
+    const dSelf = p[row]!;
     let sum = 0;
-    for (let j = 0; j < w; j++) {
-      const d = 2 - 2 * Math.min(1, sims[row + j]!);
-      // shifted by the closest (self, d = 0) for stability: exp(−(d − d_min)/σ)
-      const v = Math.exp(-(d - (2 - 2 * Math.min(1, sims[row]!))) / sigma);
-      p[row + j] = v;
-      sum += v;
-    }
+    for (let j = 0; j < w; j++) sum += (p[row + j] = Math.exp(-(p[row + j]! - dSelf) / sigma));
     for (let j = 0; j < w; j++) p[row + j]! /= sum;
   }
   return p;

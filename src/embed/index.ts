@@ -90,6 +90,9 @@ export interface EmbedOptions {
   cropSize?: number;
 }
 
+/** Pixel coordinates as faces.json keeps them: to a tenth. */
+const tenth = (v: number) => Math.round(v * 10) / 10;
+
 export const MODEL_NAME = 'face-api ssd-mobilenet-v1 + face-landmark-68 + face-recognition (ResNet-34, 128-d)';
 
 /** One loaded detector and descriptor network; make it with `create`, reuse it for every image. */
@@ -118,8 +121,8 @@ export class FaceEmbedder {
       const found = await api.detectAllFaces(input as never, new api.SsdMobilenetv1Options({ minConfidence: this.options.minScore })).withFaceLandmarks().withFaceDescriptors();
       const faces: EmbeddedFace[] = found.map((d) => ({
         image,
-        box: [d.detection.box.x, d.detection.box.y, d.detection.box.width, d.detection.box.height].map((v) => Math.round(v * 10) / 10),
-        landmarks: d.landmarks.positions.map((p) => [Math.round(p.x * 10) / 10, Math.round(p.y * 10) / 10]),
+        box: [d.detection.box.x, d.detection.box.y, d.detection.box.width, d.detection.box.height].map(tenth),
+        landmarks: d.landmarks.positions.map((p) => [tenth(p.x), tenth(p.y)]),
         score: Math.round(d.detection.score * 1e4) / 1e4,
         model: MODEL_NAME,
         descriptor: Float32Array.from(d.descriptor),
@@ -170,7 +173,7 @@ export class FaceEmbedder {
       try {
         const descriptor = await api.computeFaceDescriptor(face as never) as Float32Array;
         return {
-          image, box: [0, 0, img.width, img.height], landmarks: points.map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10]),
+          image, box: [0, 0, img.width, img.height], landmarks: points.map(([x, y]) => [tenth(x), tenth(y)]),
           score: 0, model: `${MODEL_NAME}, the image as a face crop`, descriptor: Float32Array.from(descriptor),
         };
       } finally {

@@ -27,19 +27,18 @@ export const LINKAGES: readonly Linkage[] = Object.freeze(['infomap', 'propagati
 export type EdgeFilter = 'threshold' | 'early-stop';
 export const EDGE_FILTERS: readonly EdgeFilter[] = Object.freeze(['threshold', 'early-stop']);
 
+/** Below this many faces the automatic threshold is rough, and a notice says so. */
+const SMALL_COLLECTION = 50;
+
 /**
  * The unsupervised method's settings (models/README.md: chosen on lfw-train, lfw-train-aligned
  * and 512-d synthetic faces): 80 neighbours a face; links at or above a cosine threshold that
  * Otsu's method reads off each face's nearest similarities ('auto', see autoThreshold); Infomap, 3 trials.
  */
-/** Below this many faces the automatic threshold is rough, and a notice says so. */
-const SMALL_COLLECTION = 50;
-
 export const INFOMAP_METHOD_DEFAULTS = Object.freeze({ k: 80, edgeFilter: 'threshold' as EdgeFilter, threshold: 'auto' as number | 'auto', trials: 3 });
 
 /** The model shipped in the package (trained on lfw-train; see models/README.md). */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../../models/lfw-128/', import.meta.url));
-
 
 /**
  * Defaults of the baselines, tuned on lfw-train (README): cosine threshold 0.955 at K = 80;
@@ -63,7 +62,7 @@ export interface ClusterOptions {
   method?: Method;
   /** gcn: how the scored links become clusters (default: the seed's propagation, which scored higher than Infomap on held-out identities). */
   linkage?: Linkage;
-  /** infomap: which kNN links are kept (default: those above `linkThreshold`). */
+  /** infomap: which kNN links are kept (default: those at or above `threshold`). */
   edgeFilter?: EdgeFilter;
   /** infomap with the early-stop filter: FC-ES's settings. */
   earlyStop?: EarlyStopOptions;
@@ -79,7 +78,7 @@ export interface ClusterOptions {
   propagation?: Partial<PropagationOptions>;
   /** A ready kNN graph; built when not given. */
   knn?: KnnGraph;
-  /** Neighbours for the baselines (default 80). */
+  /** Neighbours for infomap and the baselines (default 80). */
   k?: number;
   /**
    * infomap, threshold: cosine a link needs, or 'auto': read off the collection by Otsu's
@@ -166,12 +165,12 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
     options.onProgress?.('knn', 0, n);
     return buildKnn(unit, { k, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
   };
+  const trials = options.trials ?? INFOMAP_METHOD_DEFAULTS.trials;
+  const infomapOptions = { trials, ...(options.seed !== undefined ? { seed: options.seed } : {}), onTrial: (t: number) => options.onProgress?.('infomap', t + 1, trials) };
   const runInfomap = (edges: ScoredEdges) => {
     options.onProgress?.('infomap', 0, trials);
     return infomap(n, edges.src, edges.dst, edges.score, infomapOptions).labels;
   };
-  const trials = options.trials ?? INFOMAP_METHOD_DEFAULTS.trials;
-  const infomapOptions = { trials, ...(options.seed !== undefined ? { seed: options.seed } : {}), onTrial: (t: number) => options.onProgress?.('infomap', t + 1, trials) };
   try {
     if (method === 'gcn') {
       const model = options.model ?? loadModel(DEFAULT_MODEL_DIR);

@@ -51,7 +51,10 @@ export function thumbnail(img: DecodedImage, box: number[] | undefined, size = T
   return out;
 }
 
-/** Thumbnails of the faces' photos under `root` (the folder of faces.json); each photo is decoded once for all its faces. */
+/**
+ * Thumbnails of the faces' photos under `root` (the folder of faces.json). The last photo read
+ * is kept, so faces asked for in photo order (as renderReport does) decode each photo once.
+ */
 export function imagesFrom(root: string): ImageSource {
   let last: { path: string; img: DecodedImage | undefined } | undefined;
   return (face: FaceRecord) => {

@@ -135,14 +135,25 @@ export function renderReport(input: ReportInput, readImage?: ImageSource): strin
   }
 
   const maxClusters = input.maxClusters ?? 60, perCluster = input.maxFacesPerCluster ?? 24;
+  const shown = clusters.filter(([, m]) => m.length > 1).slice(0, maxClusters);
+  // thumbnails asked for in photo order, so that each photo is decoded once however its faces
+  // are spread over the clusters (faces of one photo are usually different people)
+  const uris = new Map<number, string>();
+  if (faces && readImage) {
+    const wanted = shown.flatMap(([, m]) => m.slice(0, perCluster)).filter((i) => faces[i]);
+    wanted.sort((a, b) => (faces[a]!.image < faces[b]!.image ? -1 : faces[a]!.image > faces[b]!.image ? 1 : a - b));
+    for (const i of wanted) {
+      const img = readImage(faces[i]!);
+      if (img) uris.set(i, `data:${img.mime};base64,${Buffer.from(img.bytes).toString('base64')}`);
+    }
+  }
   const thumb = (i: number): string => {
     const face = faces?.[i];
     if (!face || !readImage) return `<span class="face" title="${esc(nameOf(i))}">${i}</span>`;
-    const img = readImage(face);
-    if (!img) return `<span class="face missing" title="${esc(face.image)}: unreadable">${i}</span>`;
-    return `<img class="face" src="data:${img.mime};base64,${Buffer.from(img.bytes).toString('base64')}" alt="${esc(face.image)}" title="${esc(face.image)} (face ${i})">`;
+    const uri = uris.get(i);
+    if (!uri) return `<span class="face missing" title="${esc(face.image)}: unreadable">${i}</span>`;
+    return `<img class="face" src="${uri}" alt="${esc(face.image)}" title="${esc(face.image)} (face ${i})">`;
   };
-  const shown = clusters.filter(([, m]) => m.length > 1).slice(0, maxClusters);
   // the gallery is the bulk of the page: a part per cluster, never one string for all
   const gallery = [`<section id="gallery"><h2>Clusters</h2><p>The ${shown.length} largest clusters of two faces or more${clusters.length > shown.length ? ` (of ${clusters.length})` : ''}.</p>`,
     ...shown.map(([c, m]) => `<div class="cluster" data-cluster="${c}"><h3>cluster ${c} · ${m.length} faces${truth ? ` · ${groupBy(m.map((i) => truth[i]!)).size} identities` : ''}</h3>` +
