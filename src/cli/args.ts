@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { fail } from '../errors.js';
+import { HNSW_CROSSOVER, HNSW_DEFAULTS, KNN_METHODS } from '../knn/index.js';
 
 export type OptionType = 'string' | 'number' | 'integer' | 'boolean' | 'integers';
 
@@ -32,6 +33,14 @@ export interface CommandSpec {
 export const FEATURE_OPTIONS: Record<string, OptionSpec> = Object.freeze({
   features: { type: 'string', help: 'face features, N×D (.npy, or .bin with --dim)', required: true },
   dim: { type: 'integer', help: 'row width of .bin features' },
+});
+/** How a kNN graph is searched: the commands that build one share these. */
+export const KNN_SEARCH_OPTIONS: Record<string, OptionSpec> = Object.freeze({
+  'knn-method': { type: 'string', choices: KNN_METHODS, default: 'auto', help: `exact search, or an approximate HNSW graph; auto: exact below about ${Math.round(Math.sqrt(HNSW_CROSSOVER / 512) / 1000)}k faces of 512-d (more at lower widths), where it is faster` },
+  'hnsw-m': { type: 'integer', default: HNSW_DEFAULTS.connectivity, help: 'hnsw: links per face (M)' },
+  'hnsw-ef-construction': { type: 'integer', default: HNSW_DEFAULTS.expansionAdd, help: 'hnsw: candidates kept while building (efConstruction)' },
+  'hnsw-ef': { type: 'integer', default: HNSW_DEFAULTS.expansionSearch, help: 'hnsw: candidates kept while searching (ef)' },
+  'index-out': { type: 'string', help: 'hnsw: save the index (for assign --index)' },
 });
 export const QUIET_OPTION: Record<string, OptionSpec> = Object.freeze({ quiet: { type: 'boolean', help: 'no progress display' } });
 

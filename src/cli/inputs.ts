@@ -1,7 +1,9 @@
 /** Loading the inputs a command names, with the cross-checks between them (sizes, K). */
 import { fail } from '../errors.js';
 import { readFeatures, readKnn, readLabels } from '../io/index.js';
+import type { KnnMethod, KnnSearch } from '../knn/index.js';
 import type { Features, KnnGraph } from '../types.js';
+import type { ParsedOptions } from './args.js';
 
 export function loadFeatures(path: string, dim?: number): Features {
   return readFeatures(path, dim === undefined ? {} : { dim });
@@ -40,4 +42,22 @@ export function parseAuto(value: string, option: string): number | 'auto' {
   const x = Number(value);
   if (value.trim() === '' || !Number.isFinite(x)) fail('BAD_OPTION', `--${option} takes a number or auto, got '${value}'`);
   return x;
+}
+
+/** The kNN search settings of KNN_SEARCH_OPTIONS (and --threads, shared with the command's other stages). */
+export function knnSearchFrom(o: ParsedOptions): KnnSearch {
+  const method = o['knn-method'] as KnnMethod;
+  for (const flag of ['index', 'index-out']) {
+    if (o[flag] !== undefined && method === 'exact') fail('BAD_OPTION', `--${flag} is an HNSW index: it needs --knn-method hnsw or auto`);
+  }
+  return {
+    method,
+    hnsw: {
+      connectivity: o['hnsw-m'] as number,
+      expansionAdd: o['hnsw-ef-construction'] as number,
+      expansionSearch: o['hnsw-ef'] as number,
+      ...(o.threads !== undefined ? { threads: o.threads as number } : {}),
+    },
+    ...(o['index-out'] !== undefined ? { indexOut: o['index-out'] as string } : {}),
+  };
 }

@@ -15,7 +15,7 @@ import { autoThreshold, knnEdges, poolPairs, UnionFind } from '../cluster/index.
 import type { ComputeBackend } from '../engine/backend.js';
 import { fail } from '../errors.js';
 import { checkIpsOptions, type IpsOptions } from '../ips/index.js';
-import { buildKnnRows, knnSimilarities, l2Normalize } from '../knn/index.js';
+import { buildKnnRows, knnSimilarities, l2Normalize, type HnswIndex, type KnnSearch } from '../knn/index.js';
 import { DEFAULT_METHOD, DEFAULT_MODEL_DIR } from './index.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { loadModel, type Model } from '../model/files.js';
@@ -36,6 +36,10 @@ export interface AssignOptions {
    */
   threshold?: number | 'auto';
   normalized?: boolean;
+  /** How the new faces' kNN rows are found (default auto: exact for small collections). */
+  knnSearch?: KnnSearch;
+  /** The old faces' HNSW index (knn --index-out): the new faces are added to it and searched there. */
+  index?: HnswIndex;
   backend?: ComputeBackend;
   workers?: number;
   onProgress?: (stage: 'knn' | 'gcn', done: number, total: number) => void;
@@ -74,7 +78,7 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
 
   const engine = options.backend ? undefined : new OnnxEngine();
   try {
-    const rows = await buildKnnRows(unit, old, { k, normalized: true, ...(engine ? { engine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+    const rows = await buildKnnRows(unit, old, { k, normalized: true, ...options.knnSearch, ...(options.index ? { index: options.index } : {}), ...(engine ? { engine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
     const w = k + 1;
     const indices = new Int32Array(n * w);
     indices.set(oldKnn.indices.subarray(0, old * w));

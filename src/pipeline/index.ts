@@ -14,7 +14,7 @@ import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
 import { checkEnoughFaces, checkIpsOptions, type IpsOptions } from '../ips/index.js';
-import { buildKnn, knnSimilarities, l2Normalize } from '../knn/index.js';
+import { buildKnn, knnSimilarities, l2Normalize, type KnnSearch } from '../knn/index.js';
 import { loadModel, type Model } from '../model/files.js';
 import { scoreLinks } from '../model/score.js';
 import { parallelScoreLinks } from '../model/score-parallel.js';
@@ -78,6 +78,8 @@ export interface ClusterOptions {
   propagation?: Partial<PropagationOptions>;
   /** A ready kNN graph; built when not given. */
   knn?: KnnGraph;
+  /** How the kNN graph is built when not given: exact, HNSW or auto (the default), HNSW settings, where to save its index. */
+  knnSearch?: KnnSearch;
   /** Neighbours for infomap and the baselines (default 80). */
   k?: number;
   /**
@@ -163,7 +165,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
   // each stage reports 0 done when it starts, so that its time and rate count from there
   const makeKnn = (k: number) => {
     options.onProgress?.('knn', 0, n);
-    return buildKnn(unit, { k, normalized: true, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+    return buildKnn(unit, { k, normalized: true, ...options.knnSearch, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
   };
   const trials = options.trials ?? INFOMAP_METHOD_DEFAULTS.trials;
   const infomapOptions = { trials, ...(options.seed !== undefined ? { seed: options.seed } : {}), onTrial: (t: number) => options.onProgress?.('infomap', t + 1, trials) };

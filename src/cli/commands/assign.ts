@@ -4,9 +4,10 @@ import { loadModel } from '../../model/files.js';
 import { ASSIGN_DEFAULTS, assignFaces } from '../../pipeline/assign.js';
 import { JsBackend } from '../../engine/backend.js';
 import { fail } from '../../errors.js';
-import { QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
-import { loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
+import { knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
+import { loadHnswIndex } from '../../knn/index.js';
 import { Progress } from '../progress.js';
 
 export const assignCommand: CommandSpec = {
@@ -21,12 +22,14 @@ export const assignCommand: CommandSpec = {
     out: { type: 'string', help: 'clusters of all N + M faces, old ones unchanged (.npy or .meta)', required: true },
     'knn-out': { type: 'string', help: 'kNN graph of all faces, for the next assign' },
     'features-out': { type: 'string', help: 'features of all faces (old, then new), for the next assign' },
+    index: { type: 'string', help: 'the old faces\' HNSW index (knn/cluster --index-out): new faces are added to it and searched there; --index-out saves the grown one' },
+    ...KNN_SEARCH_OPTIONS,
     method: { type: 'string', choices: ['infomap', 'gcn'], help: 'how new faces are linked: kNN links above a cosine threshold, or GCN link scores (default: as cluster\'s default)' },
     model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
     threshold: { type: 'string', help: `what a link needs to count: infomap, a cosine or auto (Otsu's threshold over the kNN graph, as cluster); gcn, a link score (default ${ASSIGN_DEFAULTS.gcnThreshold})` },
     labels: { type: 'string', help: 'true identities of all N + M faces: print the metrics' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine' },
-    threads: { type: 'integer', help: 'worker threads for the GCN (default: one per core)' },
+    threads: { type: 'integer', help: 'threads for HNSW and worker threads for the GCN (default: one per core)' },
     json: { type: 'boolean', help: 'print a summary (and metrics) as one JSON object' },
     ...QUIET_OPTION,
   },
@@ -44,7 +47,11 @@ export async function runAssign(o: ParsedOptions): Promise<void> {
   all.data.set(fresh.data, old.data.length);
   const truth = o.labels === undefined ? undefined : loadLabels(o.labels as string, all.n);
   const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
+  const knnSearch = knnSearchFrom(o);
+  const index = o.index === undefined ? undefined : loadHnswIndex(o.index as string, old.dim, old.n, knnSearch.hnsw);
   const result = await assignFaces(all, clusters, knn, {
+    knnSearch,
+    ...(index ? { index } : {}),
     ...(o.method !== undefined ? { method: o.method as 'infomap' | 'gcn' } : {}),
     ...(o.model !== undefined ? { model: loadModel(o.model as string) } : {}),
     ...(o.threshold !== undefined ? { threshold: parseAuto(o.threshold as string, 'threshold') } : {}),

@@ -10,9 +10,9 @@ import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
 import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
 import { BASELINE_DEFAULTS, clusterFaces, DEFAULT_METHOD, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
-import { FEATURE_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
-import { loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
+import { knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
 
 export const clusterCommand: CommandSpec = {
@@ -22,6 +22,7 @@ export const clusterCommand: CommandSpec = {
   options: {
     ...FEATURE_OPTIONS,
     knn: { type: 'string', help: 'kNN graph (.npy or .npz); built when not given' },
+    ...KNN_SEARCH_OPTIONS,
     method: { type: 'string', choices: METHODS, help: 'infomap: kNN links above a threshold read off the collection, then Infomap (no training, any descriptor model); gcn: L-GCN link scores, then --linkage; threshold: components of kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping (default infomap; gcn when --model, --k-at-hop or --active-connection is given)' },
     linkage: { type: 'string', choices: LINKAGES, default: 'propagation', help: 'gcn: how links become clusters: the seed\'s propagation, or Infomap over the links scoring ≥ --min-score' },
     'edge-filter': { type: 'string', choices: EDGE_FILTERS, default: 'threshold', help: 'infomap: kNN links at or above --threshold, or FC-ES\'s neighbour-probability early stop (--theta, --sigma)' },
@@ -49,7 +50,7 @@ export const clusterCommand: CommandSpec = {
     'scores-out': { type: 'string', help: 'write the links\' scores, E float64 .npy: gcn, probabilities; infomap, cosines (or FC-ES probabilities)' },
     normalized: { type: 'boolean', help: 'features are unit vectors already' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine: onnxruntime or plain TypeScript' },
-    threads: { type: 'integer', help: 'worker threads for the GCN (default: one per core)' },
+    threads: { type: 'integer', help: 'threads for HNSW and worker threads for the GCN (default: one per core)' },
     json: { type: 'boolean', help: 'print the metrics as one JSON object' },
     ...QUIET_OPTION,
   },
@@ -71,6 +72,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     method,
     normalized: o.normalized === true,
     source: featuresPath,
+    knnSearch: knnSearchFrom(o),
     ...(o.backend === 'js' ? { backend: new JsBackend() } : {}),
     ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
     linkage: o.linkage as Linkage,

@@ -1,34 +1,51 @@
 import { OnnxEngine } from '../../engine/onnx.js';
-import { buildKnn } from '../../knn/index.js';
+import { buildKnn, knnMethodFor, knnRecall } from '../../knn/index.js';
 import { writeKnn, writeSims } from '../../io/index.js';
-import { FEATURE_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
-import { loadFeatures } from '../inputs.js';
+import { FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { knnSearchFrom, loadFeatures } from '../inputs.js';
 import { Progress } from '../progress.js';
 
 export const knnCommand: CommandSpec = {
   name: 'knn',
-  summary: 'build the exact cosine kNN graph of a set of face features',
-  usage: 'knn --features F.npy [--k 80] --out KNN.npy|KNN.npz [--sims-out S.npy]',
+  summary: 'build the cosine kNN graph of a set of face features (exact, or HNSW for large sets)',
+  usage: 'knn --features F.npy [--k 80] --out KNN.npy|KNN.npz [--sims-out S.npy] [--knn-method exact|hnsw|auto] [--index-out I.usearch] [--check-recall]',
   options: {
     ...FEATURE_OPTIONS,
     k: { type: 'integer', help: 'neighbours per face, not counting itself', default: 80 },
     out: { type: 'string', help: 'kNN graph: .npy (N×(K+1), self first) or .npz (learn-to-cluster)', required: true },
     'sims-out': { type: 'string', help: 'also write the similarities, N×(K+1) float32 .npy' },
     normalized: { type: 'boolean', help: 'features are unit vectors already: skip L2 normalisation' },
-    threads: { type: 'integer', help: 'engine threads (default: all cores)' },
+    ...KNN_SEARCH_OPTIONS,
+    'check-recall': { type: 'boolean', help: 'measure recall@K against exact search on --recall-queries sampled faces, and print it' },
+    'recall-queries': { type: 'integer', default: 1000, help: 'faces sampled by --check-recall' },
+    threads: { type: 'integer', help: 'threads (default: all cores)' },
+    json: { type: 'boolean', help: 'print what was done (method, seconds, recall) as one JSON object' },
     ...QUIET_OPTION,
   },
 };
 
 export async function runKnn(o: ParsedOptions): Promise<void> {
   const features = loadFeatures(o.features as string, o.dim as number | undefined);
+  const search = knnSearchFrom(o);
+  const k = o.k as number;
   const progress = new Progress('kNN', 'faces', o.quiet as boolean);
   const engine = new OnnxEngine(o.threads === undefined ? {} : { threads: o.threads as number });
   try {
-    const knn = await buildKnn(features, { k: o.k as number, normalized: o.normalized === true, engine, onProgress: progress.update });
+    const started = performance.now();
+    const knn = await buildKnn(features, { k, normalized: o.normalized === true, ...search, engine, onProgress: progress.update });
     progress.done();
+    const summary: Record<string, number | string> = {
+      n: features.n, k, method: knnMethodFor(features.n, features.dim, search),
+      seconds: Math.round(performance.now() - started) / 1000,
+    };
     writeKnn(o.out as string, knn);
     if (o['sims-out'] !== undefined) writeSims(o['sims-out'] as string, knn);
+    if (o['check-recall']) {
+      const { recall, queries } = await knnRecall(features, knn, { queries: o['recall-queries'] as number, normalized: o.normalized === true, engine });
+      Object.assign(summary, { recall, recall_queries: queries });
+      if (!o.json) console.log(`recall@${k} of the ${summary.method} graph against exact search, over ${queries} sampled faces: ${recall.toFixed(4)}`);
+    }
+    if (o.json) console.log(JSON.stringify(summary));
   } finally {
     await engine.dispose();
   }
