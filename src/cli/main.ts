@@ -12,6 +12,7 @@ import { importTorchCommand, runImportTorch } from './commands/import-torch.js';
 import { knnCommand, runKnn } from './commands/knn.js';
 import { reportCommand, runReport } from './commands/report.js';
 import { runTrain, trainCommand } from './commands/train.js';
+import { runWorker, workerCommand } from './commands/worker.js';
 
 const COMMANDS: [CommandSpec, (o: ParsedOptions, positionals: string[]) => void | Promise<void>][] = [
   [demoCommand, runDemo],
@@ -24,6 +25,7 @@ const COMMANDS: [CommandSpec, (o: ParsedOptions, positionals: string[]) => void 
   [assignCommand, runAssign],
   [reportCommand, runReport],
   [embedCommand, runEmbed],
+  [workerCommand, runWorker],
 ];
 
 function usage(): string {

@@ -12,7 +12,8 @@ export class Progress {
     this.live = !quiet && stream.isTTY === true;
   }
 
-  update = (done: number, total: number): void => {
+  /** `note`: what else to show (workers seen, say). */
+  update = (done: number, total: number, note?: string): void => {
     if (!this.live) return;
     const now = performance.now();
     this.start ??= now;
@@ -22,7 +23,7 @@ export class Progress {
     const rate = done / Math.max(secs, 1e-9);
     const eta = rate > 0 ? (total - done) / rate : 0;
     const pct = total > 0 ? ((100 * done) / total).toFixed(1) : '100.0';
-    this.stream.write(`\r\x1b[K${this.label}  ${done}/${total} ${this.unit} (${pct}%)  ${formatRate(rate)} ${this.unit}/s  ETA ${formatDuration(eta)}`);
+    this.stream.write(`\r\x1b[K${this.label}  ${done}/${total} ${this.unit} (${pct}%)  ${formatRate(rate)} ${this.unit}/s  ETA ${formatDuration(eta)}${note ? `  ${note}` : ''}`);
   };
 
   done(): void {

@@ -80,6 +80,10 @@ export interface ClusterOptions {
   knn?: KnnGraph;
   /** How the kNN graph is built when not given: exact, HNSW or auto (the default), HNSW settings, where to save its index. */
   knnSearch?: KnnSearch;
+  /** Builds the kNN graph instead (a queue of workers, say): the unit rows, K. */
+  knnProvider?: (unit: Features, k: number) => Promise<KnnGraph>;
+  /** gcn: scores the links instead (a queue of workers, say): the model's input, the kNN graph, the subgraph settings. */
+  linkScorer?: (input: Features, knn: KnnGraph, ips: IpsOptions) => Promise<ScoredEdges>;
   /** Neighbours for infomap and the baselines (default 80). */
   k?: number;
   /**
@@ -165,6 +169,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
   // each stage reports 0 done when it starts, so that its time and rate count from there
   const makeKnn = (k: number) => {
     options.onProgress?.('knn', 0, n);
+    if (options.knnProvider) return options.knnProvider(unit, k);
     return buildKnn(unit, { k, normalized: true, ...options.knnSearch, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
   };
   const trials = options.trials ?? INFOMAP_METHOD_DEFAULTS.trials;
@@ -185,7 +190,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
       const input = model.config.normalize === 'l2' ? unit : features;
       const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
       onProgress(0, n);
-      const edges = options.backend
+      const edges = options.linkScorer ? await options.linkScorer(input, knn, ips) : options.backend
         ? await scoreLinks(model.params, input, knn, { ips, backend: options.backend, onProgress })
         : await parallelScoreLinks(model.params, input, knn, { ips, onProgress, ...(options.workers ? { workers: options.workers } : {}) });
       const propagation = { ...GCN_PROPAGATION_DEFAULTS, ...options.propagation };

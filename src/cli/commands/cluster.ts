@@ -14,6 +14,10 @@ import { FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, ty
 import { formatEvaluation } from '../format.js';
 import { knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
+import type { Features } from '../../types.js';
+import { JOB_FACES_OPTION, QUEUE_OPTIONS, queuedRunFrom } from '../queue.js';
+import { finishRun, prepareRun, queuedKnn, queuedScores } from '../../queue/distributed.js';
+import { l2Normalize } from '../../knn/index.js';
 
 export const clusterCommand: CommandSpec = {
   name: 'cluster',
@@ -52,6 +56,8 @@ export const clusterCommand: CommandSpec = {
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine: onnxruntime or plain TypeScript' },
     threads: { type: 'integer', help: 'threads for HNSW and worker threads for the GCN (default: one per core)' },
     json: { type: 'boolean', help: 'print the metrics as one JSON object' },
+    ...QUEUE_OPTIONS,
+    ...JOB_FACES_OPTION,
     ...QUIET_OPTION,
   },
 };
@@ -103,7 +109,28 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     const knn = loadKnn(o.knn as string, features.n, (o.k as number | undefined) ?? options.ips?.k1 ?? 1);
     options.knn = method !== 'gcn' && o.k !== undefined ? truncateKnn(knn, o.k as number) : knn;
   }
-  const result = await clusterFaces(features, options);
+  if (o.queue !== undefined && o['knn-method'] === 'hnsw') fail('BAD_OPTION', '--queue builds the exact kNN graph in jobs; --knn-method hnsw runs on one machine');
+  const queued = await queuedRunFrom(o, o.quiet as boolean);
+  let run: string | undefined;
+  let result;
+  try {
+    if (queued) {
+      // the kNN graph, and the GCN's link scores, come from the workers
+      const prepared = (unit: Features) => (run ??= prepareRun(queued, unit));
+      options.knnProvider = (unit, k) => queuedKnn(queued, prepared(unit), unit, k);
+      const model = options.model;
+      if (model) {
+        const isUnit = model.config.normalize === 'l2';
+        const modelDir = (o.model as string | undefined) ?? DEFAULT_MODEL_DIR;
+        options.linkScorer = (input, knn, ips) => queuedScores(queued, prepared(isUnit ? input : l2Normalize(input)), modelDir, input, isUnit, knn, ips);
+      }
+    }
+    result = await clusterFaces(features, options);
+    if (queued && run !== undefined) finishRun(queued, run);
+  } finally {
+    queued?.bar.done();
+    queued?.connection.disconnect();
+  }
   for (const bar of Object.values(bars)) bar.done();
   writeLabels(o.out as string, result.labels);
   if (o['knn-out'] !== undefined) writeKnn(o['knn-out'] as string, result.knn);

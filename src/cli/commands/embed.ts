@@ -1,7 +1,11 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { extname, join, relative, resolve } from 'node:path';
-import { decodeImage, FaceEmbedder, IMAGE_EXTENSIONS, type EmbeddedFace } from '../../embed/index.js';
-import { FaceclusterError, fail } from '../../errors.js';
+import { extname, join, relative, resolve, sep } from 'node:path';
+import { IMAGE_EXTENSIONS } from '../../embed/index.js';
+import { embedPhotos } from '../../embed/parallel.js';
+import type { PhotoResult } from '../../embed/photo.js';
+import { queuedEmbed } from '../../queue/distributed.js';
+import { QUEUE_OPTIONS, queuedRunFrom } from '../queue.js';
+import { fail } from '../../errors.js';
 import type { FaceRecord } from '../../io/faces.js';
 import { writeFileAtomic, writeNpy } from '../../io/index.js';
 import { QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
@@ -17,7 +21,9 @@ export const embedCommand: CommandSpec = {
     resume: { type: 'boolean', help: 'continue an interrupted run in DIR' },
     'min-score': { type: 'number', default: 0.5, help: 'detections scoring less are dropped' },
     'crop-size': { type: 'integer', default: 160, help: 'square images up to this size without a detection are taken as face crops' },
+    threads: { type: 'integer', help: 'worker threads, each with its own face-api engine (default: one per core)' },
     json: { type: 'boolean', help: 'print the summary as one JSON object' },
+    ...QUEUE_OPTIONS,
     ...QUIET_OPTION,
   },
 };
@@ -42,8 +48,6 @@ function collect(paths: string[]): string[] {
   return out;
 }
 
-interface PartialLine { image: string; faces?: (FaceRecord & { descriptor: number[] })[]; error?: string }
-
 const PARTIAL = 'embed.partial.jsonl';
 
 export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise<void> {
@@ -55,40 +59,48 @@ export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise
   mkdirSync(dir, { recursive: true });
   const partialPath = join(dir, PARTIAL);
   // one line per finished image, appended as it is done: what --resume reads back
-  const done = new Map<string, PartialLine>();
+  const done = new Map<string, PhotoResult>();
   if (existsSync(partialPath)) {
     if (!o.resume) fail('BAD_OPTION', 'an interrupted embed run is here: pass --resume to continue it, or choose another --out', dir);
     for (const line of readFileSync(partialPath, 'utf8').split('\n')) {
       try {
-        const p = JSON.parse(line) as PartialLine;
+        const p = JSON.parse(line) as PhotoResult;
         if (typeof p.image === 'string') done.set(p.image, p);
       } catch {
         // the line being written when the run stopped
       }
     }
   }
-  const embedder = await FaceEmbedder.create({ minScore: o['min-score'] as number, cropSize: o['crop-size'] as number });
+  const settings = { minScore: o['min-score'] as number, cropSize: o['crop-size'] as number };
   const bar = new Progress('embed', 'photos', o.quiet as boolean);
-  let n = 0;
-  for (const path of images) {
-    const image = relative(resolve(dir), path);
-    if (!done.has(image)) {
-      let line: PartialLine;
-      try {
-        const faces: EmbeddedFace[] = await embedder.embed(decodeImage(readFileSync(path), path), image);
-        line = { image, faces: faces.map((f) => ({ ...f, descriptor: Array.from(f.descriptor) })) };
-        if (faces.length === 0) line.error = 'no face found';
-      } catch (e) {
-        // one bad photo never ends a run: whatever fails on it is its warning
-        const why = e instanceof FaceclusterError ? e.message.replace(`${path}: `, '')
-          : (e as NodeJS.ErrnoException).code !== undefined ? `cannot read (${(e as NodeJS.ErrnoException).code})`
-            : `cannot be described (${String((e as Error)?.message ?? e).split('\n')[0]})`;
-        line = { image, error: why };
-      }
-      appendFileSync(partialPath, JSON.stringify(line) + '\n');
-      done.set(image, line);
+  const todo = images.map((path) => ({ path, image: relative(resolve(dir), path) })).filter((p) => !done.has(p.image));
+  const queued = await queuedRunFrom(o, o.quiet as boolean);
+  if (queued) {
+    // photos are named to the workers relative to the work directory when they are in it
+    const workDir = resolve(queued.workDir);
+    const names = todo.map((p) => (p.path.startsWith(workDir + sep) ? relative(workDir, p.path) : p.path));
+    try {
+      const results = await queuedEmbed(queued, names, settings);
+      // the workers knew the photos by the names above: faces.json names them as embed always does
+      todo.forEach((p, i) => {
+        const r = results[i]!;
+        done.set(p.image, { ...r, image: p.image, ...(r.faces ? { faces: r.faces.map((f) => ({ ...f, image: p.image })) } : {}) });
+      });
+    } finally {
+      queued.bar.done();
+      queued.connection.disconnect();
     }
-    bar.update(++n, images.length);
+  } else {
+    let finished = images.length - todo.length;
+    await embedPhotos(todo, {
+      ...settings,
+      ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
+      onResult: (photo, result) => {
+        appendFileSync(partialPath, JSON.stringify(result) + '\n');
+        done.set(photo.image, result);
+        bar.update(++finished, images.length);
+      },
+    });
   }
   bar.done();
   const faces: FaceRecord[] = [];
@@ -109,14 +121,14 @@ export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise
   }
   if (rows.length === 0) {
     // nothing to write: leave no trace of this run
-    rmSync(partialPath);
+    rmSync(partialPath, { force: true });
     if (created) rmSync(dir, { recursive: true });
     fail('BAD_VALUE', `no faces found in ${images.length} photo${images.length === 1 ? '' : 's'}`);
   }
   const dim = rows[0]!.length;
   writeNpy(join(dir, 'features.npy'), Float32Array.from(rows.flat()), [rows.length, dim], 'f4');
   writeFileAtomic(join(dir, 'faces.json'), [new TextEncoder().encode(JSON.stringify(faces, null, 1) + '\n')]);
-  rmSync(partialPath);
+  rmSync(partialPath, { force: true });
   const summary = { photos: images.length, faces: rows.length, skipped: unreadable + faceless, unreadable, faceless };
   if (o.json) console.log(JSON.stringify(summary));
   else console.error(`facecluster: ${summary.faces} faces in ${summary.photos} photos; ${summary.skipped} skipped (${unreadable} unreadable, ${faceless} without a face)`);

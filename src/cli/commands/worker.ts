@@ -1,0 +1,44 @@
+import { hostname } from 'node:os';
+import { existsSync } from 'node:fs';
+import { fail } from '../../errors.js';
+import { connectRedis } from '../../queue/connection.js';
+import { startWorker, WORKER_DEFAULTS } from '../../queue/worker.js';
+import type { CommandSpec, ParsedOptions } from '../args.js';
+
+export const workerCommand: CommandSpec = {
+  name: 'worker',
+  summary: 'take jobs of queued runs (cluster/embed --queue) until stopped',
+  usage: 'worker --queue redis://HOST:PORT --work-dir DIR [--threads N] [--concurrency 1]',
+  options: {
+    queue: { type: 'string', help: 'the Redis the coordinators use (redis://HOST:PORT)', required: true },
+    'work-dir': { type: 'string', help: 'the coordinators\' work directory, as this machine sees it', required: true },
+    threads: { type: 'integer', help: 'engine threads per job (default: all cores)' },
+    concurrency: { type: 'integer', default: WORKER_DEFAULTS.concurrency, help: 'jobs at once' },
+    'lock-seconds': { type: 'number', default: WORKER_DEFAULTS.lockMs / 1000, help: 'how long a job stays locked without renewal: how soon a dead worker\'s job goes to another' },
+    quiet: { type: 'boolean', help: 'no line per job' },
+  },
+};
+
+export async function runWorker(o: ParsedOptions): Promise<void> {
+  const workDir = o['work-dir'] as string;
+  if (!existsSync(workDir)) fail('NOT_FOUND', 'no such work directory', workDir);
+  const connection = await connectRedis(o.queue as string);
+  const name = `${hostname()}:${process.pid}`;
+  const log = (m: string) => { if (!o.quiet) console.error(`facecluster worker ${name}: ${m}`); };
+  const worker = startWorker(connection, workDir, {
+    name,
+    concurrency: o.concurrency as number,
+    lockMs: (o['lock-seconds'] as number) * 1000,
+    ...(o.threads !== undefined ? { threads: o.threads as number } : {}),
+    onEvent: (event, id, detail) => log(`${event} ${id}${detail ? `: ${detail}` : ''}`),
+  });
+  await worker.waitUntilReady();
+  log(`waiting for jobs on ${o.queue as string}`);
+  // stopped by a signal: let the running job finish, then leave
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  log('stopping');
+  await worker.close();
+  connection.disconnect();
+}

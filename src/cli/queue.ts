@@ -1,0 +1,35 @@
+/** The options that make a command a coordinator of queued workers, and the run they describe. */
+import { fail } from '../errors.js';
+import { connectRedis } from '../queue/connection.js';
+import { QUEUE_DEFAULTS } from '../queue/coordinator.js';
+import { DISTRIBUTED_DEFAULTS, type QueuedRun } from '../queue/distributed.js';
+import type { OptionSpec, ParsedOptions } from './args.js';
+import { Progress } from './progress.js';
+
+export const QUEUE_OPTIONS: Record<string, OptionSpec> = Object.freeze({
+  queue: { type: 'string', help: 'coordinate workers through BullMQ on this Redis (redis://HOST:PORT): the work is cut into jobs that `facecluster worker` processes take' },
+  'work-dir': { type: 'string', help: 'with --queue: a folder every machine reads and writes (a shared filesystem), the same one given to the workers' },
+  'queue-timeout': { type: 'number', default: QUEUE_DEFAULTS.timeoutMs / 1000, help: 'with --queue: give up when no job has finished for this many seconds' },
+});
+
+export const JOB_FACES_OPTION: Record<string, OptionSpec> = Object.freeze({
+  'job-faces': { type: 'integer', default: DISTRIBUTED_DEFAULTS.jobFaces, help: 'with --queue: faces (kNN rows, GCN pivots) a job takes' },
+});
+
+/** The queued run the options ask for (connected to Redis), or undefined without --queue. */
+export async function queuedRunFrom(o: ParsedOptions, quiet: boolean): Promise<(QueuedRun & { bar: Progress }) | undefined> {
+  if (o.queue === undefined) {
+    if (o['work-dir'] !== undefined) fail('BAD_OPTION', '--work-dir goes with --queue');
+    return undefined;
+  }
+  if (o['work-dir'] === undefined) fail('BAD_OPTION', '--queue needs --work-dir, a folder the workers share');
+  const connection = await connectRedis(o.queue as string);
+  const bar = new Progress('queue', 'jobs', quiet);
+  return {
+    connection, bar,
+    workDir: o['work-dir'] as string,
+    timeoutMs: (o['queue-timeout'] as number) * 1000,
+    ...(o['job-faces'] !== undefined ? { jobFaces: o['job-faces'] as number } : {}),
+    onProgress: (done, total, workers) => bar.update(done, total, `${workers} worker${workers === 1 ? '' : 's'} seen`),
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The Redis connection BullMQ runs on, checked before any work starts: an unreachable server is
+ * a one-line error, never a client that retries forever.
+ */
+import { Redis } from 'ioredis';
+import { fail } from '../errors.js';
+
+/** The one queue every coordinator and worker of a Redis server shares; jobs carry their run. */
+export const QUEUE_NAME = 'facecluster';
+
+function parseUrl(url: string): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    fail('BAD_OPTION', `--queue must be a Redis URL such as redis://127.0.0.1:6379, got '${url}'`);
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') fail('BAD_OPTION', `--queue must be a redis:// or rediss:// URL, got '${url}'`);
+  return u;
+}
+
+/** A connection for BullMQ (which needs maxRetriesPerRequest null), after a ping has answered within `timeoutMs`. */
+export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
+  parseUrl(url);
+  const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  probe.on('error', () => { /* reported by the ping below */ });
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (e) {
+    fail('NOT_FOUND', `cannot reach Redis at ${url} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  } finally {
+    probe.disconnect();
+  }
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  connection.on('error', () => { /* ioredis reconnects; BullMQ reports what fails */ });
+  return connection;
+}
