@@ -17,6 +17,12 @@ export interface OptionSpec {
   choices?: readonly string[];
   /** For 'integers': how many values follow the flag (e.g. `--k-at-hop 80 5`). */
   count?: number;
+  /** For numbers: the meaningful range, bounds included unless named open. */
+  min?: number;
+  max?: number;
+  /** For numbers: bounds that are themselves not allowed (a step of 0, a learning rate of 0). */
+  above?: number;
+  below?: number;
   required?: boolean;
 }
 
@@ -32,14 +38,14 @@ export interface CommandSpec {
 /** Options several commands share, spread into their option tables. */
 export const FEATURE_OPTIONS: Record<string, OptionSpec> = Object.freeze({
   features: { type: 'string', help: 'face features, N×D (.npy, or .bin with --dim)', required: true },
-  dim: { type: 'integer', help: 'row width of .bin features' },
+  dim: { type: 'integer', min: 1, help: 'row width of .bin features' },
 });
 /** How a kNN graph is searched: the commands that build one share these. */
 export const KNN_SEARCH_OPTIONS: Record<string, OptionSpec> = Object.freeze({
   'knn-method': { type: 'string', choices: KNN_METHODS, default: 'auto', help: `exact search, or an approximate HNSW graph; auto: exact below about ${Math.round(Math.sqrt(HNSW_CROSSOVER / 512) / 1000)}k faces of 512-d (more at lower widths), where it is faster` },
-  'hnsw-m': { type: 'integer', default: HNSW_DEFAULTS.connectivity, help: 'hnsw: links per face (M)' },
-  'hnsw-ef-construction': { type: 'integer', default: HNSW_DEFAULTS.expansionAdd, help: 'hnsw: candidates kept while building (efConstruction)' },
-  'hnsw-ef': { type: 'integer', default: HNSW_DEFAULTS.expansionSearch, help: 'hnsw: candidates kept while searching (ef)' },
+  'hnsw-m': { type: 'integer', min: 2, default: HNSW_DEFAULTS.connectivity, help: 'hnsw: links per face (M)' },
+  'hnsw-ef-construction': { type: 'integer', min: 1, default: HNSW_DEFAULTS.expansionAdd, help: 'hnsw: candidates kept while building (efConstruction)' },
+  'hnsw-ef': { type: 'integer', min: 1, default: HNSW_DEFAULTS.expansionSearch, help: 'hnsw: candidates kept while searching (ef)' },
   'index-out': { type: 'string', help: 'hnsw: save the index (for assign --index)' },
 });
 export const QUIET_OPTION: Record<string, OptionSpec> = Object.freeze({ quiet: { type: 'boolean', help: 'no progress display' } });
@@ -58,21 +64,43 @@ export function helpText(cmd: CommandSpec): string {
   return lines.join('\n');
 }
 
-/** Flags that take several values are joined into one comma-separated value before parsing. */
-function joinMultiValued(argv: string[], cmd: CommandSpec): string[] {
+/**
+ * Flags that take several values are joined into one comma-separated value before parsing, and a
+ * value that starts with '-' (a negative number) is attached to its flag, so that it reaches the
+ * range check instead of being read as another option.
+ */
+function joinValues(argv: string[], cmd: CommandSpec): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i]!.startsWith('--') ? argv[i]!.slice(2) : '';
     const spec = cmd.options[name];
-    if (spec?.type === 'integers' && (spec.count ?? 1) > 1 && !argv[i]!.includes('=')) {
+    if (!spec || spec.type === 'boolean' || argv[i]!.includes('=') || i + 1 >= argv.length) {
+      out.push(argv[i]!);
+    } else if (spec.type === 'integers' && (spec.count ?? 1) > 1) {
       const values = argv.slice(i + 1, i + 1 + spec.count!);
-      out.push(argv[i]!, values.join(','));
+      out.push(`${argv[i]!}=${values.join(',')}`);
       i += values.length;
     } else {
-      out.push(argv[i]!);
+      out.push(`${argv[i]!}=${argv[i + 1]!}`);
+      i++;
     }
   }
   return out;
+}
+
+/** `--name must be in [lo, hi]`-style bounds of a spec, as text. */
+function rangeText(o: OptionSpec): string {
+  const lo = o.above !== undefined ? `(${o.above}` : o.min !== undefined ? `[${o.min}` : '(-∞';
+  const hi = o.below !== undefined ? `${o.below})` : o.max !== undefined ? `${o.max}]` : '∞)';
+  return `${lo}, ${hi}`;
+}
+
+/** Refuses a number outside the spec's range, naming the option. */
+export function checkRange(name: string, o: OptionSpec, x: number): number {
+  const bad = (o.min !== undefined && x < o.min) || (o.max !== undefined && x > o.max) || (o.above !== undefined && x <= o.above) || (o.below !== undefined && x >= o.below);
+  if (!bad) return x;
+  if (o.type !== 'number' && o.min !== undefined && o.max === undefined) fail('BAD_OPTION', `--${name} must be at least ${o.min}, got ${x}`);
+  fail('BAD_OPTION', `--${name} must be in ${rangeText(o)}, got ${x}`);
 }
 
 export function parseOptions(argv: string[], cmd: CommandSpec): { options: ParsedOptions; positionals: string[]; help: boolean } {
@@ -80,7 +108,7 @@ export function parseOptions(argv: string[], cmd: CommandSpec): { options: Parse
   for (const [name, o] of Object.entries(cmd.options)) config[name] = { type: o.type === 'boolean' ? 'boolean' : 'string' };
   let parsed;
   try {
-    parsed = parseArgs({ args: joinMultiValued(argv, cmd), options: config, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinValues(argv, cmd), options: config, allowPositionals: true, strict: true });
   } catch (e) {
     fail('BAD_OPTION', `${(e as Error).message.split('\n')[0]} (see 'facecluster ${cmd.name} --help')`);
   }
@@ -109,18 +137,18 @@ function convertValue(name: string, o: OptionSpec, raw: string | boolean): strin
     case 'number': {
       const x = Number(s);
       if (s.trim() === '' || !Number.isFinite(x)) fail('BAD_OPTION', `--${name} expects a number, got '${s}'`);
-      return x;
+      return checkRange(name, o, x);
     }
     case 'integer': {
       if (!/^-?\d+$/.test(s)) fail('BAD_OPTION', `--${name} expects an integer, got '${s}'`);
-      return Number(s);
+      return checkRange(name, o, Number(s));
     }
     case 'integers': {
       const parts = s.split(',');
       if (parts.length !== (o.count ?? 1) || parts.some((p) => !/^\d+$/.test(p))) {
         fail('BAD_OPTION', `--${name} expects ${o.count ?? 1} whole numbers, got '${s.replace(/,/g, ' ')}'`);
       }
-      return parts.map(Number);
+      return parts.map((p) => checkRange(name, o, Number(p)));
     }
   }
 }

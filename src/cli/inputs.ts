@@ -3,7 +3,7 @@ import { fail } from '../errors.js';
 import { readFeatures, readKnn, readLabels } from '../io/index.js';
 import type { KnnMethod, KnnSearch } from '../knn/index.js';
 import type { Features, KnnGraph } from '../types.js';
-import type { ParsedOptions } from './args.js';
+import { checkRange, type OptionSpec, type ParsedOptions } from './args.js';
 
 export function loadFeatures(path: string, dim?: number): Features {
   return readFeatures(path, dim === undefined ? {} : { dim });
@@ -36,13 +36,16 @@ export function truncateKnn(knn: KnnGraph, k: number): KnnGraph {
   return sims ? { n: knn.n, k, indices, sims } : { n: knn.n, k, indices };
 }
 
-/** A number, or the word auto. */
-export function parseAuto(value: string, option: string): number | 'auto' {
+/** A number in the option's range, or the word auto. */
+export function parseAuto(value: string, option: string, range: Pick<OptionSpec, 'min' | 'max' | 'above' | 'below'>): number | 'auto' {
   if (value === 'auto') return 'auto';
   const x = Number(value);
   if (value.trim() === '' || !Number.isFinite(x)) fail('BAD_OPTION', `--${option} takes a number or auto, got '${value}'`);
-  return x;
+  return checkRange(option, { type: 'number', help: '', ...range }, x);
 }
+
+/** Cosine similarities: what a link threshold can be. */
+export const COSINE_RANGE = Object.freeze({ min: -1, max: 1 });
 
 /** The kNN search settings of KNN_SEARCH_OPTIONS (and --threads, shared with the command's other stages). */
 export function knnSearchFrom(o: ParsedOptions): KnnSearch {

@@ -1,32 +1,8 @@
 #!/usr/bin/env node
 /** The `facecluster` command: the only module that reads argv, prints and sets the exit code. */
 import { FaceclusterError } from '../errors.js';
-import { helpText, parseOptions, type CommandSpec, type ParsedOptions } from './args.js';
-import { assignCommand, runAssign } from './commands/assign.js';
-import { clusterCommand, runCluster } from './commands/cluster.js';
-import { demoCommand, runDemo } from './commands/demo.js';
-import { embedCommand, runEmbed } from './commands/embed.js';
-import { evalCommand, runEval } from './commands/eval.js';
-import { exportCommand, runExport } from './commands/export.js';
-import { importTorchCommand, runImportTorch } from './commands/import-torch.js';
-import { knnCommand, runKnn } from './commands/knn.js';
-import { reportCommand, runReport } from './commands/report.js';
-import { runTrain, trainCommand } from './commands/train.js';
-import { runWorker, workerCommand } from './commands/worker.js';
-
-const COMMANDS: [CommandSpec, (o: ParsedOptions, positionals: string[]) => void | Promise<void>][] = [
-  [demoCommand, runDemo],
-  [knnCommand, runKnn],
-  [clusterCommand, runCluster],
-  [evalCommand, runEval],
-  [trainCommand, runTrain],
-  [exportCommand, runExport],
-  [importTorchCommand, runImportTorch],
-  [assignCommand, runAssign],
-  [reportCommand, runReport],
-  [embedCommand, runEmbed],
-  [workerCommand, runWorker],
-];
+import { helpText, parseOptions } from './args.js';
+import { COMMANDS } from './commands/index.js';
 
 function usage(): string {
   return ['facecluster: face clustering by linkage (L-GCN, Wang et al. CVPR 2019)', '', 'commands:',

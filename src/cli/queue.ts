@@ -9,11 +9,11 @@ import { Progress } from './progress.js';
 export const QUEUE_OPTIONS: Record<string, OptionSpec> = Object.freeze({
   queue: { type: 'string', help: 'coordinate workers through BullMQ on this Redis (redis://HOST:PORT): the work is cut into jobs that `facecluster worker` processes take' },
   'work-dir': { type: 'string', help: 'with --queue: a folder every machine reads and writes (a shared filesystem), the same one given to the workers' },
-  'queue-timeout': { type: 'number', default: QUEUE_DEFAULTS.timeoutMs / 1000, help: 'with --queue: give up when no job has finished for this many seconds' },
+  'queue-timeout': { type: 'number', above: 0, default: QUEUE_DEFAULTS.timeoutMs / 1000, help: 'with --queue: give up when no job has finished for this many seconds' },
 });
 
 export const JOB_FACES_OPTION: Record<string, OptionSpec> = Object.freeze({
-  'job-faces': { type: 'integer', default: DISTRIBUTED_DEFAULTS.jobFaces, help: 'with --queue: faces (kNN rows, GCN pivots) a job takes' },
+  'job-faces': { type: 'integer', min: 1, default: DISTRIBUTED_DEFAULTS.jobFaces, help: 'with --queue: faces (kNN rows, GCN pivots) a job takes' },
 });
 
 /** The queued run the options ask for (connected to Redis), or undefined without --queue. */

@@ -23,12 +23,15 @@ function parseUrl(url: string): URL {
 export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
   parseUrl(url);
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  probe.on('error', () => { /* reported by the ping below */ });
+  // the socket's own error (ECONNREFUSED, ENOTFOUND) says more than the client's 'Connection is closed'
+  let cause: NodeJS.ErrnoException | undefined;
+  probe.on('error', (e: NodeJS.ErrnoException) => { cause ??= e; });
   try {
     await probe.connect();
     await probe.ping();
   } catch (e) {
-    fail('NOT_FOUND', `cannot reach Redis at ${url} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const why = cause ?? (e as NodeJS.ErrnoException);
+    fail('NOT_FOUND', `cannot reach Redis at ${url} (${why.code ?? why.message})`);
   } finally {
     probe.disconnect();
   }

@@ -55,8 +55,8 @@ export async function runJobs(connection: Redis, workDir: string, jobs: JobData[
   const fell = async (id: string, reason: string) => {
     if (!index.has(id)) return;
     // BullMQ reports each failed try; only the last one fails the run
-    const state = await queue.getJobState(id);
-    if (state === 'failed') failure = `job ${id} failed on every try (${options.attempts ?? QUEUE_DEFAULTS.attempts}): ${reason}`;
+    const state = await queue.getJobState(id).catch(() => 'unknown');
+    if (state === 'failed') failure ??= `job ${id} failed on every try (${options.attempts ?? QUEUE_DEFAULTS.attempts}): ${reason}`;
     wake.fn?.();
   };
   events.on('completed', ({ jobId: id, returnvalue }) => take(id, returnvalue));
@@ -69,6 +69,11 @@ export async function runJobs(connection: Redis, workDir: string, jobs: JobData[
       name: data.kind, data,
       opts: { jobId: ids[i]!, attempts, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false },
     })));
+    // a job of the same id that failed in an earlier run (the same inputs) is tried afresh
+    for (const id of ids) {
+      const job = await queue.getJob(id);
+      if (job && (await job.getState()) === 'failed') await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    }
     // events can be missed (a job done before the subscription, a dropped connection): every
     // few seconds the jobs still pending are looked up as well
     while (done < jobs.length && failure === undefined) {

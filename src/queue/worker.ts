@@ -1,13 +1,14 @@
 /**
  * A worker: takes jobs from the queue until closed. BullMQ holds a lock on each job it runs and
  * renews it while the job runs; a worker that dies stops renewing, and after `lockMs` the job is
- * stalled and another worker takes it.
+ * stalled and another worker takes it. Jobs run in a sandboxed processor (processor.ts) on a
+ * worker thread, so that the lock is renewed however busy the job keeps its thread.
  */
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { FaceEmbedder } from '../embed/index.js';
 import { QUEUE_NAME } from './connection.js';
-import { processJob, RunCache, jobId, type JobData, type JobResult } from './jobs.js';
+import { jobId, type JobData, type JobResult } from './jobs.js';
+import type { ProcessorData } from './processor.js';
 
 export interface WorkerOptions {
   /** This worker's name in results (host:pid). */
@@ -24,22 +25,20 @@ export interface WorkerOptions {
 export const WORKER_DEFAULTS = Object.freeze({ concurrency: 1, lockMs: 30_000 });
 
 export function startWorker(connection: Redis, workDir: string, options: WorkerOptions): Worker<JobData, JobResult> {
-  const cache = new RunCache(workDir, options.threads);
   const lockMs = options.lockMs ?? WORKER_DEFAULTS.lockMs;
-  const worker = new Worker<JobData, JobResult>(QUEUE_NAME, async (job) => {
-    const id = jobId(job.data);
-    options.onEvent?.('started', id);
-    const result = await processJob(job.data, cache, options.name, (minScore, cropSize) => FaceEmbedder.create({ minScore, cropSize }));
-    options.onEvent?.('done', id);
-    return result;
-  }, {
+  const workerData: ProcessorData = { workDir, name: options.name, ...(options.threads !== undefined ? { threads: options.threads } : {}) };
+  const worker = new Worker<JobData, JobResult>(QUEUE_NAME, new URL('./processor.js', import.meta.url), {
     connection,
+    useWorkerThreads: true,
+    workerThreadsOptions: { workerData },
     concurrency: options.concurrency ?? WORKER_DEFAULTS.concurrency,
     lockDuration: lockMs,
     // stalled jobs are looked for as often as a lock lasts; a job may stall twice before it fails
     stalledInterval: lockMs,
     maxStalledCount: 2,
   });
+  worker.on('active', (job) => options.onEvent?.('started', jobId(job.data)));
+  worker.on('completed', (job) => options.onEvent?.('done', jobId(job.data)));
   worker.on('failed', (job, e) => options.onEvent?.('failed', job ? jobId(job.data) : '?', e.message));
   return worker;
 }

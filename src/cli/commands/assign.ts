@@ -6,7 +6,7 @@ import { JsBackend } from '../../engine/backend.js';
 import { fail } from '../../errors.js';
 import { KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
-import { knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
+import { COSINE_RANGE, knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
 import { loadHnswIndex } from '../../knn/index.js';
 import { Progress } from '../progress.js';
 
@@ -29,7 +29,7 @@ export const assignCommand: CommandSpec = {
     threshold: { type: 'string', help: `what a link needs to count: infomap, a cosine or auto (Otsu's threshold over the kNN graph, as cluster); gcn, a link score (default ${ASSIGN_DEFAULTS.gcnThreshold})` },
     labels: { type: 'string', help: 'true identities of all N + M faces: print the metrics' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine' },
-    threads: { type: 'integer', help: 'threads for HNSW and worker threads for the GCN (default: one per core)' },
+    threads: { type: 'integer', min: 1, help: 'threads for HNSW and worker threads for the GCN (default: one per core)' },
     json: { type: 'boolean', help: 'print a summary (and metrics) as one JSON object' },
     ...QUIET_OPTION,
   },
@@ -37,6 +37,8 @@ export const assignCommand: CommandSpec = {
 
 export async function runAssign(o: ParsedOptions): Promise<void> {
   checkLabelsPath(o.out as string);
+  const threshold = o.threshold === undefined ? undefined : parseAuto(o.threshold as string, 'threshold', COSINE_RANGE);
+  const knnSearch = knnSearchFrom(o);
   const old = loadFeatures(o.features as string);
   const fresh = loadFeatures(o.new as string);
   if (fresh.dim !== old.dim) fail('SHAPE_MISMATCH', `new faces are ${fresh.dim}-d, the old ones ${old.dim}-d`, o.new as string);
@@ -47,14 +49,13 @@ export async function runAssign(o: ParsedOptions): Promise<void> {
   all.data.set(fresh.data, old.data.length);
   const truth = o.labels === undefined ? undefined : loadLabels(o.labels as string, all.n);
   const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
-  const knnSearch = knnSearchFrom(o);
   const index = o.index === undefined ? undefined : loadHnswIndex(o.index as string, old.dim, old.n, knnSearch.hnsw);
   const result = await assignFaces(all, clusters, knn, {
     knnSearch,
     ...(index ? { index } : {}),
     ...(o.method !== undefined ? { method: o.method as 'infomap' | 'gcn' } : {}),
     ...(o.model !== undefined ? { model: loadModel(o.model as string) } : {}),
-    ...(o.threshold !== undefined ? { threshold: parseAuto(o.threshold as string, 'threshold') } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
     ...(o.backend === 'js' ? { backend: new JsBackend() } : {}),
     ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
     onProgress: (stage, done, total) => bars[stage].update(done, total),

@@ -12,7 +12,7 @@ import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
 import { BASELINE_DEFAULTS, clusterFaces, DEFAULT_METHOD, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
 import { FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
-import { knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
+import { COSINE_RANGE, knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
 import type { Features } from '../../types.js';
 import { JOB_FACES_OPTION, QUEUE_OPTIONS, queuedRunFrom } from '../queue.js';
@@ -30,20 +30,20 @@ export const clusterCommand: CommandSpec = {
     method: { type: 'string', choices: METHODS, help: 'infomap: kNN links above a threshold read off the collection, then Infomap (no training, any descriptor model); gcn: L-GCN link scores, then --linkage; threshold: components of kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping (default infomap; gcn when --model, --k-at-hop or --active-connection is given)' },
     linkage: { type: 'string', choices: LINKAGES, default: 'propagation', help: 'gcn: how links become clusters: the seed\'s propagation, or Infomap over the links scoring ≥ --min-score' },
     'edge-filter': { type: 'string', choices: EDGE_FILTERS, default: 'threshold', help: 'infomap: kNN links at or above --threshold, or FC-ES\'s neighbour-probability early stop (--theta, --sigma)' },
-    theta: { type: 'number', default: EARLY_STOP_DEFAULTS.theta, help: 'infomap with --edge-filter early-stop: neighbour probability a link needs' },
+    theta: { type: 'number', min: 0, max: 1, default: EARLY_STOP_DEFAULTS.theta, help: 'infomap with --edge-filter early-stop: neighbour probability a link needs' },
     sigma: { type: 'string', default: 'auto', help: 'infomap with --edge-filter early-stop: softmax temperature on 2 − 2·cos, a number or auto (half the row\'s mean distance)' },
-    trials: { type: 'integer', default: INFOMAP_METHOD_DEFAULTS.trials, help: 'infomap, gcn with Infomap: searches from different random orders, the shortest code kept' },
-    seed: { type: 'integer', default: 1, help: 'infomap: seed of the first trial' },
+    trials: { type: 'integer', min: 1, default: INFOMAP_METHOD_DEFAULTS.trials, help: 'infomap, gcn with Infomap: searches from different random orders, the shortest code kept' },
+    seed: { type: 'integer', min: 0, default: 1, help: 'infomap: seed of the first trial' },
     model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
-    'k-at-hop': { type: 'integers', count: 2, help: 'gcn: hop-1 and hop-2 neighbours (default: the model\'s, paper 80 5)' },
-    'active-connection': { type: 'integer', help: 'gcn: active connections u (default: the model\'s, paper 5)' },
-    k: { type: 'integer', help: `infomap and the baselines: neighbours per face (default ${BASELINE_DEFAULTS.k}, or all of a given --knn)` },
+    'k-at-hop': { type: 'integers', count: 2, min: 1, help: 'gcn: hop-1 and hop-2 neighbours (default: the model\'s, paper 80 5)' },
+    'active-connection': { type: 'integer', min: 1, help: 'gcn: active connections u (default: the model\'s, paper 5)' },
+    k: { type: 'integer', min: 1, help: `infomap and the baselines: neighbours per face (default ${BASELINE_DEFAULTS.k}, or all of a given --knn)` },
     threshold: { type: 'string', help: `infomap, threshold: cosine similarity a link needs, or auto: read off the collection (Otsu's method over each face's nearest similarities) (default: infomap auto, threshold ${BASELINE_DEFAULTS.threshold})` },
-    'max-distance': { type: 'number', default: BASELINE_DEFAULTS.maxDistance, help: 'online: cosine distance within which faces match' },
-    'min-faces': { type: 'integer', default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
-    'max-size': { type: 'integer', default: 900, help: 'gcn, cdp: largest cluster the propagation keeps whole' },
-    step: { type: 'number', default: 0.6, help: 'gcn, cdp: propagation threshold step toward 1' },
-    'min-score': { type: 'number', help: 'gcn, cdp: links scoring less are dropped before the propagation (default gcn 0.5, cdp 0 as the seed)' },
+    'max-distance': { type: 'number', min: 0, max: 2, default: BASELINE_DEFAULTS.maxDistance, help: 'online: cosine distance within which faces match' },
+    'min-faces': { type: 'integer', min: 1, default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
+    'max-size': { type: 'integer', min: 1, default: 900, help: 'gcn, cdp: largest cluster the propagation keeps whole' },
+    step: { type: 'number', above: 0, max: 1, default: 0.6, help: 'gcn, cdp: propagation threshold step toward 1' },
+    'min-score': { type: 'number', min: 0, max: 1, help: 'gcn, cdp: links scoring less are dropped before the propagation (default gcn 0.5, cdp 0 as the seed)' },
     pool: { type: 'string', choices: ['avg', 'max', 'none'], default: 'avg', help: 'gcn, cdp: how the two scores of a pair combine' },
     out: { type: 'string', help: 'predicted cluster of each face (.npy or .meta)', required: true },
     labels: { type: 'string', help: 'true identities (.npy or .meta): print the metrics' },
@@ -54,7 +54,7 @@ export const clusterCommand: CommandSpec = {
     'scores-out': { type: 'string', help: 'write the links\' scores, E float64 .npy: gcn, probabilities; infomap, cosines (or FC-ES probabilities)' },
     normalized: { type: 'boolean', help: 'features are unit vectors already' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine: onnxruntime or plain TypeScript' },
-    threads: { type: 'integer', help: 'threads for HNSW and worker threads for the GCN (default: one per core)' },
+    threads: { type: 'integer', min: 1, help: 'threads for HNSW and worker threads for the GCN (default: one per core)' },
     json: { type: 'boolean', help: 'print the metrics as one JSON object' },
     ...QUEUE_OPTIONS,
     ...JOB_FACES_OPTION,
@@ -64,6 +64,11 @@ export const clusterCommand: CommandSpec = {
 
 export async function runCluster(o: ParsedOptions): Promise<void> {
   const featuresPath = o.features as string;
+  // every option is checked before any file is read
+  const sigma = parseAuto(o.sigma as string, 'sigma', { above: 0 });
+  const threshold = o.threshold === undefined ? undefined : parseAuto(o.threshold as string, 'threshold', COSINE_RANGE);
+  const knnSearch = knnSearchFrom(o);
+  if (o.queue !== undefined && o['knn-method'] === 'hnsw') fail('BAD_OPTION', '--queue builds the exact kNN graph in jobs; --knn-method hnsw runs on one machine');
   checkLabelsPath(o.out as string);
   if (o.report !== undefined && !(o.report as string).toLowerCase().endsWith('.html')) fail('UNSUPPORTED', 'the report is written as .html', o.report as string);
   const features = loadFeatures(featuresPath, o.dim as number | undefined);
@@ -78,15 +83,15 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     method,
     normalized: o.normalized === true,
     source: featuresPath,
-    knnSearch: knnSearchFrom(o),
+    knnSearch,
     ...(o.backend === 'js' ? { backend: new JsBackend() } : {}),
     ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
     linkage: o.linkage as Linkage,
     edgeFilter: o['edge-filter'] as EdgeFilter,
-    earlyStop: { theta: o.theta as number, sigma: parseAuto(o.sigma as string, 'sigma') },
+    earlyStop: { theta: o.theta as number, sigma },
     trials: o.trials as number,
     seed: o.seed as number,
-    ...(o.threshold !== undefined ? { threshold: parseAuto(o.threshold as string, 'threshold') } : {}),
+    ...(threshold !== undefined ? { threshold } : {}),
     maxDistance: o['max-distance'] as number,
     minFaces: o['min-faces'] as number,
     propagation: { maxSize: o['max-size'] as number, step: o.step as number, pool: o.pool as Pool, ...(o['min-score'] !== undefined ? { minScore: o['min-score'] as number } : {}) },
@@ -109,7 +114,6 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     const knn = loadKnn(o.knn as string, features.n, (o.k as number | undefined) ?? options.ips?.k1 ?? 1);
     options.knn = method !== 'gcn' && o.k !== undefined ? truncateKnn(knn, o.k as number) : knn;
   }
-  if (o.queue !== undefined && o['knn-method'] === 'hnsw') fail('BAD_OPTION', '--queue builds the exact kNN graph in jobs; --knn-method hnsw runs on one machine');
   const queued = await queuedRunFrom(o, o.quiet as boolean);
   let run: string | undefined;
   let result;

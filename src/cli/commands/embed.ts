@@ -19,9 +19,9 @@ export const embedCommand: CommandSpec = {
   options: {
     out: { type: 'string', help: 'folder for features.npy (N×128) and faces.json (one entry per row)', required: true },
     resume: { type: 'boolean', help: 'continue an interrupted run in DIR' },
-    'min-score': { type: 'number', default: 0.5, help: 'detections scoring less are dropped' },
-    'crop-size': { type: 'integer', default: 160, help: 'square images up to this size without a detection are taken as face crops' },
-    threads: { type: 'integer', help: 'worker threads, each with its own face-api engine (default: one per core)' },
+    'min-score': { type: 'number', min: 0, max: 1, default: 0.5, help: 'detections scoring less are dropped' },
+    'crop-size': { type: 'integer', min: 1, default: 160, help: 'square images up to this size without a detection are taken as face crops' },
+    threads: { type: 'integer', min: 1, help: 'worker threads, each with its own face-api engine (default: one per core)' },
     json: { type: 'boolean', help: 'print the summary as one JSON object' },
     ...QUEUE_OPTIONS,
     ...QUIET_OPTION,

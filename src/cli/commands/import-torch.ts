@@ -16,8 +16,8 @@ export const importTorchCommand: CommandSpec = {
   options: {
     out: { type: 'string', help: 'model folder to create', required: true },
     normalize: { type: 'string', choices: ['none', 'l2'], default: 'none', help: 'feature preparation the model expects (the seed: none)' },
-    'k-at-hop': { type: 'integers', count: 2, default: [IPS_TEST_DEFAULTS.k1, IPS_TEST_DEFAULTS.k2], help: 'inference hop-1 and hop-2 neighbours' },
-    'active-connection': { type: 'integer', default: IPS_TEST_DEFAULTS.u, help: 'inference active connections u' },
+    'k-at-hop': { type: 'integers', count: 2, min: 1, default: [IPS_TEST_DEFAULTS.k1, IPS_TEST_DEFAULTS.k2], help: 'inference hop-1 and hop-2 neighbours' },
+    'active-connection': { type: 'integer', min: 1, default: IPS_TEST_DEFAULTS.u, help: 'inference active connections u' },
   },
 };
 

@@ -11,22 +11,22 @@ export const knnCommand: CommandSpec = {
   usage: 'knn --features F.npy [--k 80] --out KNN.npy|KNN.npz [--sims-out S.npy] [--knn-method exact|hnsw|auto] [--index-out I.usearch] [--check-recall]',
   options: {
     ...FEATURE_OPTIONS,
-    k: { type: 'integer', help: 'neighbours per face, not counting itself', default: 80 },
+    k: { type: 'integer', min: 1, help: 'neighbours per face, not counting itself', default: 80 },
     out: { type: 'string', help: 'kNN graph: .npy (N×(K+1), self first) or .npz (learn-to-cluster)', required: true },
     'sims-out': { type: 'string', help: 'also write the similarities, N×(K+1) float32 .npy' },
     normalized: { type: 'boolean', help: 'features are unit vectors already: skip L2 normalisation' },
     ...KNN_SEARCH_OPTIONS,
     'check-recall': { type: 'boolean', help: 'measure recall@K against exact search on --recall-queries sampled faces, and print it' },
-    'recall-queries': { type: 'integer', default: 1000, help: 'faces sampled by --check-recall' },
-    threads: { type: 'integer', help: 'threads (default: all cores)' },
+    'recall-queries': { type: 'integer', min: 1, default: 1000, help: 'faces sampled by --check-recall' },
+    threads: { type: 'integer', min: 1, help: 'threads (default: all cores)' },
     json: { type: 'boolean', help: 'print what was done (method, seconds, recall) as one JSON object' },
     ...QUIET_OPTION,
   },
 };
 
 export async function runKnn(o: ParsedOptions): Promise<void> {
-  const features = loadFeatures(o.features as string, o.dim as number | undefined);
   const search = knnSearchFrom(o);
+  const features = loadFeatures(o.features as string, o.dim as number | undefined);
   const k = o.k as number;
   const progress = new Progress('kNN', 'faces', o.quiet as boolean);
   const engine = new OnnxEngine(o.threads === undefined ? {} : { threads: o.threads as number });

@@ -12,9 +12,9 @@ export const workerCommand: CommandSpec = {
   options: {
     queue: { type: 'string', help: 'the Redis the coordinators use (redis://HOST:PORT)', required: true },
     'work-dir': { type: 'string', help: 'the coordinators\' work directory, as this machine sees it', required: true },
-    threads: { type: 'integer', help: 'engine threads per job (default: all cores)' },
-    concurrency: { type: 'integer', default: WORKER_DEFAULTS.concurrency, help: 'jobs at once' },
-    'lock-seconds': { type: 'number', default: WORKER_DEFAULTS.lockMs / 1000, help: 'how long a job stays locked without renewal: how soon a dead worker\'s job goes to another' },
+    threads: { type: 'integer', min: 1, help: 'engine threads per job (default: all cores)' },
+    concurrency: { type: 'integer', min: 1, default: WORKER_DEFAULTS.concurrency, help: 'jobs at once' },
+    'lock-seconds': { type: 'number', above: 0, default: WORKER_DEFAULTS.lockMs / 1000, help: 'how long a job stays locked without renewal: how soon a dead worker\'s job goes to another' },
     quiet: { type: 'boolean', help: 'no line per job' },
   },
 };

@@ -1,0 +1,19 @@
+/**
+ * The job processor BullMQ runs on a worker thread of a `facecluster worker` (a sandboxed
+ * processor): the work stays off the thread that renews the job's lock, so a long computation is
+ * never mistaken for a dead worker. The thread is kept between jobs, and with it the run's
+ * inputs (RunCache).
+ */
+import { workerData } from 'node:worker_threads';
+import type { Job } from 'bullmq';
+import { FaceEmbedder } from '../embed/index.js';
+import { processJob, RunCache, type JobData, type JobResult } from './jobs.js';
+
+export interface ProcessorData { workDir: string; name: string; threads?: number }
+
+const settings = workerData as ProcessorData;
+const cache = new RunCache(settings.workDir, settings.threads);
+
+export default function process(job: Job<JobData, JobResult>): Promise<JobResult> {
+  return processJob(job.data, cache, settings.name, (minScore, cropSize) => FaceEmbedder.create({ minScore, cropSize }));
+}

@@ -1,0 +1,149 @@
+/**
+ * Queued runs against a real redis-server: FACECLUSTER_TEST_REDIS (the one .ci/run starts), or
+ * one started here on a free loopback port when redis-server is installed; skipped otherwise.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT, SHARED, tempDir } from '../helpers.js';
+
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+const FEATS = join(ROOT, 'data/lfw-test.feats.npy');
+
+let url = process.env.FACECLUSTER_TEST_REDIS;
+let server: ChildProcess | undefined;
+const hasRedis = url !== undefined || spawnSync('redis-server', ['--version']).status === 0;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+before(async () => {
+  if (url !== undefined || !hasRedis) return;
+  const port = await freePort();
+  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  url = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 50; i++) {
+    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.includes('PONG')) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+});
+after(() => { server?.kill(); });
+
+function run(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A running command, its stderr collected; `exited` resolves with its exit code (or signal). */
+function start(...args: string[]) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { log: '', child, exited: new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1))) };
+  child.stderr.on('data', (d: Buffer) => { out.log += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => { out.log += d.toString(); });
+  return out;
+}
+
+function startWorkers(count: number, workDir: string) {
+  return Array.from({ length: count }, () => start('worker', '--queue', url!, '--work-dir', workDir, '--threads', '1', '--lock-seconds', '2'));
+}
+
+async function stop(workers: ReturnType<typeof start>[]) {
+  for (const w of workers) w.child.kill('SIGTERM');
+  await Promise.all(workers.map((w) => w.exited));
+}
+
+async function until(cond: () => boolean, ms: number, what: string) {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('cluster --queue: three workers, one SIGKILLed during a GCN job; the labels equal a single-process run, for gcn and the default', { skip: !hasRedis && 'redis-server is not installed' }, async (t) => {
+  const dir = tempDir(t);
+  const work = join(dir, 'work');
+  spawnSync('mkdir', ['-p', work]);
+  let r = run('cluster', '--method', 'gcn', '--features', FEATS, '--out', join(dir, 'gcn.npy'), '--threads', '2');
+  assert.equal(r.code, 0, r.stderr);
+  r = run('cluster', '--features', FEATS, '--out', join(dir, 'default.npy'));
+  assert.equal(r.code, 0, r.stderr);
+
+  const workers = startWorkers(3, work);
+  try {
+    const coordinator = start('cluster', '--method', 'gcn', '--features', FEATS, '--out', join(dir, 'gcn-queued.npy'), '--queue', url!, '--work-dir', work, '--job-faces', '500', '--queue-timeout', '120');
+    // kill the first worker as soon as it starts a GCN job (each takes seconds)
+    const victim = workers[0]!;
+    await until(() => /started (\S+-gcn-\S+)/.test(victim.log), 120_000, 'a GCN job on the first worker');
+    victim.child.kill('SIGKILL');
+    const killedJob = /started (\S+-gcn-\S+)/.exec(victim.log)![1]!;
+    assert.equal(await victim.exited, 'SIGKILL');
+    assert.ok(!victim.log.includes(`done ${killedJob}`), 'the job was still running when its worker died');
+    assert.equal(await coordinator.exited, 0, coordinator.log);
+    assert.deepEqual(readFileSync(join(dir, 'gcn-queued.npy')), readFileSync(join(dir, 'gcn.npy')), 'the same labels as one process');
+    assert.ok(workers.slice(1).some((w) => w.log.includes(`done ${killedJob}`)), 'another worker finished the killed job');
+
+    r = run('cluster', '--features', FEATS, '--out', join(dir, 'default-queued.npy'), '--queue', url!, '--work-dir', work, '--queue-timeout', '60');
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readFileSync(join(dir, 'default-queued.npy')), readFileSync(join(dir, 'default.npy')));
+  } finally {
+    await stop(workers);
+  }
+});
+
+test('embed --queue on lfw-sample writes the same files as embed', { skip: !hasRedis && 'redis-server is not installed' }, async (t) => {
+  const dir = tempDir(t);
+  const work = join(dir, 'work');
+  spawnSync('mkdir', ['-p', work]);
+  const sample = join(SHARED, 'data/lfw-sample');
+  let r = run('embed', sample, '--out', join(dir, 'local'));
+  assert.equal(r.code, 0, r.stderr);
+  const workers = startWorkers(2, work);
+  try {
+    r = run('embed', sample, '--out', join(dir, 'queued'), '--queue', url!, '--work-dir', work, '--queue-timeout', '120');
+    assert.equal(r.code, 0, r.stderr);
+  } finally {
+    await stop(workers);
+  }
+  for (const f of ['features.npy', 'faces.json']) assert.deepEqual(readFileSync(join(dir, 'queued', f)), readFileSync(join(dir, 'local', f)), f);
+  assert.ok(workers.every((w) => /done \S+-embed-/.test(w.log)), 'both workers took photos');
+});
+
+test('queue errors end the run with a message: Redis unreachable, work directory not shared, no workers', { skip: !hasRedis && 'redis-server is not installed' }, async (t) => {
+  const dir = tempDir(t);
+  const work = join(dir, 'work');
+  spawnSync('mkdir', ['-p', work, join(dir, 'elsewhere')]);
+  const port = await freePort();
+  let r = run('cluster', '--features', FEATS, '--out', join(dir, 'x.npy'), '--queue', `redis://127.0.0.1:${port}`, '--work-dir', work);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, new RegExp(`cannot reach Redis at redis://127.0.0.1:${port} \\(ECONNREFUSED\\)`));
+  r = run('cluster', '--features', FEATS, '--out', join(dir, 'x.npy'), '--queue', url!);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--queue needs --work-dir/);
+
+  // a worker given another folder cannot read the run's inputs: its jobs fail, naming the path
+  const workers = startWorkers(1, join(dir, 'elsewhere'));
+  try {
+    r = run('cluster', '--features', FEATS, '--out', join(dir, 'x.npy'), '--queue', url!, '--work-dir', work, '--queue-timeout', '60');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /failed on every try \(3\): .*elsewhere\/runs\/\S+\/features\.npy: cannot read the job's input: is the work directory shared/);
+  } finally {
+    await stop(workers);
+  }
+  // nobody takes the jobs: the coordinator gives up after --queue-timeout
+  const t0 = Date.now();
+  r = run('cluster', '--features', FEATS, '--out', join(dir, 'x.npy'), '--queue', url!, '--work-dir', work, '--queue-timeout', '2');
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /no job finished in 2 s \(0 of 4 done, 0 workers seen\)/);
+  assert.ok(Date.now() - t0 < 30_000);
+  assert.throws(() => readFileSync(join(dir, 'x.npy')), 'no output written');
+});
