@@ -2,7 +2,7 @@
 export type { Features, KnnGraph, ScoredEdges } from './types.js';
 export { FaceclusterError, type ErrorCode } from './errors.js';
 export { readFeatures, writeFeatures, readLabels, writeLabels, readKnn, writeKnn } from './io/index.js';
-export { buildKnn, l2Normalize, KNN_DEFAULTS, type KnnOptions } from './knn/index.js';
+export { buildKnn, l2Normalize, KNN_DEFAULTS, KNN_METHODS, HNSW_DEFAULTS, HNSW_CROSSOVER, knnMethodFor, knnRecall, loadHnswIndex, saveHnswIndex, type KnnOptions, type KnnMethod, type KnnSearch, type HnswOptions, type HnswIndex, type RecallResult } from './knn/index.js';
 export { knnEdges, propagate, thresholdComponents, PROPAGATION_DEFAULTS, type PropagationOptions, type Pool } from './cluster/index.js';
 export { infomap, mapEquation, INFOMAP_DEFAULTS, autoThreshold, otsuThreshold, AUTO_THRESHOLD_DEFAULTS, earlyStopEdges, EARLY_STOP_DEFAULTS, type InfomapOptions, type InfomapResult, type EarlyStopOptions } from './cluster/index.js';
 export { evaluate, clusterMetrics, edgeMetrics, retrieval, newFaceScores, type Evaluation, type ClusterMetrics, type EdgeMetrics, type Retrieval, type NewFaceScores } from './metrics/index.js';
@@ -23,3 +23,9 @@ export { scoreLinks } from './model/score.js';
 export { parallelScoreLinks } from './model/score-parallel.js';
 export { JsBackend, type ComputeBackend } from './engine/backend.js';
 export { trainGcn, TRAIN_DEFAULTS, type TrainSettings, type TrainState, type EpochLog } from './train/index.js';
+export { embedPhotos, type Photo, type ParallelEmbedOptions } from './embed/parallel.js';
+export { embedPhoto, type PhotoResult } from './embed/photo.js';
+export { connectRedis, QUEUE_NAME } from './queue/connection.js';
+export { runJobs, QUEUE_DEFAULTS, type QueueRunOptions } from './queue/coordinator.js';
+export { startWorker, WORKER_DEFAULTS, type WorkerOptions } from './queue/worker.js';
+export { prepareRun, queuedKnn, queuedScores, queuedEmbed, finishRun, DISTRIBUTED_DEFAULTS, type QueuedRun } from './queue/distributed.js';

@@ -2,8 +2,8 @@
  * Approximate cosine neighbours with an HNSW graph (Malkov & Yashunin), on USearch: a maintained
  * C++ library whose npm package ships prebuilt binaries (nothing to compile on install), builds
  * and searches on several threads, and saves indexes to a file that can be loaded again or
- * memory-mapped. Measured beside hnswlib-node (models/README.md): the same recall and speed per
- * thread, but hnswlib-node compiles on install and inserts on one thread only.
+ * memory-mapped. Measured beside hnswlib-node (README, "Approximate kNN"): the same recall and
+ * speed per thread, but hnswlib-node compiles on install and inserts on one thread only.
  *
  * Vectors are stored as float16: half the memory and faster distances, at no measurable loss of
  * recall (the candidates' similarities are recomputed in float32 afterwards).
@@ -26,9 +26,8 @@ export interface HnswOptions {
 }
 
 /**
- * Chosen on 512-d synthetic faces (the hardest case measured: their far neighbours are noise) so
- * that recall@80 stays at 0.95 or more, with the least time among the settings that did; see
- * models/README.md.
+ * Chosen on 50,000 512-d synthetic faces (the hardest case measured: their far neighbours are
+ * noise), the fastest of the settings tried that kept recall@80 at 0.95 there (README).
  */
 export const HNSW_DEFAULTS = Object.freeze({ connectivity: 32, expansionAdd: 64, expansionSearch: 256 });
 
