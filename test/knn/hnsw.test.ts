@@ -5,6 +5,7 @@ import { readFeatures, readLabels } from '../../src/io/index.js';
 import { buildKnn, buildKnnRows, knnMethodFor, knnRecall, l2Normalize, loadHnswIndex, HNSW_CROSSOVER } from '../../src/knn/index.js';
 import { evaluate } from '../../src/metrics/index.js';
 import { clusterFaces } from '../../src/pipeline/index.js';
+import { assignFaces } from '../../src/pipeline/assign.js';
 import { syntheticFaces } from '../../src/synthetic/index.js';
 import type { KnnGraph } from '../../src/types.js';
 import { ROOT, randomMatrix, tempDir } from '../helpers.js';
@@ -113,4 +114,20 @@ test('auto picks exact below the measured crossover and HNSW above it; an index 
   assert.equal(knnMethodFor(100, 512, { method: 'hnsw' }), 'hnsw');
   assert.equal(knnMethodFor(100, 512, { indexOut: 'x.usearch' }), 'hnsw');
   assert.throws(() => knnMethodFor(100, 512, { method: 'exact', indexOut: 'x.usearch' }), /method is exact/);
+});
+
+test('assign with the old faces\' saved index places new faces as assign with exact search does', async (t) => {
+  const dir = tempDir(t);
+  const all = l2Normalize(lfwTest());
+  const old = 6000;
+  const oldFeatures = { n: old, dim: all.dim, data: all.data.subarray(0, old * all.dim) };
+  const path = join(dir, 'old.usearch');
+  const { labels, knn } = await clusterFaces(oldFeatures, { normalized: true, knnSearch: { method: 'hnsw', indexOut: path } });
+  const exact = await assignFaces(all, labels, knn, { normalized: true, knnSearch: { method: 'exact' } });
+  const index = loadHnswIndex(path, all.dim, old);
+  const approx = await assignFaces(all, labels, knn, { normalized: true, index });
+  let same = 0;
+  for (let i = old; i < all.n; i++) if (approx.labels[i] === exact.labels[i]) same++;
+  assert.ok(same / (all.n - old) >= 0.99, `${same} of ${all.n - old} new faces placed alike`);
+  assert.deepEqual(approx.labels.subarray(0, old), labels, 'old faces keep their clusters');
 });
