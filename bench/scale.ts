@@ -1,5 +1,5 @@
 /**
- * facecluster at scale: `npm run bench:scale [-- --n 1000000 --dim 512 --knn-method hnsw --stages knn,recall,gcn,cluster --json]`.
+ * facecluster at scale: `npm run bench:scale [-- --n 1000000 --dim 512 --knn-method hnsw --stages knn,recall,gcn,cluster --knn-out K.npy | --knn-in K.npy --json]`.
  * The whole pipeline on synthetic face-like features: the kNN graph (K = 80; HNSW by default),
  * its recall@80 against exact search on 1,000 sampled faces, GCN link scores at [80, 5] u 5 on
  * every face (seed-architecture weights, freshly initialised: the cost does not depend on their
@@ -7,6 +7,7 @@
  * with the time of each stage and the process's peak resident memory (worker threads included).
  */
 import { parseArgs } from 'node:util';
+import { readKnn, writeKnn } from '../src/io/index.js';
 import { buildKnn, knnRecall, type KnnMethod } from '../src/knn/index.js';
 import { evaluate } from '../src/metrics/index.js';
 import { initParams, seedArchitecture } from '../src/model/params.js';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
   options: {
     n: { type: 'string', default: '200000' }, dim: { type: 'string', default: '512' },
     'knn-method': { type: 'string', default: 'hnsw' }, stages: { type: 'string', default: 'knn,recall,gcn,cluster' },
+    'knn-in': { type: 'string' }, 'knn-out': { type: 'string' },
     json: { type: 'boolean' },
   },
 });
@@ -36,8 +38,10 @@ const lap = (key: string) => {
 };
 const { features, labels } = syntheticFaces({ n, dim, seed: 21 });
 lap('synthesis_s');
-const knn = await buildKnn(features, { k: 80, normalized: true, method: values['knn-method'] as KnnMethod });
-lap('knn_s');
+// a graph saved by an earlier run (--knn-out) lets the later stages be measured on their own
+const knn = values['knn-in'] ? readKnn(values['knn-in']) : await buildKnn(features, { k: 80, normalized: true, method: values['knn-method'] as KnnMethod });
+lap(values['knn-in'] ? 'knn_read_s' : 'knn_s');
+if (values['knn-out']) writeKnn(values['knn-out'], knn);
 if (stages.has('recall')) {
   out.recall_at_80 = (await knnRecall(features, knn, { queries: 1000, normalized: true })).recall;
   lap('recall_check_s');
