@@ -1,6 +1,6 @@
 /** The options that make a command a coordinator of queued workers, and the run they describe. */
 import { fail } from '../errors.js';
-import { connectRedis } from '../queue/connection.js';
+import { connectRedis, QUEUE_NAME } from '../queue/connection.js';
 import { QUEUE_DEFAULTS } from '../queue/coordinator.js';
 import { DISTRIBUTED_DEFAULTS, type QueuedRun } from '../queue/distributed.js';
 import type { OptionSpec, ParsedOptions } from './args.js';
@@ -9,6 +9,7 @@ import { Progress } from './progress.js';
 export const QUEUE_OPTIONS: Record<string, OptionSpec> = Object.freeze({
   queue: { type: 'string', help: 'coordinate workers through BullMQ on this Redis (redis://HOST:PORT): the work is cut into jobs that `facecluster worker` processes take' },
   'work-dir': { type: 'string', help: 'with --queue: a folder every machine reads and writes (a shared filesystem), the same one given to the workers' },
+  'queue-name': { type: 'string', default: QUEUE_NAME, help: 'with --queue: the BullMQ queue, shared with the workers of this work directory (one name a work directory when several share a Redis)' },
   'queue-timeout': { type: 'number', above: 0, default: QUEUE_DEFAULTS.timeoutMs / 1000, help: 'with --queue: give up when no job has finished for this many seconds' },
 });
 
@@ -29,6 +30,7 @@ export async function queuedRunFrom(o: ParsedOptions, quiet: boolean): Promise<(
     connection, bar,
     workDir: o['work-dir'] as string,
     timeoutMs: (o['queue-timeout'] as number) * 1000,
+    queueName: o['queue-name'] as string,
     ...(o['job-faces'] !== undefined ? { jobFaces: o['job-faces'] as number } : {}),
     onProgress: (done, total, workers) => bar.update(done, total, `${workers} worker${workers === 1 ? '' : 's'} seen`),
   };

@@ -5,7 +5,7 @@
 import { Redis } from 'ioredis';
 import { fail } from '../errors.js';
 
-/** The one queue every coordinator and worker of a Redis server shares; jobs carry their run. */
+/** The queue coordinators and workers use unless told another (one per work directory on a shared Redis). */
 export const QUEUE_NAME = 'facecluster';
 
 function parseUrl(url: string): URL {

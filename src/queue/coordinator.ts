@@ -16,6 +16,8 @@ export interface QueueRunOptions {
   timeoutMs: number;
   /** Tries a job gets (default 3). */
   attempts?: number;
+  /** The BullMQ queue (default QUEUE_NAME); its workers must share this run's work directory. */
+  queueName?: string;
   onProgress?: (done: number, total: number, workersSeen: number) => void;
 }
 
@@ -23,10 +25,11 @@ export const QUEUE_DEFAULTS = Object.freeze({ timeoutMs: 600_000, attempts: 3 })
 
 /** Runs `jobs` on the queue; returns each job's checked result bytes, in the order of `jobs`. */
 export async function runJobs(connection: Redis, workDir: string, jobs: JobData[], options: QueueRunOptions): Promise<Uint8Array[]> {
-  const queue = new Queue(QUEUE_NAME, { connection });
+  const name = options.queueName ?? QUEUE_NAME;
+  const queue = new Queue(name, { connection });
   // QueueEvents blocks on its connection: it gets its own, closed here (BullMQ leaves a given connection open)
   const eventsConnection = connection.duplicate();
-  const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
+  const events = new QueueEvents(name, { connection: eventsConnection });
   const ids = jobs.map(jobId);
   const index = new Map(ids.map((id, i) => [id, i]));
   const results: (Uint8Array | undefined)[] = new Array(jobs.length);

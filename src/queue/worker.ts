@@ -13,6 +13,8 @@ import type { ProcessorData } from './processor.js';
 export interface WorkerOptions {
   /** This worker's name in results (host:pid). */
   name: string;
+  /** The BullMQ queue to take jobs from (default QUEUE_NAME). */
+  queueName?: string;
   /** Jobs run at once (default 1: a job uses every thread it is given). */
   concurrency?: number;
   /** Threads of each job's engine (default: all cores). */
@@ -27,7 +29,7 @@ export const WORKER_DEFAULTS = Object.freeze({ concurrency: 1, lockMs: 30_000 })
 export function startWorker(connection: Redis, workDir: string, options: WorkerOptions): Worker<JobData, JobResult> {
   const lockMs = options.lockMs ?? WORKER_DEFAULTS.lockMs;
   const workerData: ProcessorData = { workDir, name: options.name, ...(options.threads !== undefined ? { threads: options.threads } : {}) };
-  const worker = new Worker<JobData, JobResult>(QUEUE_NAME, new URL('./processor.js', import.meta.url), {
+  const worker = new Worker<JobData, JobResult>(options.queueName ?? QUEUE_NAME, new URL('./processor.js', import.meta.url), {
     connection,
     useWorkerThreads: true,
     workerThreadsOptions: { workerData },

@@ -139,11 +139,18 @@ test('queue errors end the run with a message: Redis unreachable, work directory
   } finally {
     await stop(workers);
   }
-  // nobody takes the jobs: the coordinator gives up after --queue-timeout
-  const t0 = Date.now();
-  r = run('cluster', '--features', FEATS, '--out', join(dir, 'x.npy'), '--queue', url!, '--work-dir', work, '--queue-timeout', '2');
-  assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /no job finished in 2 s \(0 of 4 done, 0 workers seen\)/);
-  assert.ok(Date.now() - t0 < 30_000);
+  // nobody takes the jobs (the one worker serves another queue): the coordinator gives up after --queue-timeout
+  const other = start('worker', '--queue', url!, '--work-dir', work, '--queue-name', 'another-folder');
+  try {
+    await until(() => /waiting for jobs/.test(other.log), 30_000, 'the other queue\'s worker');
+    const t0 = Date.now();
+    r = run('cluster', '--features', FEATS, '--out', join(dir, 'x.npy'), '--queue', url!, '--work-dir', work, '--queue-timeout', '2');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /no job finished in 2 s \(0 of 4 done, 0 workers seen\)/);
+    assert.ok(Date.now() - t0 < 30_000);
+    assert.ok(!/started/.test(other.log), 'a worker of another queue takes none of its jobs');
+  } finally {
+    await stop([other]);
+  }
   assert.throws(() => readFileSync(join(dir, 'x.npy')), 'no output written');
 });

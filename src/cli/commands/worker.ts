@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { fail } from '../../errors.js';
-import { connectRedis } from '../../queue/connection.js';
+import { connectRedis, QUEUE_NAME } from '../../queue/connection.js';
 import { startWorker, WORKER_DEFAULTS } from '../../queue/worker.js';
 import type { CommandSpec, ParsedOptions } from '../args.js';
 
@@ -12,6 +12,7 @@ export const workerCommand: CommandSpec = {
   options: {
     queue: { type: 'string', help: 'the Redis the coordinators use (redis://HOST:PORT)', required: true },
     'work-dir': { type: 'string', help: 'the coordinators\' work directory, as this machine sees it', required: true },
+    'queue-name': { type: 'string', default: QUEUE_NAME, help: 'the BullMQ queue of that work directory\'s coordinators' },
     threads: { type: 'integer', min: 1, help: 'engine threads per job (default: all cores)' },
     concurrency: { type: 'integer', min: 1, default: WORKER_DEFAULTS.concurrency, help: 'jobs at once' },
     'lock-seconds': { type: 'number', above: 0, default: WORKER_DEFAULTS.lockMs / 1000, help: 'how long a job stays locked without renewal: how soon a dead worker\'s job goes to another' },
@@ -27,6 +28,7 @@ export async function runWorker(o: ParsedOptions): Promise<void> {
   const log = (m: string) => { if (!o.quiet) console.error(`facecluster worker ${name}: ${m}`); };
   const worker = startWorker(connection, workDir, {
     name,
+    queueName: o['queue-name'] as string,
     concurrency: o.concurrency as number,
     lockMs: (o['lock-seconds'] as number) * 1000,
     ...(o.threads !== undefined ? { threads: o.threads as number } : {}),
