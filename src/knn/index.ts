@@ -5,7 +5,7 @@
  */
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
-import { seededRandom } from '../random.js';
+import { seededRandom, shuffledRange } from '../random.js';
 import type { Features, KnnGraph } from '../types.js';
 import { EXACT_DEFAULTS, exactNeighbours } from './exact.js';
 import { addToHnsw, buildHnswIndex, saveHnswIndex, searchHnsw, type HnswIndex, type HnswOptions } from './hnsw.js';
@@ -128,15 +128,9 @@ function hnswCandidates(x: Features, first: number, w: number, options: KnnOptio
   const order = Array.from({ length: w }, (_, j) => j);
   const rowIds = new Int32Array(w), rowSims = new Float32Array(w);
   for (let i = 0; i < queries.n; i++) {
-    const q = (first + i) * dim;
     for (let j = 0; j < w; j++) {
       const b = ids[i * w + j]!;
-      let s = -Infinity;
-      if (b >= 0) {
-        s = 0;
-        for (let t = 0; t < dim; t++) s += x.data[q + t]! * x.data[b * dim + t]!;
-      }
-      rowIds[j] = b; rowSims[j] = s;
+      rowIds[j] = b; rowSims[j] = b >= 0 ? dot(x, first + i, b) : -Infinity;
     }
     order.sort((a, b) => rowSims[b]! - rowSims[a]! || rowIds[a]! - rowIds[b]!);
     for (let j = 0; j < w; j++) { ids[i * w + j] = rowIds[order[j]!]!; sims[i * w + j] = rowSims[order[j]!]!; }
@@ -161,14 +155,8 @@ export async function knnRecall(features: Features, knn: KnnGraph, options: { qu
   const w = knn.k + 1;
   const q = Math.min(n, options.queries ?? 1000);
   const x = options.normalized ? features : l2Normalize(features);
-  // a seeded sample without replacement: the first q of a partial Fisher–Yates shuffle
-  const rand = seededRandom(options.seed ?? 1);
-  const perm = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < q; i++) {
-    const j = i + Math.floor(rand() * (n - i));
-    [perm[i], perm[j]] = [perm[j]!, perm[i]!];
-  }
-  const sample = perm.subarray(0, q);
+  // a seeded sample without replacement
+  const sample = shuffledRange(n, seededRandom(options.seed ?? 1)).subarray(0, q);
   const data = new Float32Array(q * dim);
   sample.forEach((row, i) => data.set(x.data.subarray(row * dim, (row + 1) * dim), i * dim));
   const exact = await exactCandidates(x, { n: q, dim, data }, w, options);
@@ -183,17 +171,20 @@ export async function knnRecall(features: Features, knn: KnnGraph, options: { qu
   return { recall: found / (q * knn.k), queries: q };
 }
 
+/** The dot product of rows a and b (their cosine, for unit rows). */
+function dot(x: Features, a: number, b: number): number {
+  const d = x.dim;
+  let s = 0;
+  for (let t = 0; t < d; t++) s += x.data[a * d + t]! * x.data[b * d + t]!;
+  return s;
+}
+
 /** Cosine similarities of a kNN graph read without them, from unit-length rows. */
 export function knnSimilarities(knn: KnnGraph, unit: Features): Float32Array {
-  const w = knn.k + 1, d = unit.dim;
+  const w = knn.k + 1;
   const sims = new Float32Array(knn.n * w);
   for (let i = 0; i < knn.n; i++) {
-    for (let j = 0; j < w; j++) {
-      const b = knn.indices[i * w + j]!;
-      let s = 0;
-      for (let t = 0; t < d; t++) s += unit.data[i * d + t]! * unit.data[b * d + t]!;
-      sims[i * w + j] = s;
-    }
+    for (let j = 0; j < w; j++) sims[i * w + j] = dot(unit, i, knn.indices[i * w + j]!);
   }
   return sims;
 }
