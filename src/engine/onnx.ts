@@ -1,38 +1,64 @@
 /**
- * The one place that talks to onnxruntime-node. Everything else passes typed arrays in and gets
+ * The one place that talks to onnxruntime. Everything else passes typed arrays in and gets
  * typed arrays out; sessions for the small graphs used here are built lazily and memoised per
- * engine, and released with `dispose()`.
+ * engine, and released with `dispose()`. Which onnxruntime (native in Node, WebAssembly in Node
+ * or a browser) comes from `#runtime` (runtime.ts, runtime-web.ts) unless one is given.
  */
-import { availableParallelism } from 'node:os';
-import * as ort from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+import { defaultThreads, loadRuntime } from '#runtime';
 import type { ComputeBackend, ConvGradients } from './backend.js';
 import { encodeModel, ElemType, intAttr, type OnnxGraph } from './onnx-proto.js';
+
+/** What the engine needs of an onnxruntime package (onnxruntime-node and onnxruntime-web both are one). */
+export interface OrtRuntime {
+  InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  Tensor: new (type: 'float32' | 'int32' | 'int64', data: Float32Array | Int32Array | BigInt64Array, dims: readonly number[]) => Tensor;
+}
+
+/** native: onnxruntime-node's CPU kernels; wasm: onnxruntime-web's WebAssembly ones. */
+export type RuntimeKind = 'native' | 'wasm';
+export const RUNTIME_KINDS: readonly RuntimeKind[] = Object.freeze(['native', 'wasm']);
 
 export interface EngineOptions {
   /** Threads onnxruntime may use inside one operator; defaults to the machine's cores. */
   threads?: number;
+  /** Which onnxruntime: 'auto' (the default) is the native one where installed, else WebAssembly. */
+  runtime?: RuntimeKind | 'auto';
 }
 
 type Feed = Float32Array | Int32Array | BigInt64Array;
 
 export class OnnxEngine implements ComputeBackend {
-  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
+  private readonly sessions = new Map<string, Promise<InferenceSession>>();
+  private loaded?: Promise<{ ort: OrtRuntime; kind: RuntimeKind }>;
   readonly threads: number;
+  private readonly runtime: RuntimeKind | 'auto';
 
   constructor(options: EngineOptions = {}) {
-    this.threads = Math.max(1, options.threads ?? availableParallelism());
+    this.threads = Math.max(1, options.threads ?? defaultThreads());
+    this.runtime = options.runtime ?? 'auto';
+  }
+
+  private ort(): Promise<{ ort: OrtRuntime; kind: RuntimeKind }> {
+    this.loaded ??= loadRuntime(this.runtime, this.threads);
+    return this.loaded;
+  }
+
+  /** The onnxruntime this engine runs on, loaded on first use. */
+  async kind(): Promise<RuntimeKind> {
+    return (await this.ort()).kind;
   }
 
   /** A session for the graph named `key`, built by `make` on first use. */
-  session(key: string, make: () => OnnxGraph): Promise<ort.InferenceSession> {
+  session(key: string, make: () => OnnxGraph): Promise<InferenceSession> {
     let s = this.sessions.get(key);
     if (!s) {
-      s = ort.InferenceSession.create(encodeModel(make()), {
+      s = this.ort().then(({ ort }) => ort.InferenceSession.create(encodeModel(make()), {
         intraOpNumThreads: this.threads,
         interOpNumThreads: 1,
         executionMode: 'sequential',
         graphOptimizationLevel: 'all',
-      });
+      }));
       this.sessions.set(key, s);
     }
     return s;
@@ -42,14 +68,15 @@ export class OnnxEngine implements ComputeBackend {
    * Runs a memoised graph; inputs are given with their shapes, outputs come back as typed arrays.
    * Outputs named in `into` are written into the given arrays (onnxruntime's preallocated outputs).
    */
-  async run(key: string, make: () => OnnxGraph, feeds: Record<string, [Feed, number[]]>, into: Record<string, [Float32Array, number[]]> = {}): Promise<Record<string, ort.Tensor>> {
+  async run(key: string, make: () => OnnxGraph, feeds: Record<string, [Feed, number[]]>, into: Record<string, [Float32Array, number[]]> = {}): Promise<Record<string, Tensor>> {
     const session = await this.session(key, make);
+    const { ort } = await this.ort();
     const tensor = ([data, dims]: [Feed, number[]]) =>
       new ort.Tensor(data instanceof Float32Array ? 'float32' : data instanceof Int32Array ? 'int32' : 'int64', data, dims);
-    const tensors: Record<string, ort.Tensor> = {};
+    const tensors: Record<string, Tensor> = {};
     for (const [name, feed] of Object.entries(feeds)) tensors[name] = tensor(feed);
     if (Object.keys(into).length === 0) return session.run(tensors);
-    const fetches: Record<string, ort.Tensor> = {};
+    const fetches: Record<string, Tensor> = {};
     for (const [name, out] of Object.entries(into)) fetches[name] = tensor(out);
     await session.run(tensors, fetches);
     return fetches;
