@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { decodeImage, FaceEmbedder } from '../src/embed/index.js';
+import { createFaceEmbedder, decodeImage } from '../src/embed/index.js';
 import { readFeatures, readLabels, writeFeatures, writeLabels } from '../src/io/index.js';
 import { l2Normalize } from '../src/knn/index.js';
 import { retrieval } from '../src/metrics/index.js';
@@ -16,7 +16,7 @@ import type { Features } from '../src/types.js';
 const { values: flags } = parseArgs({ options: { split: { type: 'string' }, limit: { type: 'string' }, 'no-write': { type: 'boolean' } } });
 const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
 const DATA = new URL('../../data/', import.meta.url).pathname;
-const embedder = await FaceEmbedder.create();
+const embedder = await createFaceEmbedder();
 const rows = (f: Features, picked: number[]): Features => {
   const data = new Float32Array(picked.length * f.dim);
   picked.forEach((r, i) => data.set(f.data.subarray(r * f.dim, (r + 1) * f.dim), i * f.dim));

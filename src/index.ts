@@ -1,7 +1,9 @@
 /** facecluster's library API: every stage of the pipeline as functions over typed arrays. */
 export type { Features, KnnGraph, ScoredEdges } from './types.js';
 export { FaceclusterError, type ErrorCode } from './errors.js';
-export { readFeatures, writeFeatures, readLabels, writeLabels, readKnn, writeKnn } from './io/index.js';
+export { readFeatures, writeFeatures, readLabels, writeLabels, readKnn, writeKnn, readFaces, readNpyView, writeNpy } from './io/formats.js';
+export { decodeFeatures, decodeLabels, decodeKnn, encodeFeatures, encodeLabels, encodeKnn } from './io/codecs.js';
+export { decodeNpy, encodeNpy, npyToFloat32, npyToFloat64, npyToInt32, type NpyView, type NpyDtype } from './io/npy.js';
 export { buildKnn, l2Normalize, KNN_DEFAULTS, KNN_METHODS, HNSW_DEFAULTS, HNSW_CROSSOVER, knnMethodFor, knnRecall, loadHnswIndex, saveHnswIndex, type KnnOptions, type KnnMethod, type KnnSearch, type HnswOptions, type HnswIndex, type RecallResult } from './knn/index.js';
 export { knnEdges, propagate, thresholdComponents, PROPAGATION_DEFAULTS, type PropagationOptions, type Pool } from './cluster/index.js';
 export { infomap, mapEquation, INFOMAP_DEFAULTS, autoThreshold, otsuThreshold, AUTO_THRESHOLD_DEFAULTS, earlyStopEdges, EARLY_STOP_DEFAULTS, type InfomapOptions, type InfomapResult, type EarlyStopOptions } from './cluster/index.js';
@@ -12,13 +14,14 @@ export { groupFaces, type FaceEmbedding, type GroupOptions, type PersonOfFace } 
 export { assignFaces, joinOrStart, ASSIGN_DEFAULTS, type AssignOptions, type AssignResult } from './pipeline/assign.js';
 export { clusterFaces, METHODS, LINKAGES, EDGE_FILTERS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, DEFAULT_MODEL_DIR, type ClusterOptions, type ClusterResult, type Method, type Linkage, type EdgeFilter } from './pipeline/index.js';
 export { onlineGrouping, splitCannotLinks, type OnlineOptions } from './cluster/index.js';
-export { readFaces, photoIds, type FaceRecord } from './io/faces.js';
+export { photoIds, parseFaces, type FaceRecord } from './io/faces.js';
 export { decodeTorchCheckpoint } from './io/torch.js';
 export { paramsFromTorch } from './model/import-torch.js';
 export { exportOnnx } from './model/export-onnx.js';
 export { buildKnnRows } from './knn/index.js';
 export { IpsBuilder, IPS_TEST_DEFAULTS, IPS_TRAIN_DEFAULTS, type IpsOptions, type Subgraph } from './ips/index.js';
-export { loadModel, saveModel, type Model, type ModelConfig } from './model/files.js';
+export { loadModel, saveModel } from './model/files.js';
+export { decodeModel, fetchModel, type Model, type ModelConfig } from './model/model.js';
 export { scoreLinks } from './model/score.js';
 export { parallelScoreLinks } from './model/score-parallel.js';
 export { JsBackend, type ComputeBackend } from './engine/backend.js';

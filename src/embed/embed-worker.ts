@@ -1,9 +1,9 @@
 /** A worker thread of embedPhotos: its own face-api engine, describing the photos it is sent one at a time. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { FaceEmbedder, type EmbedOptions } from './index.js';
+import { createFaceEmbedder, type EmbedOptions } from './index.js';
 import { embedPhoto } from './photo.js';
 
-const embedder = await FaceEmbedder.create(workerData as EmbedOptions);
+const embedder = await createFaceEmbedder(workerData as EmbedOptions);
 const port = parentPort!;
 port.on('message', async (msg: { path: string; image: string } | null) => {
   if (msg === null) {

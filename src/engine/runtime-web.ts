@@ -3,7 +3,7 @@
  * cross-origin isolated, since they need SharedArrayBuffer). Where the .wasm file is served
  * from is set on `ort.env.wasm.wasmPaths` (see src/browser.ts). Node builds use runtime.ts.
  */
-import * as ort from 'onnxruntime-web';
+import * as ort from 'onnxruntime-web/wasm';
 import type { OrtRuntime, RuntimeKind } from './onnx.js';
 
 /** The page's cores when it may share memory between threads, else one. */

@@ -4,7 +4,6 @@
  * Clustering reads only `image`: faces of one image are different people.
  */
 import { fail } from '../errors.js';
-import { readFileAligned } from './read.js';
 
 export interface FaceRecord {
   image: string;
@@ -12,10 +11,6 @@ export interface FaceRecord {
   landmarks?: number[][];
   score?: number;
   model?: string;
-}
-
-export function readFaces(path: string): FaceRecord[] {
-  return parseFaces(new TextDecoder().decode(readFileAligned(path)), path);
 }
 
 export function parseFaces(text: string, path: string): FaceRecord[] {

@@ -1,3 +1,5 @@
-export { readFeatures, decodeFeatures, writeFeatures, readLabels, decodeLabels, writeLabels, checkLabelsPath, readKnn, decodeKnn, writeKnn, writeSims, validateKnn, type ReadFeaturesOptions } from './formats.js';
-export { decodeNpy, readNpyView, npyToFloat32, npyToFloat64, npyToInt32, writeNpy, encodeNpyHeader, type NpyDtype, type NpyView } from './npy.js';
+export { readFeatures, writeFeatures, readLabels, writeLabels, checkLabelsPath, readKnn, writeKnn, writeSims, readNpyView, writeNpy, readFaces } from './formats.js';
+export { decodeFeatures, decodeLabels, decodeKnn, encodeFeatures, encodeLabels, encodeKnn, encodeSims, validateKnn, type ReadFeaturesOptions } from './codecs.js';
+export { decodeNpy, encodeNpy, npyToFloat32, npyToFloat64, npyToInt32, encodeNpyHeader, type NpyDtype, type NpyView } from './npy.js';
+export { parseFaces, photoIds, type FaceRecord } from './faces.js';
 export { writeFileAtomic } from './atomic.js';

@@ -6,8 +6,6 @@
  * 'shape': (N, D), }` (latin-1, or UTF-8 in 3.0), then the raw array.
  */
 import { fail } from '../errors.js';
-import { writeFileAtomic } from './atomic.js';
-import { readFileAligned } from './read.js';
 
 export type NpyDtype = 'f2' | 'f4' | 'f8' | 'i1' | 'i2' | 'i4' | 'i8' | 'u1' | 'u2' | 'u4' | 'u8' | 'b1';
 
@@ -74,10 +72,6 @@ export function decodeNpy(buf: Uint8Array, file?: string): NpyView {
     fail('BAD_FILE', `truncated: shape (${shape.join(', ')}) needs ${nbytes} data bytes, file has ${buf.length - dataStart}`, file);
   }
   return { dtype, littleEndian, fortranOrder: fortran === 'True', shape, bytes: buf.subarray(dataStart, dataStart + nbytes) };
-}
-
-export function readNpyView(path: string): NpyView {
-  return decodeNpy(readFileAligned(path), path);
 }
 
 /** A per-element reader for a dtype: returns element `i` of the raw bytes as a JS number. */
@@ -204,7 +198,7 @@ export function encodeNpyHeader(dtype: NpyDtype, shape: readonly number[]): Uint
 }
 
 /** Bytes of `data` as `dtype`, produced in bounded chunks so large arrays are not copied whole. */
-function* dataChunks(data: NpyWritable, dtype: NpyDtype, file: string): Generator<Uint8Array> {
+function* dataChunks(data: NpyWritable, dtype: NpyDtype, file?: string): Generator<Uint8Array> {
   const sameType =
     (dtype === 'f4' && data instanceof Float32Array) || (dtype === 'f8' && data instanceof Float64Array) ||
     (dtype === 'i4' && data instanceof Int32Array) || ((dtype === 'u1' || dtype === 'b1') && data instanceof Uint8Array);
@@ -237,12 +231,15 @@ function* dataChunks(data: NpyWritable, dtype: NpyDtype, file: string): Generato
   }
 }
 
-/** Writes a little-endian, C-order `.npy` (version 1.0, or 2.0 for very long headers), atomically. */
-export function writeNpy(path: string, data: NpyWritable, shape: readonly number[], dtype: NpyDtype): void {
+/**
+ * A little-endian, C-order `.npy` (version 1.0, or 2.0 for very long headers) as chunks of bytes;
+ * `file` names it in errors.
+ */
+export function encodeNpy(data: NpyWritable, shape: readonly number[], dtype: NpyDtype, file?: string): Iterable<Uint8Array> {
   const size = shape.reduce((a, b) => a * b, 1);
-  if (size !== data.length) fail('SHAPE_MISMATCH', `shape (${shape.join(', ')}) does not match ${data.length} values`, path);
-  writeFileAtomic(path, (function* () {
+  if (size !== data.length) fail('SHAPE_MISMATCH', `shape (${shape.join(', ')}) does not match ${data.length} values`, file);
+  return (function* () {
     yield encodeNpyHeader(dtype, shape);
-    yield* dataChunks(data, dtype, path);
-  })());
+    yield* dataChunks(data, dtype, file);
+  })();
 }

@@ -7,29 +7,14 @@
  *
  * Vectors are stored as float16: half the memory and faster distances, at no measurable loss of
  * recall (the candidates' similarities are recomputed in float32 afterwards).
+ * The browser build maps `#hnsw` to hnsw-web.ts instead (package.json "imports").
  */
 import { availableParallelism } from 'node:os';
 import usearch from 'usearch';
 import { fail } from '../errors.js';
 import { atomicWrite } from '../io/atomic.js';
 import type { Features } from '../types.js';
-
-export interface HnswOptions {
-  /** Links per node (HNSW's M; the base layer keeps 2M). */
-  connectivity?: number;
-  /** Candidates kept while inserting (efConstruction). */
-  expansionAdd?: number;
-  /** Candidates kept while searching (ef); at least the neighbours asked for. */
-  expansionSearch?: number;
-  /** Threads for building and searching (default: all cores). */
-  threads?: number;
-}
-
-/**
- * Chosen on 50,000 512-d synthetic faces (the hardest case measured: their far neighbours are
- * noise), the fastest of the settings tried that kept recall@80 at 0.95 there (README).
- */
-export const HNSW_DEFAULTS = Object.freeze({ connectivity: 32, expansionAdd: 64, expansionSearch: 256 });
+import { HNSW_DEFAULTS, type HnswOptions } from './hnsw-options.js';
 
 /** Rows handed to the library at once: small enough to report progress, large enough to keep every thread busy. */
 const BATCH = 8192;

@@ -8,12 +8,14 @@ import { fail } from '../errors.js';
 import { seededRandom, shuffledRange } from '../random.js';
 import type { Features, KnnGraph } from '../types.js';
 import { EXACT_DEFAULTS, exactNeighbours } from './exact.js';
-import { addToHnsw, buildHnswIndex, saveHnswIndex, searchHnsw, type HnswIndex, type HnswOptions } from './hnsw.js';
+import { addToHnsw, buildHnswIndex, saveHnswIndex, searchHnsw, type HnswIndex } from '#hnsw';
+import type { HnswOptions } from './hnsw-options.js';
 import { l2Normalize } from './normalize.js';
 import { placeSelfFirst } from './self-first.js';
 
 export { l2Normalize } from './normalize.js';
-export { HNSW_DEFAULTS, loadHnswIndex, saveHnswIndex, type HnswIndex, type HnswOptions } from './hnsw.js';
+export { loadHnswIndex, saveHnswIndex, type HnswIndex } from '#hnsw';
+export { HNSW_DEFAULTS, type HnswOptions } from './hnsw-options.js';
 
 export type KnnMethod = 'exact' | 'hnsw' | 'auto';
 export const KNN_METHODS: readonly KnnMethod[] = ['exact', 'hnsw', 'auto'];

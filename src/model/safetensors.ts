@@ -4,11 +4,11 @@
  * and the raw little-endian tensors. facecluster writes F32 and records a SHA-256 of the data in
  * the metadata (`sha256`), checked on load so a damaged file is refused, never half-loaded.
  */
-import { createHash } from 'node:crypto';
+// @noble/hashes: an audited SHA-256 that runs the same in Node and in a browser (WebCrypto's is async only)
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { fail } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
 import { halfToFloat } from '../io/npy.js';
-import { readFileAligned } from '../io/read.js';
 import type { Params } from './params.js';
 
 const SIZES: Record<string, number> = { F32: 4, F64: 8, F16: 2, BF16: 2 };
@@ -17,7 +17,7 @@ export function encodeSafetensors(tensors: Params, metadata: Record<string, stri
   const header: Record<string, unknown> = {};
   let offset = 0;
   const parts: Uint8Array[] = [];
-  const hash = createHash('sha256');
+  const hash = sha256.create();
   for (const [name, t] of tensors) {
     const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
     header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + bytes.length] };
@@ -25,7 +25,7 @@ export function encodeSafetensors(tensors: Params, metadata: Record<string, stri
     parts.push(bytes);
     hash.update(bytes);
   }
-  header.__metadata__ = { ...metadata, sha256: hash.digest('hex') };
+  header.__metadata__ = { ...metadata, sha256: bytesToHex(hash.digest()) };
   let json = JSON.stringify(header);
   json = json.padEnd(Math.ceil(json.length / 8) * 8, ' ');
   const text = new TextEncoder().encode(json);
@@ -33,10 +33,6 @@ export function encodeSafetensors(tensors: Params, metadata: Record<string, stri
   new DataView(head.buffer).setBigUint64(0, BigInt(text.length), true);
   head.set(text, 8);
   return [head, ...parts];
-}
-
-export function writeSafetensors(path: string, tensors: Params, metadata: Record<string, string> = {}): void {
-  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
 export function decodeSafetensors(buf: Uint8Array, file?: string): { tensors: Params; metadata: Record<string, string> } {
@@ -54,7 +50,7 @@ export function decodeSafetensors(buf: Uint8Array, file?: string): { tensors: Pa
   const data = buf.subarray(8 + len);
   const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
   const tensors: Params = new Map();
-  const hash = createHash('sha256');
+  const hash = sha256.create();
   const entries = Object.entries(header).filter(([k]) => k !== '__metadata__')
     .map(([name, v]) => [name, v as { dtype?: unknown; shape?: unknown; data_offsets?: unknown }] as const)
     .sort((a, b) => ((a[1].data_offsets as number[])?.[0] ?? 0) - ((b[1].data_offsets as number[])?.[0] ?? 0));
@@ -72,7 +68,7 @@ export function decodeSafetensors(buf: Uint8Array, file?: string): { tensors: Pa
     hash.update(bytes);
     tensors.set(name, { shape: shape as number[], data: toFloat32(bytes, dtype) });
   }
-  if (metadata.sha256 !== undefined && metadata.sha256 !== hash.digest('hex')) fail('BAD_FILE', 'checksum mismatch: the file is damaged', file);
+  if (metadata.sha256 !== undefined && metadata.sha256 !== bytesToHex(hash.digest())) fail('BAD_FILE', 'checksum mismatch: the file is damaged', file);
   return { tensors, metadata };
 }
 
@@ -87,8 +83,4 @@ function toFloat32(bytes: Uint8Array, dtype: string): Float32Array {
     else out[i] = halfToFloat(dv.getUint16(2 * i, true));
   }
   return out;
-}
-
-export function readSafetensors(path: string): { tensors: Params; metadata: Record<string, string> } {
-  return decodeSafetensors(readFileAligned(path), path);
 }

@@ -10,7 +10,7 @@ import { fail } from '../errors.js';
 import { writeKnn, writeNpy } from '../io/index.js';
 import type { IpsOptions } from '../ips/index.js';
 import type { PhotoResult } from '../embed/photo.js';
-import { MODEL_FILES } from '../model/files.js';
+import { MODEL_FILES } from '../model/model.js';
 import { usesFirstLayerTable } from '../model/score.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
 import { runJobs, type QueueRunOptions } from './coordinator.js';

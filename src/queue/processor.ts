@@ -6,7 +6,7 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { Job } from 'bullmq';
-import { FaceEmbedder } from '../embed/index.js';
+import { createFaceEmbedder } from '../embed/index.js';
 import { processJob, RunCache, type JobData, type JobResult } from './jobs.js';
 
 export interface ProcessorData { workDir: string; name: string; threads?: number }
@@ -15,5 +15,5 @@ const settings = workerData as ProcessorData;
 const cache = new RunCache(settings.workDir, settings.threads);
 
 export default function process(job: Job<JobData, JobResult>): Promise<JobResult> {
-  return processJob(job.data, cache, settings.name, (minScore, cropSize) => FaceEmbedder.create({ minScore, cropSize }));
+  return processJob(job.data, cache, settings.name, (minScore, cropSize) => createFaceEmbedder({ minScore, cropSize }));
 }

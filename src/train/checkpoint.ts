@@ -5,7 +5,8 @@
  */
 import { fail } from '../errors.js';
 import { checkParams, type Params } from '../model/params.js';
-import { decodeSafetensors, writeSafetensors } from '../model/safetensors.js';
+import { writeSafetensors } from '../model/files.js';
+import { decodeSafetensors } from '../model/safetensors.js';
 import { readFileAligned } from '../io/read.js';
 import type { TrainSettings, TrainState } from './index.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { zipSync } from 'fflate';
 import { readFeatures, writeKnn, writeLabels } from '../../src/io/formats.js';
-import { writeNpy } from '../../src/io/npy.js';
+import { writeNpy } from '../../src/io/formats.js';
 import { ROOT, tempDir } from '../helpers.js';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');

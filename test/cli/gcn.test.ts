@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readFeatures, readLabels, writeFeatures, writeLabels } from '../../src/io/formats.js';
-import { npyToFloat64, npyToInt32, readNpyView } from '../../src/io/npy.js';
+import { npyToFloat64, npyToInt32 } from '../../src/io/npy.js';
+import { readNpyView } from '../../src/io/formats.js';
 import { loadModel } from '../../src/model/files.js';
 import { ROOT, SHARED, tempDir } from '../helpers.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { poolPairs, splitCannotLinks } from '../../src/cluster/index.js';
 import { readFeatures, readLabels } from '../../src/io/formats.js';
-import { writeNpy } from '../../src/io/npy.js';
+import { writeNpy } from '../../src/io/formats.js';
 import { ROOT, samePartition, tempDir } from '../helpers.js';
 
 test('a cluster with two faces of one photo splits at its weakest links; other clusters stay', () => {

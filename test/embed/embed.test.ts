@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { test } from 'node:test';
 import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
+import { encode as encodePng } from 'fast-png';
 import { photoIds } from '../../src/io/faces.js';
 import { readFeatures, readLabels as readLabelsFrom } from '../../src/io/formats.js';
 import { evaluate } from '../../src/metrics/index.js';
@@ -69,14 +69,12 @@ test('embed: a tight face crop works, unreadable and faceless images are skipped
   picked.forEach((p, i) => copyFileSync(join(SAMPLE, p), join(photos, i % 2 ? 'nested' : '', `p${i}.jpg`)));
   // a 112×112 crop around the middle of a photo, as aligned face sets ship, saved as PNG
   const full = jpeg.decode(readFileSync(join(SAMPLE, picked[0]!)), { useTArray: true });
-  const crop = new PNG({ width: 112, height: 112 });
+  const crop = { width: 112, height: 112, channels: 4, depth: 8 as const, data: new Uint8Array(112 * 112 * 4) };
   const x0 = Math.floor(full.width / 2 - 56), y0 = Math.floor(full.height / 2 - 50);
   for (let y = 0; y < 112; y++) for (let x = 0; x < 112; x++) for (let c = 0; c < 4; c++) crop.data[(y * 112 + x) * 4 + c] = full.data[((y0 + y) * full.width + x0 + x) * 4 + c]!;
-  writeFileSync(join(photos, 'crop.png'), PNG.sync.write(crop));
+  writeFileSync(join(photos, 'crop.png'), encodePng(crop));
   writeFileSync(join(photos, 'broken.jpg'), 'not an image at all');
-  const blank = new PNG({ width: 300, height: 300 });
-  blank.data.fill(128);
-  writeFileSync(join(photos, 'blank.png'), PNG.sync.write(blank));
+  writeFileSync(join(photos, 'blank.png'), encodePng({ width: 300, height: 300, channels: 3, depth: 8, data: new Uint8Array(300 * 300 * 3).fill(128) }));
 
   const whole = join(dir, 'whole');
   const r = spawnSync(process.execPath, [CLI, 'embed', photos, '--out', whole], { encoding: 'utf8' });
@@ -158,10 +156,9 @@ test('embed on aligned 112×112 crops of lfw-aligned: every crop described, as t
     copyFileSync(join(SHARED, 'data/lfw-aligned', paths[r]!), join(crops, paths[r]!));
   }
   // a PNG whose header claims 20,000 × 20,000 pixels, and a JPEG cut in half
-  const huge = new PNG({ width: 1, height: 1 });
-  const hugeBytes = PNG.sync.write(huge);
-  hugeBytes.writeUInt32BE(20000, 16);
-  hugeBytes.writeUInt32BE(20000, 20);
+  const hugeBytes = encodePng({ width: 1, height: 1, channels: 4, depth: 8, data: new Uint8Array(4) });
+  new DataView(hugeBytes.buffer).setUint32(16, 20000);
+  new DataView(hugeBytes.buffer).setUint32(20, 20000);
   writeFileSync(join(crops, 'huge.png'), hugeBytes);
   const whole = readFileSync(join(SHARED, 'data/lfw-aligned', paths[rows[0]!]!));
   writeFileSync(join(crops, 'cut.jpg'), whole.subarray(0, Math.floor(whole.length / 2)));

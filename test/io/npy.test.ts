@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FaceclusterError } from '../../src/errors.js';
-import { decodeNpy, npyToFloat32, npyToFloat64, npyToInt32, readNpyView, writeNpy } from '../../src/io/npy.js';
+import { decodeNpy, npyToFloat32, npyToFloat64, npyToInt32 } from '../../src/io/npy.js';
+import { readNpyView, writeNpy } from '../../src/io/formats.js';
 import { FIXTURES, tempDir } from '../helpers.js';
 
 interface Case { file: string; dtype: string; shape: number[]; fortran: boolean; values: number[] }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { npyToFloat64, npyToInt32, readNpyView } from '../../src/io/npy.js';
+import { npyToFloat64, npyToInt32 } from '../../src/io/npy.js';
+import { readNpyView } from '../../src/io/formats.js';
 import { clusterMetrics, edgeMetrics, evaluate } from '../../src/metrics/index.js';
 import { FIXTURES, SHARED } from '../helpers.js';
 

@@ -3,9 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FaceclusterError } from '../../src/errors.js';
-import { loadModel, saveModel, type ModelConfig } from '../../src/model/files.js';
+import { loadModel, readSafetensors, saveModel, writeSafetensors } from '../../src/model/files.js';
+import type { ModelConfig } from '../../src/model/model.js';
 import { initParams } from '../../src/model/params.js';
-import { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors } from '../../src/model/safetensors.js';
+import { decodeSafetensors, encodeSafetensors } from '../../src/model/safetensors.js';
 import { tempDir } from '../helpers.js';
 
 const ARCH = { dim: 6, widths: [8, 8, 4, 4], hidden: 4 };

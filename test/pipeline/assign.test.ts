@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readFeatures, readKnn, readLabels, writeLabels } from '../../src/io/formats.js';
-import { writeNpy } from '../../src/io/npy.js';
+import { writeNpy } from '../../src/io/formats.js';
 import { newFaceScores } from '../../src/metrics/index.js';
 import { joinOrStart } from '../../src/pipeline/assign.js';
 import { ROOT, tempDir } from '../helpers.js';

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import jpeg from 'jpeg-js';
 import { readFeatures, readLabels, writeLabels } from '../../src/io/formats.js';
-import { writeNpy } from '../../src/io/npy.js';
+import { writeNpy } from '../../src/io/formats.js';
 import { renderReport } from '../../src/report/index.js';
 import { ROOT, SHARED, tempDir } from '../helpers.js';
 

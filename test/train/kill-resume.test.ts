@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readFeatures, readLabels, writeLabels } from '../../src/io/formats.js';
-import { writeNpy } from '../../src/io/npy.js';
-import { readSafetensors } from '../../src/model/safetensors.js';
+import { writeNpy } from '../../src/io/formats.js';
+import { readSafetensors } from '../../src/model/files.js';
 import { ROOT, SHARED, tempDir } from '../helpers.js';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');

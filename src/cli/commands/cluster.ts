@@ -4,7 +4,8 @@ import { checkLabelsPath, writeFileAtomic, writeKnn, writeLabels, writeNpy } fro
 import { imagesFrom } from '../../report/images.js';
 import { renderReport } from '../../report/index.js';
 import { loadReportExtras } from './report.js';
-import { photoIds, readFaces } from '../../io/faces.js';
+import { photoIds } from '../../io/faces.js';
+import { readFaces } from '../../io/formats.js';
 import { fail } from '../../errors.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';

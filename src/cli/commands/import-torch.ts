@@ -4,7 +4,8 @@ import { fail } from '../../errors.js';
 import { readFileAligned } from '../../io/read.js';
 import { decodeTorchCheckpoint } from '../../io/torch.js';
 import { IPS_TEST_DEFAULTS } from '../../ips/index.js';
-import { MODEL_FILES, saveModel } from '../../model/files.js';
+import { saveModel } from '../../model/files.js';
+import { MODEL_FILES } from '../../model/model.js';
 import { paramsFromTorch } from '../../model/import-torch.js';
 import type { CommandSpec, ParsedOptions } from '../args.js';
 

@@ -9,6 +9,7 @@ import { importTorchCommand, runImportTorch } from './import-torch.js';
 import { knnCommand, runKnn } from './knn.js';
 import { reportCommand, runReport } from './report.js';
 import { runTrain, trainCommand } from './train.js';
+import { runWeb, webCommand } from './web.js';
 import { runWorker, workerCommand } from './worker.js';
 
 /** Every command, in the order the usage lists them. */
@@ -24,4 +25,5 @@ export const COMMANDS: [CommandSpec, (o: ParsedOptions, positionals: string[]) =
   [reportCommand, runReport],
   [embedCommand, runEmbed],
   [workerCommand, runWorker],
+  [webCommand, runWeb],
 ];

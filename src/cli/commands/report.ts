@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fail } from '../../errors.js';
-import { readFaces, type FaceRecord } from '../../io/faces.js';
+import { type FaceRecord } from '../../io/faces.js';
+import { readFaces } from '../../io/formats.js';
 import { npyToFloat64, npyToInt32, readNpyView, writeFileAtomic } from '../../io/index.js';
 import { imagesFrom } from '../../report/images.js';
 import { renderReport, type ReportInput } from '../../report/index.js';

@@ -1,0 +1,23 @@
+/**
+ * facecluster in a browser (`facecluster/browser`): the pipeline from bytes to clusters with no
+ * Node module. Features, labels and graphs come from bytes (a `File`'s arrayBuffer()), the
+ * compute engine is onnxruntime-web's WebAssembly (set `ortEnv.wasm.wasmPaths` to where its .wasm
+ * files are served), the kNN search is exact, and the GCN's model is fetched from a URL
+ * (fetchModel) or decoded from bytes (decodeModel).
+ */
+export type { Features, KnnGraph, ScoredEdges } from './types.js';
+export { FaceclusterError, type ErrorCode } from './errors.js';
+export { decodeFeatures, decodeLabels, decodeKnn, encodeFeatures, encodeLabels, encodeKnn, validateKnn, type ReadFeaturesOptions } from './io/codecs.js';
+export { decodeNpy, encodeNpy, npyToFloat32, npyToFloat64, npyToInt32, type NpyView, type NpyDtype } from './io/npy.js';
+export { parseFaces, photoIds, type FaceRecord } from './io/faces.js';
+export { buildKnn, l2Normalize, knnRecall, KNN_DEFAULTS, type KnnOptions } from './knn/index.js';
+export { knnEdges, propagate, thresholdComponents, onlineGrouping, splitCannotLinks, infomap, mapEquation, autoThreshold, earlyStopEdges, PROPAGATION_DEFAULTS, INFOMAP_DEFAULTS, EARLY_STOP_DEFAULTS, type PropagationOptions, type InfomapOptions, type EarlyStopOptions } from './cluster/index.js';
+export { evaluate, clusterMetrics, edgeMetrics, type Evaluation, type ClusterMetrics, type EdgeMetrics } from './metrics/index.js';
+export { clusterFaces, METHODS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, type ClusterOptions, type ClusterResult, type LinkScorer, type Method } from './pipeline/cluster.js';
+export { decodeModel, fetchModel, type Model, type ModelConfig } from './model/model.js';
+export { scoreLinks } from './model/score.js';
+export { IpsBuilder, IPS_TEST_DEFAULTS, type IpsOptions } from './ips/index.js';
+export { OnnxEngine, type EngineOptions } from './engine/onnx.js';
+export { JsBackend, type ComputeBackend } from './engine/backend.js';
+export { syntheticFaces } from './synthetic/index.js';
+export { env as ortEnv } from 'onnxruntime-web/wasm';

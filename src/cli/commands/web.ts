@@ -1,0 +1,21 @@
+import { siteMounts, startSiteServer } from '../../web/server.js';
+import type { CommandSpec, ParsedOptions } from '../args.js';
+
+export const webCommand: CommandSpec = {
+  name: 'web',
+  summary: 'serve the page that groups photos into people in the browser, on this device only',
+  usage: 'web [--port 8080] [--host 127.0.0.1]',
+  options: {
+    port: { type: 'integer', min: 0, max: 65535, default: 8080, help: 'port to listen on (0: any free one)' },
+    host: { type: 'string', default: '127.0.0.1', help: 'address to listen on (the default is this machine only)' },
+  },
+};
+
+export async function runWeb(o: ParsedOptions): Promise<void> {
+  const site = await startSiteServer(siteMounts(), { port: o.port as number, host: o.host as string });
+  console.log(`facecluster page at ${site.url} (photos stay in the browser; Ctrl-C stops)`);
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+  });
+  await site.close();
+}

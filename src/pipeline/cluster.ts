@@ -1,0 +1,245 @@
+/**
+ * From face features to clusters in one call, for every method:
+ * - infomap: kNN links above a threshold read off the collection (or FC-ES's early stop),
+ *   clustered by Infomap; no training, any descriptor model;
+ * - gcn: L-GCN link scores over Instance Pivot Subgraphs, clustered by the seed's propagation
+ *   or Infomap;
+ * - threshold: connected components of kNN links at a cosine threshold;
+ * - cdp: the seed's propagation over kNN similarities;
+ * - online: the grouping photo servers use (see cluster/online.ts).
+ * This is the part that runs anywhere, a browser included; index.ts adds Node's defaults (the
+ * shipped model, GCN scoring in worker threads).
+ */
+import { autoThreshold, earlyStopEdges, infomap, knnEdges, onlineGrouping, poolPairs, propagate, splitCannotLinks, thresholdComponents, PROPAGATION_DEFAULTS, type EarlyStopOptions, type Pool, type PropagationOptions } from '../cluster/index.js';
+import type { ComputeBackend } from '../engine/backend.js';
+import { OnnxEngine } from '../engine/onnx.js';
+import { fail } from '../errors.js';
+import { checkEnoughFaces, checkIpsOptions, type IpsOptions } from '../ips/index.js';
+import { buildKnn, knnSimilarities, l2Normalize, type KnnSearch } from '../knn/index.js';
+import type { Model } from '../model/model.js';
+import { scoreLinks } from '../model/score.js';
+import type { Features, KnnGraph, ScoredEdges } from '../types.js';
+
+export type Method = 'infomap' | 'gcn' | 'threshold' | 'cdp' | 'online';
+export const METHODS: readonly Method[] = Object.freeze(['infomap', 'gcn', 'threshold', 'cdp', 'online']);
+export type Linkage = 'infomap' | 'propagation';
+export const LINKAGES: readonly Linkage[] = Object.freeze(['infomap', 'propagation']);
+export type EdgeFilter = 'threshold' | 'early-stop';
+export const EDGE_FILTERS: readonly EdgeFilter[] = Object.freeze(['threshold', 'early-stop']);
+
+/** Below this many faces the automatic threshold is rough, and a notice says so. */
+const SMALL_COLLECTION = 50;
+
+/**
+ * The unsupervised method's settings (models/README.md: chosen on lfw-train, lfw-train-aligned
+ * and 512-d synthetic faces): 80 neighbours a face; links at or above a cosine threshold that
+ * Otsu's method reads off each face's nearest similarities ('auto', see autoThreshold); Infomap, 3 trials.
+ */
+export const INFOMAP_METHOD_DEFAULTS = Object.freeze({ k: 80, edgeFilter: 'threshold' as EdgeFilter, threshold: 'auto' as number | 'auto', trials: 3 });
+
+/**
+ * Defaults of the baselines, tuned on lfw-train (README): cosine threshold 0.955 at K = 80;
+ * online grouping at distance 0.0525 with 2 faces to found a person. Both depend on the
+ * feature model; tune them for other models.
+ */
+export const BASELINE_DEFAULTS = Object.freeze({ k: 80, threshold: 0.955, maxDistance: 0.0525, minFaces: 2 });
+
+/**
+ * The propagation after the GCN: the seed's, except that links the GCN scores below 0.5 (its
+ * own "not the same person") are dropped first. The seed joins every scored link before it
+ * splits components over max size, so any collection under 900 faces comes out as one
+ * cluster. Chosen on held-out lfw-train identities (models/README.md): min score 0 / 0.3 /
+ * 0.5 / 0.7 gave B-Cubed F 0.02 / 0.86 / 0.90 / 0.85 on 300 held-out photos and 0.01 / 0.86 /
+ * 0.85 / 0.82 on 754 held-out crops. `minScore: 0` restores the seed's behaviour.
+ */
+export const GCN_PROPAGATION_DEFAULTS: Readonly<PropagationOptions> = Object.freeze({ ...PROPAGATION_DEFAULTS, minScore: 0.5 });
+
+/** Scores the GCN's links: the model's input, the kNN graph, the subgraph settings, progress. */
+export type LinkScorer = (input: Features, knn: KnnGraph, ips: IpsOptions, onProgress: (done: number, total: number) => void) => Promise<ScoredEdges>;
+
+export interface ClusterOptions {
+  /** Default: DEFAULT_METHOD. */
+  method?: Method;
+  /** gcn: how the scored links become clusters (default: the seed's propagation, which scored higher than Infomap on held-out identities). */
+  linkage?: Linkage;
+  /** infomap: which kNN links are kept (default: those at or above `threshold`). */
+  edgeFilter?: EdgeFilter;
+  /** infomap with the early-stop filter: FC-ES's settings. */
+  earlyStop?: EarlyStopOptions;
+  /** infomap, and gcn with Infomap: trials (default 3). */
+  trials?: number;
+  /** Infomap's seed (default 1). */
+  seed?: number;
+  /** gcn: the model (in Node, the shipped one when not given). */
+  model?: Model;
+  /** gcn: subgraph settings; the model's inference defaults (paper: 80, 5, 5) when not given. */
+  ips?: IpsOptions;
+  /** gcn, cdp: propagation settings (gcn: GCN_PROPAGATION_DEFAULTS; cdp: the seed's, max size 900, step 0.6, avg). */
+  propagation?: Partial<PropagationOptions>;
+  /** A ready kNN graph; built when not given. */
+  knn?: KnnGraph;
+  /** How the kNN graph is built when not given: exact, HNSW or auto (the default), HNSW settings, where to save its index. */
+  knnSearch?: KnnSearch;
+  /** Builds the kNN graph instead (a queue of workers, say): the unit rows, K. */
+  knnProvider?: (unit: Features, k: number) => Promise<KnnGraph>;
+  /** gcn: scores the links instead (worker threads, a queue of workers). */
+  linkScorer?: LinkScorer;
+  /** Neighbours for infomap and the baselines (default 80). */
+  k?: number;
+  /**
+   * infomap, threshold: cosine a link needs, or 'auto': read off the collection by Otsu's
+   * method (default: infomap 'auto', threshold BASELINE_DEFAULTS.threshold).
+   */
+  threshold?: number | 'auto';
+  maxDistance?: number;
+  minFaces?: number;
+  /** Rows are unit vectors already. */
+  normalized?: boolean;
+  /** Where the features came from, for error messages (a file name). */
+  source?: string;
+  /** Engine for the kNN search and the GCN's products (default: onnxruntime; in Node the GCN runs in `workers` worker threads). */
+  backend?: ComputeBackend;
+  /** Node: worker threads for the GCN (default: one per core). */
+  workers?: number;
+  /** Progress of the long stages: kNN rows, GCN subgraphs, Infomap trials. */
+  onProgress?: (stage: 'knn' | 'gcn' | 'infomap', done: number, total: number) => void;
+  /**
+   * The photo of each face (faces of one photo share a number, −1 unknown; see photoIds): two
+   * faces of one photo never end in one cluster.
+   */
+  photos?: Int32Array;
+  /** Told when settings had to shrink to fit a small set of faces. */
+  onNotice?: (message: string) => void;
+}
+
+export interface ClusterResult {
+  labels: Int32Array;
+  knn: KnnGraph;
+  /** gcn: the scored links (pivot, hop-1 neighbour, probability); infomap: the links kept (face, neighbour, cosine or nep). */
+  edges?: ScoredEdges;
+  /** infomap: the link threshold used (read off the collection when 'auto'). */
+  threshold?: number;
+  ips?: IpsOptions;
+}
+
+/** The subgraph settings, shrunk to fit when there are fewer than k1 + 1 faces and none were asked for. */
+function fitIps(wanted: IpsOptions, n: number, explicit: boolean, notice?: (m: string) => void, source?: string): IpsOptions {
+  if (n - 1 >= wanted.k1) return wanted;
+  if (explicit) checkEnoughFaces(wanted.k1, n, source);
+  const k1 = n - 1;
+  const fitted = { k1, k2: Math.min(wanted.k2, k1), u: Math.min(wanted.u, k1) };
+  notice?.(`only ${n} faces: k_at_hop shrinks to ${fitted.k1} ${fitted.k2}, active connections to ${fitted.u}`);
+  return fitted;
+}
+
+/**
+ * The method used when none is asked for: Infomap over the automatically thresholded kNN graph
+ * scored best on every validation collection, the shipped GCN's own descriptors included, and
+ * needs no model of the descriptors (models/README.md has the measurements).
+ */
+export const DEFAULT_METHOD: Method = 'infomap';
+
+/** Neighbours for the kNN-based methods, shrunk to fit small collections unless asked for. */
+function fitK(options: ClusterOptions, n: number, fallback: number): number {
+  const k = options.k ?? options.knn?.k ?? fallback;
+  if (k <= n - 1) return k;
+  if (options.k !== undefined) fail('BAD_OPTION', `k = ${k} is larger than N − 1 = ${n - 1} (there are only ${n} faces)`);
+  options.onNotice?.(`only ${n} faces: k shrinks to ${n - 1}`);
+  return n - 1;
+}
+
+/** Edges at or above `threshold`. */
+function edgesAbove(edges: ScoredEdges, threshold: number): ScoredEdges {
+  let m = 0;
+  for (let e = 0; e < edges.score.length; e++) if (edges.score[e]! >= threshold) m++;
+  const out = { src: new Int32Array(m), dst: new Int32Array(m), score: new Float64Array(m) };
+  for (let e = 0, o = 0; e < edges.score.length; e++) {
+    if (edges.score[e]! < threshold) continue;
+    out.src[o] = edges.src[e]!; out.dst[o] = edges.dst[e]!; out.score[o++] = edges.score[e]!;
+  }
+  return out;
+}
+
+export async function clusterFaces(features: Features, options: ClusterOptions = {}): Promise<ClusterResult> {
+  const method = options.method ?? DEFAULT_METHOD;
+  const n = features.n;
+  if (n === 1) return { labels: Int32Array.of(0), knn: { n: 1, k: 0, indices: Int32Array.of(0), sims: Float32Array.of(1) } };
+  const unit = options.normalized ? features : l2Normalize(features, options.source);
+  const ownEngine = options.backend ? undefined : new OnnxEngine();
+  // each stage reports 0 done when it starts, so that its time and rate count from there
+  const makeKnn = (k: number) => {
+    options.onProgress?.('knn', 0, n);
+    if (options.knnProvider) return options.knnProvider(unit, k);
+    return buildKnn(unit, { k, normalized: true, ...options.knnSearch, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+  };
+  const trials = options.trials ?? INFOMAP_METHOD_DEFAULTS.trials;
+  const infomapOptions = { trials, ...(options.seed !== undefined ? { seed: options.seed } : {}), onTrial: (t: number) => options.onProgress?.('infomap', t + 1, trials) };
+  const runInfomap = (edges: ScoredEdges) => {
+    options.onProgress?.('infomap', 0, trials);
+    return infomap(n, edges.src, edges.dst, edges.score, infomapOptions).labels;
+  };
+  try {
+    if (method === 'gcn') {
+      const model = options.model ?? fail('BAD_OPTION', 'the gcn method needs a model: loadModel(folder) in Node, fetchModel(url) in a browser');
+      if (model.config.architecture.dim !== features.dim) {
+        fail('SHAPE_MISMATCH', `the model takes ${model.config.architecture.dim}-d features, these are ${features.dim}-d`);
+      }
+      const ips = fitIps(options.ips ?? model.config.ips, n, options.ips !== undefined, options.onNotice, options.source);
+      const knn = options.knn ?? await makeKnn(ips.k1);
+      checkIpsOptions(ips, knn.k);
+      const input = model.config.normalize === 'l2' ? unit : features;
+      const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
+      onProgress(0, n);
+      const edges = options.linkScorer
+        ? await options.linkScorer(input, knn, ips, onProgress)
+        : await scoreLinks(model.params, input, knn, { ips, backend: options.backend ?? ownEngine!, onProgress });
+      const propagation = { ...GCN_PROPAGATION_DEFAULTS, ...options.propagation };
+      let labels: Int32Array;
+      if ((options.linkage ?? 'propagation') === 'infomap') {
+        // the links the GCN believes (p ≥ min score), weighted by its probability
+        const kept = edgesAbove(edges, propagation.minScore ?? 0.5);
+        labels = runInfomap(kept);
+      } else {
+        labels = propagate(edges, n, propagation);
+      }
+      return { labels: respectPhotos(labels, edges, n, propagation.pool, options), knn, edges, ips };
+    }
+    const k = fitK(options, n, method === 'infomap' ? INFOMAP_METHOD_DEFAULTS.k : BASELINE_DEFAULTS.k);
+    const knn = options.knn ?? await makeKnn(k);
+    const withSims = knn.sims ? knn : { ...knn, sims: knnSimilarities(knn, unit) };
+    const edges = knnEdges(withSims);
+    const propagation = { ...PROPAGATION_DEFAULTS, ...options.propagation };
+    if (method === 'infomap') {
+      let kept: ScoredEdges, threshold: number | undefined;
+      if ((options.edgeFilter ?? INFOMAP_METHOD_DEFAULTS.edgeFilter) === 'early-stop') {
+        kept = earlyStopEdges(withSims, options.earlyStop);
+      } else {
+        const wanted = options.threshold ?? INFOMAP_METHOD_DEFAULTS.threshold;
+        threshold = wanted === 'auto' ? autoThreshold(withSims).threshold : wanted;
+        // a handful of faces hardly shows two groups of similarities (models/README.md)
+        if (wanted === 'auto' && n < SMALL_COLLECTION) options.onNotice?.(`only ${n} faces: the link threshold read off them (${threshold.toFixed(3)}) is rough; --threshold sets one`);
+        kept = edgesAbove(edges, threshold);
+      }
+      const labels = runInfomap(kept);
+      return { labels: respectPhotos(labels, kept, n, propagation.pool, options), knn: withSims, edges: kept, ...(threshold !== undefined ? { threshold } : {}) };
+    }
+    const labels = method === 'online'
+      ? onlineGrouping(withSims, { maxDistance: options.maxDistance ?? BASELINE_DEFAULTS.maxDistance, minFaces: options.minFaces ?? BASELINE_DEFAULTS.minFaces })
+      : method === 'threshold'
+        ? thresholdComponents(edges, n, options.threshold === 'auto' ? autoThreshold(withSims).threshold : options.threshold ?? BASELINE_DEFAULTS.threshold)
+        : propagate(edges, n, propagation);
+    // the kNN similarities are the links a cluster is split along
+    return { labels: respectPhotos(labels, edges, n, propagation.pool, options), knn: withSims };
+  } finally {
+    await ownEngine?.dispose();
+  }
+}
+
+/** Splits clusters holding two faces of one photo (see splitCannotLinks), with a notice. */
+function respectPhotos(labels: Int32Array, edges: ScoredEdges, n: number, pool: Pool, options: ClusterOptions): Int32Array {
+  if (!options.photos) return labels;
+  if (options.photos.length !== n) fail('SHAPE_MISMATCH', `${options.photos.length} photo numbers for ${n} faces`);
+  const r = splitCannotLinks(labels, options.photos, poolPairs(edges, n, pool));
+  if (r.split > 0) options.onNotice?.(`faces of one photo were apart: ${r.split} more clusters`);
+  return r.labels;
+}

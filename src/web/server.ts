@@ -1,0 +1,106 @@
+/**
+ * The page's static server (`facecluster web`): the built page (dist/web) and the files it loads
+ * from this package and its dependencies (the GCN model, onnxruntime-web's and TF.js's
+ * WebAssembly, face-api's weights), all from one origin. Nothing else: no API, no upload.
+ * The headers make the page cross-origin isolated (COOP/COEP, so WebAssembly may use threads) and
+ * tell the browser to refuse any request to another origin (Content-Security-Policy).
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FaceclusterError, fail } from '../errors.js';
+
+/** URL prefix → folder served under it. */
+export type Mounts = Record<string, string>;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.wasm': 'application/wasm', '.png': 'image/png',
+  '.svg': 'image/svg+xml', '.bin': 'application/octet-stream', '.safetensors': 'application/octet-stream', '.map': 'application/json',
+};
+
+const HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Content-Security-Policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' blob: data:; worker-src 'self' blob:; connect-src 'self' blob: data:; style-src 'self'",
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-cache',
+};
+
+const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The page and what it loads: the built page at /, the rest from the installed packages. */
+export function siteMounts(siteDir = join(packageRoot, 'dist/web')): Mounts {
+  if (!existsSync(join(siteDir, 'index.html'))) fail('NOT_FOUND', "the page is not built: run 'npm run build' in facecluster's folder", siteDir);
+  const require = createRequire(import.meta.url);
+  const packageDir = (name: string) => {
+    // a package's folder from its package.json (the exports of some do not list it)
+    let dir = dirname(require.resolve(name));
+    while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+    return dir;
+  };
+  return {
+    '/': siteDir,
+    '/models/': join(packageRoot, 'models'),
+    '/ort/': join(packageDir('onnxruntime-web'), 'dist'),
+    '/tfjs/': join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist'),
+    '/face-api/': join(packageDir('@vladmandic/face-api'), 'model'),
+  };
+}
+
+/** The file a URL path names under the mounts, or undefined (never outside a mounted folder). */
+export function resolvePath(mounts: Mounts, urlPath: string): string | undefined {
+  let path: string;
+  try {
+    path = decodeURIComponent(urlPath.split('?')[0]!);
+  } catch {
+    return undefined;
+  }
+  if (path.includes('\0')) return undefined;
+  // longest prefix first, so /models/ wins over /
+  for (const prefix of Object.keys(mounts).sort((a, b) => b.length - a.length)) {
+    if (!path.startsWith(prefix)) continue;
+    const dir = mounts[prefix]!;
+    const file = normalize(join(dir, path.slice(prefix.length) || 'index.html'));
+    if (file !== dir && !file.startsWith(dir.endsWith(sep) ? dir : dir + sep)) return undefined;
+    if (existsSync(file) && statSync(file).isFile()) return file;
+    return undefined;
+  }
+  return undefined;
+}
+
+export interface SiteServer {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Serves `mounts` on host:port (port 0: any free one); resolves once listening. */
+export function startSiteServer(mounts: Mounts, options: { port?: number; host?: string } = {}): Promise<SiteServer> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD', ...HEADERS }).end();
+      return;
+    }
+    const file = resolvePath(mounts, req.url ?? '/');
+    if (!file) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', ...HEADERS }).end('not found\n');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', 'Content-Length': statSync(file).size, ...HEADERS });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' || e.code === 'EACCES'
+      ? new FaceclusterError('BAD_OPTION', `cannot listen on ${host}:${options.port} (${e.code}); --port P takes another port`) : e));
+    server.listen(options.port ?? 8080, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : options.port;
+      resolve({ url: `http://${host}:${port}/`, server, close: () => new Promise((done) => server.close(() => done())) });
+    });
+  });
+}
