@@ -1,35 +1,47 @@
 /**
- * Faces in one photo are different people. A cluster holding two faces of the same photo is
- * rebuilt from its own links, strongest first, refusing any union that would put two faces of
- * one photo together (Kruskal with cannot-link constraints): the cluster splits at its weakest
- * links instead of keeping the impossible pair. Other clusters are left as they are.
+ * Faces in one photo are different people, and so are two faces a user marked as "not the same
+ * person". A cluster holding such a pair is rebuilt from its own links, strongest first,
+ * refusing any union that would put a pair together (Kruskal with cannot-link constraints): the
+ * cluster splits at its weakest links instead of keeping the impossible pair. Other clusters are
+ * left as they are. Constraints are tags: a photo is a tag on each of its faces, a marked pair a
+ * tag of its own on both faces; two faces that share a tag may not share a cluster.
  */
 import type { PairScores } from './pairs.js';
 import { relabelByFirstMember } from './propagation.js';
 import { UnionFind } from './union-find.js';
 
 /**
- * `photo[i]` identifies the photo of face i (−1: unknown, never in conflict); `pairs` are the
- * pooled links the clustering was made from. Returns new labels (0, 1, … by lowest member).
+ * `photo[i]` identifies the photo of face i (−1: unknown, never in conflict); `apart` lists
+ * pairs of faces marked as different people; `pairs` are the pooled links the clustering was
+ * made from. Returns new labels (0, 1, … by lowest member).
  */
-export function splitCannotLinks(labels: Int32Array, photo: Int32Array, pairs: PairScores): { labels: Int32Array; split: number } {
+export function splitCannotLinks(labels: Int32Array, photo: Int32Array | undefined, pairs: PairScores, apart: readonly (readonly [number, number])[] = []): { labels: Int32Array; split: number } {
   const n = labels.length;
-  // clusters with a conflict: two members from one photo
-  const seen = new Map<string, number>();
+  // each face's tags: its photo, and one per marked pair it is in (numbered after the photos)
+  const tagsOf: number[][] = Array.from({ length: n }, (_, i) => (photo && photo[i]! >= 0 ? [photo[i]!] : []));
+  let next = photo ? Math.max(-1, ...photo) + 1 : 0;
+  for (const [a, b] of apart) {
+    if (a === b) continue;
+    tagsOf[a]!.push(next);
+    tagsOf[b]!.push(next++);
+  }
+  // clusters with a conflict: two members sharing a tag
+  const seen = new Set<string>();
   const conflicted = new Set<number>();
   for (let i = 0; i < n; i++) {
-    if (photo[i]! < 0) continue;
-    const key = `${labels[i]}:${photo[i]}`;
-    if (seen.has(key)) conflicted.add(labels[i]!);
-    else seen.set(key, i);
+    for (const tag of tagsOf[i]!) {
+      const key = `${labels[i]}:${tag}`;
+      if (seen.has(key)) conflicted.add(labels[i]!);
+      else seen.add(key);
+    }
   }
   if (conflicted.size === 0) return { labels, split: 0 };
   const uf = new UnionFind(n);
-  // faces of each set's photos; only faces in conflicted clusters take part
+  // tags of each set's faces; only faces in conflicted clusters take part
   const photos = new Map<number, Set<number>>();
   for (let i = 0; i < n; i++) {
     if (!conflicted.has(labels[i]!)) continue;
-    photos.set(i, new Set(photo[i]! >= 0 ? [photo[i]!] : []));
+    photos.set(i, new Set(tagsOf[i]));
   }
   const inside: number[] = [];
   for (let e = 0; e < pairs.a.length; e++) {

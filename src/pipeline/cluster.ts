@@ -108,6 +108,8 @@ export interface ClusterOptions {
    * faces of one photo never end in one cluster.
    */
   photos?: Int32Array;
+  /** Pairs of faces marked as different people (a user's "not the same person"): never in one cluster. */
+  apart?: readonly (readonly [number, number])[];
   /** Told when settings had to shrink to fit a small set of faces. */
   onNotice?: (message: string) => void;
 }
@@ -202,7 +204,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
       } else {
         labels = propagate(edges, n, propagation);
       }
-      return { labels: respectPhotos(labels, edges, n, propagation.pool, options), knn, edges, ips };
+      return { labels: respectConstraints(labels, edges, n, propagation.pool, options), knn, edges, ips };
     }
     const k = fitK(options, n, method === 'infomap' ? INFOMAP_METHOD_DEFAULTS.k : BASELINE_DEFAULTS.k);
     const knn = options.knn ?? await makeKnn(k);
@@ -221,7 +223,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
         kept = edgesAbove(edges, threshold);
       }
       const labels = runInfomap(kept);
-      return { labels: respectPhotos(labels, kept, n, propagation.pool, options), knn: withSims, edges: kept, ...(threshold !== undefined ? { threshold } : {}) };
+      return { labels: respectConstraints(labels, kept, n, propagation.pool, options), knn: withSims, edges: kept, ...(threshold !== undefined ? { threshold } : {}) };
     }
     const labels = method === 'online'
       ? onlineGrouping(withSims, { maxDistance: options.maxDistance ?? BASELINE_DEFAULTS.maxDistance, minFaces: options.minFaces ?? BASELINE_DEFAULTS.minFaces })
@@ -229,17 +231,21 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
         ? thresholdComponents(edges, n, options.threshold === 'auto' ? autoThreshold(withSims).threshold : options.threshold ?? BASELINE_DEFAULTS.threshold)
         : propagate(edges, n, propagation);
     // the kNN similarities are the links a cluster is split along
-    return { labels: respectPhotos(labels, edges, n, propagation.pool, options), knn: withSims };
+    return { labels: respectConstraints(labels, edges, n, propagation.pool, options), knn: withSims };
   } finally {
     await ownEngine?.dispose();
   }
 }
 
-/** Splits clusters holding two faces of one photo (see splitCannotLinks), with a notice. */
-function respectPhotos(labels: Int32Array, edges: ScoredEdges, n: number, pool: Pool, options: ClusterOptions): Int32Array {
-  if (!options.photos) return labels;
-  if (options.photos.length !== n) fail('SHAPE_MISMATCH', `${options.photos.length} photo numbers for ${n} faces`);
-  const r = splitCannotLinks(labels, options.photos, poolPairs(edges, n, pool));
-  if (r.split > 0) options.onNotice?.(`faces of one photo were apart: ${r.split} more clusters`);
+/** Splits clusters holding two faces of one photo or a pair marked apart (see splitCannotLinks), with a notice. */
+function respectConstraints(labels: Int32Array, edges: ScoredEdges, n: number, pool: Pool, options: ClusterOptions): Int32Array {
+  const apart = options.apart ?? [];
+  if (!options.photos && apart.length === 0) return labels;
+  if (options.photos && options.photos.length !== n) fail('SHAPE_MISMATCH', `${options.photos.length} photo numbers for ${n} faces`);
+  for (const pair of apart) {
+    if (!pair.every((i) => Number.isInteger(i) && i >= 0 && i < n)) fail('BAD_OPTION', `a pair marked apart, [${pair.join(', ')}], names a face outside 0..${n - 1}`);
+  }
+  const r = splitCannotLinks(labels, options.photos, poolPairs(edges, n, pool), apart);
+  if (r.split > 0) options.onNotice?.(`faces that must be apart were together: ${r.split} more clusters`);
   return r.labels;
 }

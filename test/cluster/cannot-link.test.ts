@@ -23,6 +23,20 @@ test('a cluster with two faces of one photo splits at its weakest links; other c
   assert.equal(none.split, 0);
 });
 
+test('pairs marked apart split like faces of one photo; each pair is its own constraint', () => {
+  const links: [number, number, number][] = [[0, 1, 0.95], [0, 2, 0.9], [1, 3, 0.8], [2, 3, 0.3], [4, 5, 0.9]];
+  const edges = { src: Int32Array.from(links, (l) => l[0]), dst: Int32Array.from(links, (l) => l[1]), score: Float64Array.from(links, (l) => l[2]) };
+  const labels = Int32Array.of(0, 0, 0, 0, 1, 1);
+  // 0 ≠ 1 alone: as the photo case above
+  assert.deepEqual([...splitCannotLinks(labels, undefined, poolPairs(edges, 6, 'avg'), [[0, 1]]).labels], [0, 1, 0, 1, 2, 2]);
+  // 0 ≠ 3 and 2 ≠ 1: 0–1 joins (no tag shared), 0–2 is refused (2 ≠ 1 once 0, 1 are one), 1–3 refused (0 ≠ 3), 2–3 joins
+  assert.deepEqual([...splitCannotLinks(labels, undefined, poolPairs(edges, 6, 'avg'), [[0, 3], [2, 1]]).labels], [0, 0, 1, 1, 2, 2]);
+  // a pair in two different clusters already: nothing moves
+  const r = splitCannotLinks(labels, undefined, poolPairs(edges, 6, 'avg'), [[0, 4]]);
+  assert.deepEqual([...r.labels], [0, 0, 0, 0, 1, 1]);
+  assert.equal(r.split, 0);
+});
+
 test('cluster --faces: two faces of one identity marked as one photo end apart, nothing else moves', (t) => {
   const dir = tempDir(t);
   const n = 1500;
@@ -44,7 +58,7 @@ test('cluster --faces: two faces of one identity marked as one photo end apart, 
   const faces = Array.from({ length: n }, (_, k) => ({ image: k === j ? `photo-${i}.jpg` : `photo-${k}.jpg` }));
   writeFileSync(join(dir, 'faces.json'), JSON.stringify(faces));
   const r = cli('cluster', '--features', join(dir, 'f.npy'), '--faces', join(dir, 'faces.json'), '--out', join(dir, 'split.npy'));
-  assert.match(r.stderr, /faces of one photo were apart/);
+  assert.match(r.stderr, /faces that must be apart were together/);
   const split = readLabels(join(dir, 'split.npy'));
   assert.notEqual(split[i!], split[j!]);
   const others = [...plain.keys()].filter((k) => plain[k] !== big);
