@@ -21,3 +21,6 @@ export { OnnxEngine, type EngineOptions } from './engine/onnx.js';
 export { JsBackend, type ComputeBackend } from './engine/backend.js';
 export { syntheticFaces } from './synthetic/index.js';
 export { env as ortEnv } from 'onnxruntime-web/wasm';
+export { FaceEmbedder, MODEL_NAME, type EmbeddedFace, type EmbedOptions } from './embed/embedder.js';
+export { createBrowserFaceEmbedder, type BrowserEmbedderOptions } from './embed/browser.js';
+export { decodeImage, imageSize, IMAGE_EXTENSIONS, type DecodedImage } from './embed/image.js';

@@ -1,5 +1,5 @@
 /**
- * The page's static server (`facecluster web`): the built page (dist/web) and the files it loads
+ * The page's static server (`facecluster web`): the built page (dist/site) and the files it loads
  * from this package and its dependencies (the GCN model, onnxruntime-web's and TF.js's
  * WebAssembly, face-api's weights), all from one origin. Nothing else: no API, no upload.
  * The headers make the page cross-origin isolated (COOP/COEP, so WebAssembly may use threads) and
@@ -32,7 +32,7 @@ const HEADERS = {
 const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The page and what it loads: the built page at /, the rest from the installed packages. */
-export function siteMounts(siteDir = join(packageRoot, 'dist/web')): Mounts {
+export function siteMounts(siteDir = join(packageRoot, 'dist/site')): Mounts {
   if (!existsSync(join(siteDir, 'index.html'))) fail('NOT_FOUND', "the page is not built: run 'npm run build' in facecluster's folder", siteDir);
   const require = createRequire(import.meta.url);
   const packageDir = (name: string) => {

@@ -1,0 +1,297 @@
+/**
+ * The page: photos in, people out. The work runs in a Web Worker (worker.ts); this file keeps
+ * the faces, the people (people.ts) and the user's edits, and draws them. Tools can read the
+ * result: every face carries data-image (its photo's file name) and data-person (its person),
+ * and <body data-state="done"> says a clustering has finished.
+ */
+import { encodeLabels, encodeNpy, type FaceRecord } from 'facecluster/browser';
+import type { FoundFace, FromWorker, ToWorker } from './messages.js';
+import { carryPeople, exportLabels, groupPeople, withMoves } from './people.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const bar = $<HTMLProgressElement>('bar'), status = $('status'), cancel = $<HTMLButtonElement>('cancel');
+const people = $('people'), tools = $('tools'), moveTo = $<HTMLSelectElement>('move-to');
+
+interface Face { record: FaceRecord; descriptor: Float32Array; thumb: string }
+const faces: Face[] = [];
+let clustered: number[] = []; // the clustering's person of each face
+const moves = new Map<number, number>(); // the user's: face → person
+const apart: [number, number][] = [];
+const names = new Map<number, string>();
+let nextPerson = 0;
+const selected: number[] = [];
+let worker = startWorker();
+let queue: File[] = [];
+let busy = false;
+
+function setState(state: 'loading' | 'idle' | 'working' | 'done' | 'cancelled' | 'error') {
+  document.body.dataset.state = state;
+  cancel.disabled = state !== 'working';
+}
+
+function startWorker(): Worker {
+  const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+  w.onmessage = (event: MessageEvent<FromWorker>) => onWorker(event.data);
+  w.onerror = (event) => fault(event.message || 'the worker failed to start');
+  return w;
+}
+
+const send = (message: ToWorker) => worker.postMessage(message);
+
+function fault(message: string) {
+  status.textContent = `Something went wrong: ${message}`;
+  busy = false;
+  setState('error');
+}
+
+/** "12 of 76 photos · 2.3 a second · about 28 s left" */
+function progressText(done: number, total: number, startedAt: number, what: string): string {
+  const seconds = (performance.now() - startedAt) / 1000;
+  const rate = done / Math.max(seconds, 1e-3);
+  const left = done > 0 ? (total - done) / rate : NaN;
+  const eta = Number.isFinite(left) ? ` · about ${left < 90 ? `${Math.ceil(left)} s` : `${Math.ceil(left / 60)} min`} left` : '';
+  return `${done} of ${total} ${what}${done > 0 ? ` · ${rate.toFixed(1)} a second${eta}` : ''}`;
+}
+
+let stageStart = 0;
+function onWorker(message: FromWorker) {
+  switch (message.type) {
+    case 'loaded':
+      status.textContent = 'Ready: choose or drop photos.';
+      setState('idle');
+      return;
+    case 'photo':
+      for (const face of message.faces) addFace(face);
+      if (message.skipped) warn(message.skipped);
+      bar.max = message.total;
+      bar.value = message.done;
+      status.textContent = `Finding faces: ${progressText(message.done, message.total, stageStart, 'photos')} · ${faces.length} faces so far`;
+      return;
+    case 'embedded':
+      cluster();
+      return;
+    case 'clustered': {
+      const carried = carryPeople(clustered, message.labels, nextPerson);
+      clustered = carried.personOf;
+      nextPerson = carried.nextId;
+      busy = false;
+      draw();
+      bar.max = 1;
+      bar.value = 1;
+      const count = groupPeople(current()).length;
+      status.textContent = `${faces.length} faces, ${count} ${count === 1 ? 'person' : 'people'} (clustered in ${message.seconds.toFixed(1)} s).`;
+      $('export').hidden = faces.length === 0;
+      setState('done');
+      if (queue.length) embed([]);
+      return;
+    }
+    case 'error':
+      fault(message.message);
+  }
+}
+
+function addFace(found: FoundFace) {
+  const { descriptor, thumb, ...record } = found;
+  faces.push({ record, descriptor, thumb: URL.createObjectURL(thumb) });
+}
+
+function warn(text: string) {
+  const li = document.createElement('li');
+  li.textContent = `Skipped ${text}`;
+  $('warnings').append(li);
+}
+
+/** Finds faces in the photos given (and any queued while busy), then clusters. */
+function embed(files: File[]) {
+  queue.push(...files.filter((f) => /\.(jpe?g|png)$/i.test(f.name) || f.type === 'image/jpeg' || f.type === 'image/png'));
+  if (busy || queue.length === 0 || document.body.dataset.state === 'loading') return;
+  const batch = queue;
+  queue = [];
+  busy = true;
+  setState('working');
+  stageStart = performance.now();
+  bar.max = batch.length;
+  bar.value = 0;
+  status.textContent = `Finding faces: 0 of ${batch.length} photos`;
+  send({ type: 'embed', files: batch });
+}
+
+function cluster() {
+  busy = true;
+  setState('working');
+  status.textContent = `Grouping ${faces.length} faces into people…`;
+  bar.removeAttribute('value');
+  const dim = faces[0]?.descriptor.length ?? 128;
+  const descriptors = new Float32Array(faces.length * dim);
+  faces.forEach((f, i) => descriptors.set(f.descriptor, i * dim));
+  send({ type: 'cluster', descriptors, dim, images: faces.map((f) => f.record.image), apart: apart.slice() });
+}
+
+const current = () => withMoves(clustered, moves);
+const nameOf = (person: number, index: number) => names.get(person) ?? `Person ${index + 1}`;
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/** Redraws the galleries, largest person first; the faces seen once last, together. */
+function draw() {
+  const groups = groupPeople(current());
+  const many = groups.filter((g) => g.faces.length > 1), once = groups.filter((g) => g.faces.length === 1);
+  const sections = many.map((g, i) => gallery(g.person, g.faces, nameOf(g.person, i)));
+  if (once.length) sections.push(gallery(undefined, once.map((g) => g.faces[0]!), 'Seen once'));
+  people.replaceChildren(...sections);
+  refreshTools(groups);
+}
+
+function gallery(person: number | undefined, members: number[], title: string): HTMLElement {
+  const section = document.createElement('section');
+  section.className = 'person';
+  const header = document.createElement('header');
+  if (person === undefined) {
+    const h = document.createElement('h2');
+    h.textContent = title;
+    header.append(h);
+  } else {
+    section.dataset.person = String(person);
+    const name = document.createElement('input');
+    name.className = 'name';
+    name.value = title;
+    name.setAttribute('aria-label', `Name of ${title}`);
+    name.addEventListener('change', () => {
+      names.set(person, name.value.trim() || title);
+      refreshTools(groupPeople(current()));
+    });
+    header.append(name);
+  }
+  const count = document.createElement('span');
+  count.className = 'count';
+  count.textContent = `${members.length} ${members.length === 1 ? 'face' : 'faces'}`;
+  header.append(count);
+  const list = document.createElement('ul');
+  list.className = 'faces';
+  const personOf = current();
+  for (const index of members) {
+    const face = faces[index]!;
+    const li = document.createElement('li');
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'face';
+    button.dataset.face = String(index);
+    button.dataset.image = baseName(face.record.image);
+    button.dataset.person = String(personOf[index]);
+    button.setAttribute('aria-pressed', String(selected.includes(index)));
+    const img = document.createElement('img');
+    img.src = face.thumb;
+    img.width = img.height = 112;
+    img.alt = `face ${index + 1}, in ${baseName(face.record.image)}`;
+    button.append(img);
+    button.addEventListener('click', () => toggle(index));
+    li.append(button);
+    list.append(li);
+  }
+  section.append(header, list);
+  return section;
+}
+
+/** Selects or unselects a face; at most two are selected (the second for "not the same person"). */
+function toggle(index: number) {
+  const at = selected.indexOf(index);
+  if (at >= 0) selected.splice(at, 1);
+  else {
+    selected.push(index);
+    if (selected.length > 2) selected.shift();
+  }
+  for (const button of people.querySelectorAll<HTMLButtonElement>('.face')) {
+    button.setAttribute('aria-pressed', String(selected.includes(Number(button.dataset.face))));
+  }
+  refreshTools(groupPeople(current()));
+}
+
+function refreshTools(groups: { person: number; faces: number[] }[]) {
+  tools.hidden = selected.length === 0;
+  const many = groups.filter((g) => g.faces.length > 1);
+  $('selection').textContent = selected.length === 1 ? '1 face selected' : `${selected.length} faces selected`;
+  moveTo.replaceChildren(...many.map((g, i) => new Option(nameOf(g.person, i), String(g.person))), new Option('A new person', 'new'));
+  ($('apart') as HTMLButtonElement).disabled = selected.length !== 2 || busy;
+}
+
+function clearSelection() {
+  selected.length = 0;
+  draw();
+}
+
+$('move').addEventListener('click', () => {
+  const target = moveTo.value === 'new' ? nextPerson++ : Number(moveTo.value);
+  for (const face of selected) moves.set(face, target);
+  clearSelection();
+});
+
+$('apart').addEventListener('click', () => {
+  if (selected.length !== 2 || busy) return;
+  const [a, b] = selected as [number, number];
+  apart.push([a, b]);
+  // the user's word wins over an earlier move that put them together
+  if (current()[a] === current()[b]) { moves.delete(a); moves.delete(b); }
+  selected.length = 0;
+  cluster();
+});
+
+$('clear').addEventListener('click', clearSelection);
+
+cancel.addEventListener('click', () => {
+  worker.terminate();
+  worker = startWorker();
+  busy = false;
+  queue = [];
+  status.textContent = `Cancelled. ${faces.length} faces were found before; loading the face models again…`;
+  setState('loading');
+  send({ type: 'load' });
+  if (faces.length > clustered.length) faces.length = clustered.length;
+  draw();
+});
+
+function download(name: string, parts: BlobPart[], type: string) {
+  const url = URL.createObjectURL(new Blob(parts, { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+$('export-faces').addEventListener('click', () => download('faces.json', [JSON.stringify(faces.map((f) => f.record), null, 1) + '\n'], 'application/json'));
+$('export-features').addEventListener('click', () => {
+  const dim = faces[0]?.descriptor.length ?? 128;
+  const data = new Float32Array(faces.length * dim);
+  faces.forEach((f, i) => data.set(f.descriptor, i * dim));
+  download('features.npy', [...encodeNpy(data, [faces.length, dim], 'f4')] as BlobPart[], 'application/octet-stream');
+});
+$('export-labels').addEventListener('click', () => download('labels.npy', [...encodeLabels('labels.npy', exportLabels(current()))] as BlobPart[], 'application/octet-stream'));
+
+for (const id of ['photos', 'folder']) {
+  const input = $<HTMLInputElement>(id);
+  input.addEventListener('change', () => {
+    embed([...(input.files ?? [])]);
+    input.value = '';
+  });
+}
+
+/** Every file under dropped folders (the entries API, which drag and drop gives). */
+async function filesOf(entry: FileSystemEntry): Promise<File[]> {
+  if (entry.isFile) return [await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject))];
+  const reader = (entry as FileSystemDirectoryEntry).createReader();
+  const all: File[] = [];
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) return all;
+    for (const child of batch) all.push(...await filesOf(child));
+  }
+}
+
+document.addEventListener('dragover', (event) => event.preventDefault());
+document.addEventListener('drop', async (event) => {
+  event.preventDefault();
+  const entries = [...(event.dataTransfer?.items ?? [])].map((item) => item.webkitGetAsEntry()).filter((e): e is FileSystemEntry => e !== null);
+  const files = (await Promise.all(entries.map(filesOf))).flat().sort((a, b) => a.name.localeCompare(b.name));
+  embed(files);
+});
+
+send({ type: 'load' });

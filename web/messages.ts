@@ -1,0 +1,21 @@
+/** What the page and its worker say to each other (app.ts ⇄ worker.ts). */
+import type { FaceRecord } from 'facecluster/browser';
+
+export type ToWorker =
+  | { type: 'load' }
+  | { type: 'embed'; files: File[] }
+  /** The faces' descriptors (n × dim), each face's photo, and pairs marked as different people. */
+  | { type: 'cluster'; descriptors: Float32Array; dim: number; images: string[]; apart: [number, number][] };
+
+export interface FoundFace extends FaceRecord {
+  descriptor: Float32Array;
+  /** A square crop around the face, for the gallery. */
+  thumb: Blob;
+}
+
+export type FromWorker =
+  | { type: 'loaded' }
+  | { type: 'photo'; done: number; total: number; faces: FoundFace[]; skipped?: string }
+  | { type: 'embedded' }
+  | { type: 'clustered'; labels: Int32Array; seconds: number }
+  | { type: 'error'; message: string };

@@ -1,0 +1,69 @@
+/**
+ * The page's work, off the main thread so that the page stays responsive and Cancel can stop it
+ * (the page terminates this worker): photos to faces (face-api on TF.js's WebAssembly, with the
+ * same decoding as the CLI) and faces to people (facecluster's default clustering, onnxruntime-web).
+ * It keeps nothing between messages but the loaded networks.
+ */
+import { clusterFaces, createBrowserFaceEmbedder, decodeImage, FaceclusterError, ortEnv, photoIds, type FaceEmbedder } from 'facecluster/browser';
+import type { FoundFace, FromWorker, ToWorker } from './messages.js';
+
+const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
+const post = (message: FromWorker) => scope.postMessage(message);
+
+ortEnv.wasm.wasmPaths = new URL('/ort/', location.href).href;
+let embedder: Promise<FaceEmbedder> | undefined;
+const THUMB = 112;
+
+function loadEmbedder(): Promise<FaceEmbedder> {
+  embedder ??= createBrowserFaceEmbedder({ modelsUrl: new URL('/face-api/', location.href).href, wasmUrl: new URL('/tfjs/', location.href).href });
+  return embedder;
+}
+
+/** A square crop around a face's box, a little wider than the box, as a JPEG. */
+async function thumbnail(file: File, box: number[]): Promise<Blob> {
+  // the pixels as decoded (no EXIF rotation), as the boxes were found on them
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'none' });
+  const [x, y, w, h] = box as [number, number, number, number];
+  const side = Math.max(w, h) * 1.2;
+  const canvas = new OffscreenCanvas(THUMB, THUMB);
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = '#777';
+  context.fillRect(0, 0, THUMB, THUMB);
+  context.drawImage(bitmap, x + w / 2 - side / 2, y + h / 2 - side / 2, side, side, 0, 0, THUMB, THUMB);
+  bitmap.close();
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+}
+
+async function embed(files: File[]): Promise<void> {
+  const faceApi = await loadEmbedder();
+  for (const [i, file] of files.entries()) {
+    const name = file.webkitRelativePath || file.name;
+    let faces: FoundFace[] = [];
+    let skipped: string | undefined;
+    try {
+      const found = await faceApi.embed(decodeImage(new Uint8Array(await file.arrayBuffer()), name), name);
+      faces = await Promise.all(found.map(async (face) => ({ ...face, thumb: await thumbnail(file, face.box!) })));
+      if (faces.length === 0) skipped = `${name}: no face found`;
+    } catch (e) {
+      // one bad photo is skipped with a warning, never the end of the run
+      skipped = e instanceof FaceclusterError ? e.message : `${name}: cannot be described (${(e as Error).message})`;
+    }
+    post({ type: 'photo', done: i + 1, total: files.length, faces, ...(skipped ? { skipped } : {}) });
+  }
+  post({ type: 'embedded' });
+}
+
+async function cluster(message: Extract<ToWorker, { type: 'cluster' }>): Promise<void> {
+  const start = performance.now();
+  const n = message.images.length;
+  const labels = n === 0 ? new Int32Array(0)
+    : (await clusterFaces({ n, dim: message.dim, data: message.descriptors }, { photos: photoIds(message.images), apart: message.apart })).labels;
+  post({ type: 'clustered', labels, seconds: (performance.now() - start) / 1000 });
+}
+
+scope.onmessage = (event) => {
+  const message = event.data;
+  const work = message.type === 'load' ? loadEmbedder().then(() => post({ type: 'loaded' }))
+    : message.type === 'embed' ? embed(message.files) : cluster(message);
+  work.catch((e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
+};
