@@ -70,12 +70,18 @@ export class OnnxEngine implements ComputeBackend {
    */
   async run(key: string, make: () => OnnxGraph, feeds: Record<string, [Feed, number[]]>, into: Record<string, [Float32Array, number[]]> = {}): Promise<Record<string, Tensor>> {
     const session = await this.session(key, make);
-    const { ort } = await this.ort();
+    const { ort, kind } = await this.ort();
     const tensor = ([data, dims]: [Feed, number[]]) =>
       new ort.Tensor(data instanceof Float32Array ? 'float32' : data instanceof Int32Array ? 'int32' : 'int64', data, dims);
     const tensors: Record<string, Tensor> = {};
     for (const [name, feed] of Object.entries(feeds)) tensors[name] = tensor(feed);
     if (Object.keys(into).length === 0) return session.run(tensors);
+    if (kind === 'wasm') {
+      // onnxruntime-web leaves preallocated outputs unwritten: copy its own outputs over
+      const results = await session.run(tensors);
+      for (const [name, [out]] of Object.entries(into)) out.set(results[name]!.data as Float32Array);
+      return results;
+    }
     const fetches: Record<string, Tensor> = {};
     for (const [name, out] of Object.entries(into)) fetches[name] = tensor(out);
     await session.run(tensors, fetches);
