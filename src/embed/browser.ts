@@ -30,7 +30,7 @@ export async function createBrowserFaceEmbedder(options: BrowserEmbedderOptions)
   await api.nets.ssdMobilenetv1.loadFromUri(options.modelsUrl);
   await api.nets.faceLandmark68Net.loadFromUri(options.modelsUrl);
   await api.nets.faceRecognitionNet.loadFromUri(options.modelsUrl);
-  return new FaceEmbedder(api, tf, options);
+  return FaceEmbedder.over(api, tf, options);
 }
 
 /**

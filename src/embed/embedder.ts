@@ -30,9 +30,17 @@ export const MODEL_NAME = 'face-api ssd-mobilenet-v1 + face-landmark-68 + face-r
 export class FaceEmbedder {
   private readonly options: Required<EmbedOptions>;
 
-  /** face-api with its three networks loaded, and the TF.js it runs on (index.ts loads them in Node, the page in a browser). */
-  constructor(private readonly api: typeof FaceApi, private readonly tf: typeof Tf, options: EmbedOptions = {}) {
+  private constructor(private readonly api: typeof FaceApi, private readonly tf: typeof Tf, options: EmbedOptions) {
     this.options = { minScore: options.minScore ?? 0.5, cropSize: options.cropSize ?? 160 };
+  }
+
+  /**
+   * An embedder over face-api (its module, with its three networks loaded) and the TF.js it runs
+   * on; index.ts loads them in Node, browser.ts in a browser. Typed `unknown` so that this
+   * package's declarations do not pull in face-api's, which clash with other WebGPU typings.
+   */
+  static over(faceApi: unknown, tf: unknown, options: EmbedOptions = {}): FaceEmbedder {
+    return new FaceEmbedder(faceApi as typeof FaceApi, tf as typeof Tf, options);
   }
 
   /** Every face found in one image, largest first; `image` is recorded as given. */

@@ -26,5 +26,5 @@ export async function createFaceEmbedder(options: EmbedOptions = {}): Promise<Fa
   await api.nets.ssdMobilenetv1.loadFromDisk(models);
   await api.nets.faceLandmark68Net.loadFromDisk(models);
   await api.nets.faceRecognitionNet.loadFromDisk(models);
-  return new FaceEmbedder(api, tf, options);
+  return FaceEmbedder.over(api, tf, options);
 }
