@@ -32,3 +32,14 @@ export async function loadRuntime(kind: RuntimeKind | 'auto' = 'auto', threads =
   web.env.wasm.numThreads = threads;
   return { ort: web, kind: 'wasm' };
 }
+
+/** Whether onnxruntime-node is installed (engines then run its native kernels). */
+export async function nativeRuntimeInstalled(): Promise<boolean> {
+  try {
+    await import('onnxruntime-node');
+    return true;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
+}

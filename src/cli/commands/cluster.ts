@@ -4,6 +4,7 @@ import { checkLabelsPath, writeFileAtomic, writeKnn, writeLabels, writeNpy } fro
 import { imagesFrom } from '../../report/images.js';
 import { renderReport } from '../../report/index.js';
 import { loadReportExtras } from './report.js';
+import { nativeRuntimeInstalled } from '../../engine/runtime.js';
 import { photoIds } from '../../io/faces.js';
 import { readFaces } from '../../io/formats.js';
 import { fail } from '../../errors.js';
@@ -79,6 +80,9 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   const method = (o.method as Method | undefined) ?? (gcnAsked ? 'gcn' : DEFAULT_METHOD);
   const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
   if (faces && faces.length !== features.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${features.n} faces`, o.faces as string);
+  if (!o.quiet && !(await nativeRuntimeInstalled())) {
+    console.error('facecluster: note: onnxruntime-node is not installed (its install fetches CUDA files from outside the npm registry), so the WebAssembly kernels run, about 3× slower; `npm install onnxruntime-node` where that works adds the native ones');
+  }
   const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean), infomap: new Progress('Infomap', 'trials', o.quiet as boolean) };
   const options: ClusterOptions = {
     method,
