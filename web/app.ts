@@ -81,7 +81,7 @@ function onWorker(message: FromWorker) {
       bar.max = 1;
       bar.value = 1;
       const count = groupPeople(current()).length;
-      status.textContent = `${faces.length} faces, ${count} ${count === 1 ? 'person' : 'people'} (clustered in ${message.seconds.toFixed(1)} s).`;
+      status.textContent = `${faces.length} faces, ${count} ${count === 1 ? 'person' : 'people'} (clustered in ${message.seconds.toFixed(2)} s).`;
       document.body.dataset.clusterSeconds = message.seconds.toFixed(2);
       $('export').hidden = faces.length === 0;
       setState('done');

@@ -4,7 +4,7 @@
  * same decoding as the CLI) and faces to people (facecluster's default clustering, onnxruntime-web).
  * It keeps nothing between messages but the loaded networks.
  */
-import { clusterFaces, createBrowserFaceEmbedder, decodeImage, FaceclusterError, ortEnv, photoIds, type FaceEmbedder } from 'facecluster/browser';
+import { clusterFaces, createBrowserFaceEmbedder, decodeImage, FaceclusterError, OnnxEngine, ortEnv, photoIds, type FaceEmbedder } from 'facecluster/browser';
 import type { FoundFace, FromWorker, ToWorker } from './messages.js';
 
 const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
@@ -17,6 +17,16 @@ const THUMB = 112;
 function loadEmbedder(): Promise<FaceEmbedder> {
   embedder ??= createBrowserFaceEmbedder({ modelsUrl: new URL('/face-api/', location.href).href, wasmUrl: new URL('/tfjs/', location.href).href });
   return embedder;
+}
+
+/** Everything the work needs, fetched now, so that the page works offline once loaded: face-api's networks and onnxruntime's WebAssembly. */
+async function load(): Promise<void> {
+  const engine = new OnnxEngine();
+  try {
+    await Promise.all([loadEmbedder(), engine.gemm(Float32Array.of(1), Float32Array.of(1), 1, 1, 1, false, false)]);
+  } finally {
+    await engine.dispose();
+  }
 }
 
 /** A square crop around a face's box, a little wider than the box, as a JPEG. */
@@ -63,7 +73,7 @@ async function cluster(message: Extract<ToWorker, { type: 'cluster' }>): Promise
 
 scope.onmessage = (event) => {
   const message = event.data;
-  const work = message.type === 'load' ? loadEmbedder().then(() => post({ type: 'loaded' }))
+  const work = message.type === 'load' ? load().then(() => post({ type: 'loaded' }))
     : message.type === 'embed' ? embed(message.files) : cluster(message);
   work.catch((e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));
 };
