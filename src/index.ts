@@ -8,11 +8,13 @@ export { buildKnn, l2Normalize, KNN_DEFAULTS, KNN_METHODS, HNSW_DEFAULTS, HNSW_C
 export { knnEdges, propagate, thresholdComponents, PROPAGATION_DEFAULTS, type PropagationOptions, type Pool } from './cluster/index.js';
 export { infomap, mapEquation, INFOMAP_DEFAULTS, autoThreshold, otsuThreshold, AUTO_THRESHOLD_DEFAULTS, earlyStopEdges, EARLY_STOP_DEFAULTS, type InfomapOptions, type InfomapResult, type EarlyStopOptions } from './cluster/index.js';
 export { evaluate, clusterMetrics, edgeMetrics, retrieval, newFaceScores, type Evaluation, type ClusterMetrics, type EdgeMetrics, type Retrieval, type NewFaceScores } from './metrics/index.js';
-export { OnnxEngine } from './engine/onnx.js';
+export { OnnxEngine, RUNTIME_KINDS, type EngineOptions, type RuntimeKind } from './engine/onnx.js';
+export { nativeRuntimeInstalled } from './engine/runtime.js';
+export { siteMounts, startSiteServer, type Mounts, type SiteServer } from './web/server.js';
 export { syntheticFaces } from './synthetic/index.js';
 export { groupFaces, type FaceEmbedding, type GroupOptions, type PersonOfFace } from './pipeline/group.js';
 export { assignFaces, joinOrStart, ASSIGN_DEFAULTS, type AssignOptions, type AssignResult } from './pipeline/assign.js';
-export { clusterFaces, METHODS, LINKAGES, EDGE_FILTERS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, DEFAULT_MODEL_DIR, type ClusterOptions, type ClusterResult, type Method, type Linkage, type EdgeFilter } from './pipeline/index.js';
+export { clusterFaces, METHODS, LINKAGES, EDGE_FILTERS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, DEFAULT_MODEL_DIR, type ClusterOptions, type ClusterResult, type LinkScorer, type Method, type Linkage, type EdgeFilter } from './pipeline/index.js';
 export { onlineGrouping, splitCannotLinks, type OnlineOptions } from './cluster/index.js';
 export { photoIds, parseFaces, type FaceRecord } from './io/faces.js';
 export { decodeTorchCheckpoint } from './io/torch.js';
