@@ -20,11 +20,15 @@ const apart: [number, number][] = [];
 const names = new Map<number, string>();
 let nextPerson = 0;
 const selected: number[] = [];
-let worker = startWorker();
+const worker = startWorker();
 let queue: File[] = [];
 let busy = false;
+/** Cancel was pressed: what the worker still sends for the batch is dropped. */
+let cancelling = false;
+/** Faces before the batch being described: Cancel drops those after. */
+let batchStart = 0;
 
-function setState(state: 'loading' | 'idle' | 'working' | 'done' | 'cancelled' | 'error') {
+function setState(state: 'loading' | 'idle' | 'working' | 'done' | 'error') {
   document.body.dataset.state = state;
   cancel.disabled = state !== 'working';
 }
@@ -55,6 +59,10 @@ function progressText(done: number, total: number, startedAt: number, what: stri
 
 let stageStart = 0;
 function onWorker(message: FromWorker) {
+  if (cancelling) {
+    if (message.type === 'cancelled' || message.type === 'embedded' || message.type === 'clustered') finishCancel();
+    return;
+  }
   switch (message.type) {
     case 'loaded':
       status.textContent = 'Ready: choose or drop photos.';
@@ -88,9 +96,24 @@ function onWorker(message: FromWorker) {
       if (queue.length) embed([]);
       return;
     }
+    case 'cancelled':
+      return;
     case 'error':
       fault(message.message);
   }
+}
+
+/** Back to the people as they were before the batch: its faces are dropped, the queue emptied. */
+function finishCancel() {
+  cancelling = false;
+  busy = false;
+  queue = [];
+  for (const face of faces.splice(batchStart)) URL.revokeObjectURL(face.thumb);
+  status.textContent = `Cancelled. ${faces.length} faces, as before.`;
+  bar.max = 1;
+  bar.value = 0;
+  draw();
+  setState(clustered.length > 0 ? 'done' : 'idle');
 }
 
 function addFace(found: FoundFace) {
@@ -111,6 +134,7 @@ function embed(files: File[]) {
   const batch = queue;
   queue = [];
   busy = true;
+  batchStart = clustered.length;
   setState('working');
   stageStart = performance.now();
   bar.max = batch.length;
@@ -240,15 +264,11 @@ $('apart').addEventListener('click', () => {
 $('clear').addEventListener('click', clearSelection);
 
 cancel.addEventListener('click', () => {
-  worker.terminate();
-  worker = startWorker();
-  busy = false;
-  queue = [];
-  status.textContent = `Cancelled. ${faces.length} faces were found before; loading the face models again…`;
-  setState('loading');
-  send({ type: 'load' });
-  if (faces.length > clustered.length) faces.length = clustered.length;
-  draw();
+  if (!busy || cancelling) return;
+  cancelling = true;
+  cancel.disabled = true;
+  status.textContent = 'Cancelling…';
+  send({ type: 'cancel' });
 });
 
 function download(name: string, parts: BlobPart[], type: string) {

@@ -4,6 +4,8 @@ import type { FaceRecord } from 'facecluster/browser';
 export type ToWorker =
   | { type: 'load' }
   | { type: 'embed'; files: File[] }
+  /** Stop describing photos after the current one (the worker answers 'cancelled'). */
+  | { type: 'cancel' }
   /** The faces' descriptors (n × dim), each face's photo, and pairs marked as different people. */
   | { type: 'cluster'; descriptors: Float32Array; dim: number; images: string[]; apart: [number, number][] };
 
@@ -17,5 +19,6 @@ export type FromWorker =
   | { type: 'loaded' }
   | { type: 'photo'; done: number; total: number; faces: FoundFace[]; skipped?: string }
   | { type: 'embedded' }
+  | { type: 'cancelled' }
   | { type: 'clustered'; labels: Int32Array; seconds: number }
   | { type: 'error'; message: string };

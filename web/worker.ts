@@ -2,7 +2,9 @@
  * The page's work, off the main thread so that the page stays responsive and Cancel can stop it
  * (the page terminates this worker): photos to faces (face-api on TF.js's WebAssembly, with the
  * same decoding as the CLI) and faces to people (facecluster's default clustering, onnxruntime-web).
- * It keeps nothing between messages but the loaded networks.
+ * It keeps nothing between messages but the loaded networks. Cancel is a message too: it is
+ * read between photos (each photo's work awaits), so the networks stay loaded and the page
+ * stays usable offline.
  */
 import { clusterFaces, createBrowserFaceEmbedder, decodeImage, FaceclusterError, OnnxEngine, ortEnv, photoIds, type FaceEmbedder } from 'facecluster/browser';
 import type { FoundFace, FromWorker, ToWorker } from './messages.js';
@@ -12,6 +14,7 @@ const post = (message: FromWorker) => scope.postMessage(message);
 
 ortEnv.wasm.wasmPaths = new URL('/ort/', location.href).href;
 let embedder: Promise<FaceEmbedder> | undefined;
+let cancelRequested = false;
 const THUMB = 112;
 
 function loadEmbedder(): Promise<FaceEmbedder> {
@@ -45,8 +48,13 @@ async function thumbnail(file: File, box: number[]): Promise<Blob> {
 }
 
 async function embed(files: File[]): Promise<void> {
+  cancelRequested = false;
   const faceApi = await loadEmbedder();
   for (const [i, file] of files.entries()) {
+    if (cancelRequested) {
+      post({ type: 'cancelled' });
+      return;
+    }
     const name = file.webkitRelativePath || file.name;
     let faces: FoundFace[] = [];
     let skipped: string | undefined;
@@ -73,6 +81,10 @@ async function cluster(message: Extract<ToWorker, { type: 'cluster' }>): Promise
 
 scope.onmessage = (event) => {
   const message = event.data;
+  if (message.type === 'cancel') {
+    cancelRequested = true;
+    return;
+  }
   const work = message.type === 'load' ? load().then(() => post({ type: 'loaded' }))
     : message.type === 'embed' ? embed(message.files) : cluster(message);
   work.catch((e: unknown) => post({ type: 'error', message: e instanceof Error ? e.message : String(e) }));

@@ -139,8 +139,20 @@ test('the page groups lfw-sample\'s photos into its people, as the CLI does, wit
   await page.screenshot({ path: join(SHOTS, 'page-phone.png') });
   await page.setViewportSize({ width: 1280, height: 800 });
 
-  // "not the same person" on two faces of the largest person splits them, and the rest stays
+  // rename the largest person; select a face of it with the keyboard and move it to a new person
   const largest = shown.filter((s) => s.person === shown.find((x) => x.face === 0)!.person);
+  await page.fill(`section[data-person="${largest[0]!.person}"] .name`, 'Andy');
+  await page.press(`section[data-person="${largest[0]!.person}"] .name`, 'Enter');
+  const last = largest.at(-1)!.face;
+  await page.focus(`.face[data-face="${last}"]`);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.getAttribute(`.face[data-face="${last}"]`, 'aria-pressed'), 'true');
+  await page.selectOption('#move-to', 'new');
+  await page.click('#move');
+  const movedTo = await page.getAttribute(`.face[data-face="${last}"]`, 'data-person');
+  assert.ok(movedTo !== null && movedTo !== largest[0]!.person, 'moved out of its person');
+
+  // "not the same person" on two faces of the largest person splits them, and the rest stays
   const [a, b] = [largest[0]!.face, largest[1]!.face];
   await page.click(`.face[data-face="${a}"]`);
   await page.click(`.face[data-face="${b}"]`);
@@ -150,6 +162,16 @@ test('the page groups lfw-sample\'s photos into its people, as the CLI does, wit
   const after = (await shownFaces(page)).sort((x, y) => x.face - y.face);
   const untouched = (s: Shown) => !largest.some((l) => l.face === s.face);
   assert.ok(samePartition(Int32Array.from(after.filter(untouched), (s) => Number(s.person)), Int32Array.from(shown.filter(untouched), (s) => Number(s.person))), 'other people unchanged');
+  assert.equal(after[last]!.person, movedTo, 'the move outlives the new clustering');
+  assert.ok(await page.$$eval('.name', (inputs) => inputs.some((i) => (i as unknown as { value: string }).value === 'Andy')), 'the name outlives it too');
+
+  // Cancel while photos are being described: the work stops, the faces found before stay, the page is ready again
+  await page.setInputFiles('#photos', photos().slice(0, 20));
+  await page.waitForFunction(() => document.body.dataset.state === 'working', null, { timeout: 30_000 });
+  await page.click('#cancel');
+  await page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 120_000 });
+  assert.match(await page.textContent('#status') ?? '', /^Cancelled/);
+  assert.equal((await shownFaces(page)).length, shown.length);
   await page.close();
   const foreign = requests.filter((u) => !u.startsWith(site.url) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(foreign, [], 'requests to other origins');
