@@ -121,10 +121,14 @@ function addFace(found: FoundFace) {
   faces.push({ record, descriptor, thumb: URL.createObjectURL(thumb) });
 }
 
+/** A skipped photo, listed under a one-line summary (folded, so that the galleries do not move). */
 function warn(text: string) {
   const li = document.createElement('li');
-  li.textContent = `Skipped ${text}`;
+  li.textContent = text;
   $('warnings').append(li);
+  const count = $('warnings').childElementCount;
+  $('skipped-count').textContent = `${count} ${count === 1 ? 'photo' : 'photos'} skipped`;
+  $('skipped').hidden = false;
 }
 
 /** Finds faces in the photos given (and any queued while busy), then clusters. */
