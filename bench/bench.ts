@@ -74,6 +74,12 @@ let plainRate: number;
   const s = await seconds(async () => { for (let i = 0; i < reps; i++) await engine.matmul(a, b, m, k, n); });
   plainRate = (2 * m * k * n * reps) / s / 1e9;
   report('gemm_gflops', plainRate, 'plain matmul 4096×1024·1024×512 (GFLOP/s)');
+  // the same on onnxruntime-web's WebAssembly kernels: what runs where onnxruntime-node is not installed
+  const wasm = new OnnxEngine({ runtime: 'wasm' });
+  await wasm.matmul(a, b, m, k, n);
+  const sw = await seconds(async () => { for (let i = 0; i < reps; i++) await wasm.matmul(a, b, m, k, n); });
+  await wasm.dispose();
+  report('gemm_gflops_wasm', (2 * m * k * n * reps) / sw / 1e9, 'the same product on the WebAssembly kernels (GFLOP/s)');
 }
 
 // the GCN on 512-d synthetic faces with freshly initialised seed-architecture weights
