@@ -25,8 +25,6 @@ let queue: File[] = [];
 let busy = false;
 /** Cancel was pressed: what the worker still sends for the batch is dropped. */
 let cancelling = false;
-/** Faces before the batch being described: Cancel drops those after. */
-let batchStart = 0;
 
 function setState(state: 'loading' | 'idle' | 'working' | 'done' | 'error') {
   document.body.dataset.state = state;
@@ -67,6 +65,8 @@ function onWorker(message: FromWorker) {
     case 'loaded':
       status.textContent = 'Ready: choose or drop photos.';
       setState('idle');
+      // photos given while the models loaded
+      if (queue.length) embed([]);
       return;
     case 'photo':
       for (const face of message.faces) addFace(face);
@@ -103,12 +103,12 @@ function onWorker(message: FromWorker) {
   }
 }
 
-/** Back to the people as they were before the batch: its faces are dropped, the queue emptied. */
+/** Back to the people as they were: the faces not clustered yet (the batch's) are dropped, the queue emptied. */
 function finishCancel() {
   cancelling = false;
   busy = false;
   queue = [];
-  for (const face of faces.splice(batchStart)) URL.revokeObjectURL(face.thumb);
+  for (const face of faces.splice(clustered.length)) URL.revokeObjectURL(face.thumb);
   status.textContent = `Cancelled. ${faces.length} faces, as before.`;
   bar.max = 1;
   bar.value = 0;
@@ -138,7 +138,6 @@ function embed(files: File[]) {
   const batch = queue;
   queue = [];
   busy = true;
-  batchStart = clustered.length;
   setState('working');
   stageStart = performance.now();
   bar.max = batch.length;
