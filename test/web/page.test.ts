@@ -19,7 +19,7 @@ import { ROOT, samePartition, SHARED } from '../helpers.js';
 
 // the little of the DOM that the functions run in the page use (the project's TypeScript has no DOM types)
 interface Tagged { dataset: Record<string, string | undefined> }
-declare const document: { body: Tagged; querySelector(selector: string): Tagged | null };
+declare const document: { body: Tagged; querySelector(selector: string): Tagged | null; querySelectorAll(selector: string): { length: number } };
 declare const location: { href: string };
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -172,6 +172,15 @@ test('the page groups lfw-sample\'s photos into its people, as the CLI does, wit
   await page.waitForFunction(() => document.body.dataset.state === 'done', null, { timeout: 120_000 });
   assert.match(await page.textContent('#status') ?? '', /^Cancelled/);
   assert.equal((await shownFaces(page)).length, shown.length);
+
+  // a folder through the folder picker adds its photos' faces to the people
+  const folder = join(SAMPLE, 'Edward_Lu');
+  await page.setInputFiles('#folder', folder);
+  await page.waitForFunction((n) => document.body.dataset.state === 'done' && document.querySelectorAll('.face').length > n, shown.length, { timeout: 120_000 });
+  const added = (await shownFaces(page)).filter((s) => s.face >= shown.length);
+  // the same photos give faces as when they came one by one
+  assert.deepEqual(added.map((s) => s.image).sort(), shown.filter((s) => folderOf.get(s.image) === 'Edward_Lu').map((s) => s.image).sort());
+  assert.ok(added.length > 0);
   await page.close();
   const foreign = requests.filter((u) => !u.startsWith(site.url) && !u.startsWith('blob:') && !u.startsWith('data:'));
   assert.deepEqual(foreign, [], 'requests to other origins');
