@@ -4,6 +4,7 @@
  * from is set on `ort.env.wasm.wasmPaths` (see src/browser.ts). Node builds use runtime.ts.
  */
 import * as ort from 'onnxruntime-web/wasm';
+import { fail } from '../errors.js';
 import type { OrtRuntime, RuntimeKind } from './onnx.js';
 
 /** The page's cores when it may share memory between threads, else one. */
@@ -13,7 +14,7 @@ export function defaultThreads(): number {
 }
 
 export async function loadRuntime(kind: RuntimeKind | 'auto' = 'auto', threads = defaultThreads()): Promise<{ ort: OrtRuntime; kind: RuntimeKind }> {
-  if (kind === 'native') throw new Error('the native onnxruntime is not available in a browser');
+  if (kind === 'native') fail('UNSUPPORTED', 'the native onnxruntime (onnxruntime-node) does not run in a browser; use the WebAssembly one');
   if (ort.env.wasm.numThreads === undefined) ort.env.wasm.numThreads = threads;
   return { ort, kind: 'wasm' };
 }
