@@ -33,6 +33,8 @@ export interface KnnOptions {
   tileElements?: number;
   /** exact: columns compared at once (default 32,768, at least k + 1). */
   columnBlock?: number;
+  /** exact, buildKnnRows: how many rows from `first` (default: to the last), a block of a larger job (the queue's kNN jobs). */
+  count?: number;
   /** hnsw: graph settings and threads. */
   hnsw?: HnswOptions;
   /** hnsw: an index of the rows before `first` to add the new rows to (buildKnnRows); one is built when not given. */
@@ -78,10 +80,13 @@ export async function buildKnnRows(features: Features, first: number, options: K
   const k = options.k;
   if (!Number.isInteger(k) || k < 1) fail('BAD_OPTION', `k must be a positive integer, got ${k}`);
   if (k > n - 1) fail('BAD_OPTION', `k = ${k} is larger than N − 1 = ${n - 1} (there are only ${n} faces)`);
+  const count = options.count ?? n - first;
+  if (!Number.isInteger(count) || count < 1 || first + count > n) fail('BAD_OPTION', `rows ${first}..${first + count - 1} are not among the ${n} faces`);
   const x = options.normalized ? features : l2Normalize(features);
   const w = k + 1;
-  const queries = { n: n - first, dim, data: x.data.subarray(first * dim) };
+  const queries = { n: count, dim, data: x.data.subarray(first * dim, (first + count) * dim) };
   const method = knnMethodFor(n, dim, options);
+  if (method === 'hnsw' && count !== n - first) fail('BAD_OPTION', 'HNSW searches every row from the first one asked for: a count of rows is for exact search');
   const candidates = method === 'hnsw' ? hnswCandidates(x, first, w, options) : await exactCandidates(x, queries, w, options);
   const indices = new Int32Array(queries.n * w);
   const sims = new Float32Array(queries.n * w);

@@ -15,8 +15,7 @@ import { fail } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { readFeatures, readKnn } from '../io/index.js';
 import type { IpsOptions } from '../ips/index.js';
-import { exactNeighbours } from '../knn/exact.js';
-import { placeSelfFirst } from '../knn/self-first.js';
+import { buildKnnRows } from '../knn/index.js';
 import { loadModel } from '../model/files.js';
 import type { Model } from '../model/model.js';
 import { precomputeFirstLayer, type FirstLayerTable } from '../model/first-layer.js';
@@ -134,14 +133,12 @@ async function compute(data: JobData, cache: RunCache, createEmbedder: (minScore
     const features = cache.features(data.run);
     if (data.first < 0 || data.count < 1 || data.first + data.count > features.n) fail('BAD_VALUE', `job rows ${data.first}..${data.first + data.count - 1} are not among the run's ${features.n} faces`);
     if (data.kind === 'knn') {
-      const { dim } = features;
-      const w = data.k + 1;
-      const queries = { n: data.count, dim, data: features.data.subarray(data.first * dim, (data.first + data.count) * dim) };
-      const c = await exactNeighbours(features, queries, w, { engine });
-      const out = new ArrayBuffer(data.count * w * 8);
-      const indices = new Int32Array(out, 0, data.count * w), sims = new Float32Array(out, data.count * w * 4);
-      for (let i = 0; i < data.count; i++) placeSelfFirst(data.first + i, c.indices.subarray(i * w, (i + 1) * w), c.sims.subarray(i * w, (i + 1) * w), indices, sims, w, i);
-      return new Uint8Array(out);
+      const rows = await buildKnnRows(features, data.first, { k: data.k, count: data.count, method: 'exact', normalized: true, engine });
+      // the rows' indices, then their similarities
+      const out = new Uint8Array(rows.indices.byteLength + rows.sims.byteLength);
+      out.set(new Uint8Array(rows.indices.buffer, rows.indices.byteOffset, rows.indices.byteLength));
+      out.set(new Uint8Array(rows.sims.buffer, rows.sims.byteOffset, rows.sims.byteLength), rows.indices.byteLength);
+      return out;
     }
     const model = cache.model(data.run);
     const pivots = Int32Array.from({ length: data.count }, (_, i) => data.first + i);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FaceclusterError } from '../../src/errors.js';
-import { buildKnn, l2Normalize } from '../../src/knn/index.js';
+import { buildKnn, buildKnnRows, l2Normalize } from '../../src/knn/index.js';
 import type { Features } from '../../src/types.js';
 import { randomMatrix } from '../helpers.js';
 
@@ -70,4 +70,17 @@ test('progress reaches the total', async () => {
   const seen: number[] = [];
   await buildKnn({ n: 40, dim: 4, data: randomMatrix(40, 4, 9) }, { k: 3, tileElements: 16 * 40, onProgress: (d, t) => { assert.equal(t, 40); seen.push(d); } });
   assert.deepEqual(seen, [16, 32, 40]);
+});
+
+test('buildKnnRows: a block of rows (count) is those rows of the whole search; a block outside the faces is refused', async () => {
+  const f = { n: 300, dim: 16, data: randomMatrix(300, 16, 41) };
+  const block = await buildKnnRows(f, 150, { k: 7, method: 'exact', count: 50 });
+  const truth = bruteForce(f, 7);
+  assert.equal(block.indices.length, 50 * 8);
+  for (let i = 0; i < 50; i++) {
+    assert.deepEqual(Array.from(block.indices.subarray(i * 8, (i + 1) * 8)), truth.indices[150 + i]);
+    truth.sims[150 + i]!.forEach((s, j) => assert.ok(Math.abs(block.sims[i * 8 + j]! - s) < 1e-5));
+  }
+  await assert.rejects(buildKnnRows(f, 280, { k: 7, method: 'exact', count: 30 }), /rows 280\.\.309 are not among the 300 faces/);
+  await assert.rejects(buildKnnRows(f, 100, { k: 7, method: 'hnsw', count: 10 }), /a count of rows is for exact search/);
 });
