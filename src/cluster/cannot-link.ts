@@ -19,7 +19,8 @@ export function splitCannotLinks(labels: Int32Array, photo: Int32Array | undefin
   const n = labels.length;
   // each face's tags: its photo, and one per marked pair it is in (numbered after the photos)
   const tagsOf: number[][] = Array.from({ length: n }, (_, i) => (photo && photo[i]! >= 0 ? [photo[i]!] : []));
-  let next = photo ? Math.max(-1, ...photo) + 1 : 0;
+  // (a loop, not Math.max(...photo): spreading a million numbers overflows the call stack)
+  let next = photo ? photo.reduce((max, p) => Math.max(max, p), -1) + 1 : 0;
   for (const [a, b] of apart) {
     if (a === b) continue;
     tagsOf[a]!.push(next);
