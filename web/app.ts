@@ -85,10 +85,9 @@ function onWorker(message: FromWorker) {
       clustered = carried.personOf;
       nextPerson = carried.nextId;
       busy = false;
-      draw();
+      const count = draw();
       bar.max = 1;
       bar.value = 1;
-      const count = groupPeople(current()).length;
       status.textContent = `${faces.length} faces, ${count} ${count === 1 ? 'person' : 'people'} (clustered in ${message.seconds.toFixed(2)} s).`;
       document.body.dataset.clusterSeconds = message.seconds.toFixed(2);
       $('export').hidden = faces.length === 0;
@@ -161,17 +160,19 @@ const current = () => withMoves(clustered, moves);
 const nameOf = (person: number, index: number) => names.get(person) ?? `Person ${index + 1}`;
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
-/** Redraws the galleries, largest person first; the faces seen once last, together. */
-function draw() {
-  const groups = groupPeople(current());
+/** Redraws the galleries, largest person first; the faces seen once last, together. Returns how many people there are. */
+function draw(): number {
+  const personOf = current();
+  const groups = groupPeople(personOf);
   const many = groups.filter((g) => g.faces.length > 1), once = groups.filter((g) => g.faces.length === 1);
-  const sections = many.map((g, i) => gallery(g.person, g.faces, nameOf(g.person, i)));
-  if (once.length) sections.push(gallery(undefined, once.map((g) => g.faces[0]!), 'Seen once'));
+  const sections = many.map((g, i) => gallery(g.person, g.faces, nameOf(g.person, i), personOf));
+  if (once.length) sections.push(gallery(undefined, once.map((g) => g.faces[0]!), 'Seen once', personOf));
   people.replaceChildren(...sections);
   refreshTools(groups);
+  return groups.length;
 }
 
-function gallery(person: number | undefined, members: number[], title: string): HTMLElement {
+function gallery(person: number | undefined, members: number[], title: string, personOf: readonly number[]): HTMLElement {
   const section = document.createElement('section');
   section.className = 'person';
   const header = document.createElement('header');
@@ -197,7 +198,6 @@ function gallery(person: number | undefined, members: number[], title: string): 
   header.append(count);
   const list = document.createElement('ul');
   list.className = 'faces';
-  const personOf = current();
   for (const index of members) {
     const face = faces[index]!;
     const li = document.createElement('li');
@@ -259,7 +259,8 @@ $('apart').addEventListener('click', () => {
   const [a, b] = selected as [number, number];
   apart.push([a, b]);
   // the user's word wins over an earlier move that put them together
-  if (current()[a] === current()[b]) { moves.delete(a); moves.delete(b); }
+  const personOf = current();
+  if (personOf[a] === personOf[b]) { moves.delete(a); moves.delete(b); }
   selected.length = 0;
   cluster();
 });

@@ -1,6 +1,5 @@
 /**
- * The page's work, off the main thread so that the page stays responsive and Cancel can stop it
- * (the page terminates this worker): photos to faces (face-api on TF.js's WebAssembly, with the
+ * The page's work, off the main thread so that the page stays responsive: photos to faces (face-api on TF.js's WebAssembly, with the
  * same decoding as the CLI) and faces to people (facecluster's default clustering, onnxruntime-web).
  * It keeps nothing between messages but the loaded networks. Cancel is a message too: it is
  * read between photos (each photo's work awaits), so the networks stay loaded and the page
@@ -32,19 +31,25 @@ async function load(): Promise<void> {
   }
 }
 
-/** A square crop around a face's box, a little wider than the box, as a JPEG. */
-async function thumbnail(file: File, box: number[]): Promise<Blob> {
+/** For each face box, a square crop around it, a little wider than the box, as a JPEG; the photo is decoded once. */
+async function thumbnails(file: File, boxes: number[][]): Promise<Blob[]> {
+  if (boxes.length === 0) return [];
   // the pixels as decoded (no EXIF rotation), as the boxes were found on them
   const bitmap = await createImageBitmap(file, { imageOrientation: 'none' });
-  const [x, y, w, h] = box as [number, number, number, number];
-  const side = Math.max(w, h) * 1.2;
-  const canvas = new OffscreenCanvas(THUMB, THUMB);
-  const context = canvas.getContext('2d')!;
-  context.fillStyle = '#777';
-  context.fillRect(0, 0, THUMB, THUMB);
-  context.drawImage(bitmap, x + w / 2 - side / 2, y + h / 2 - side / 2, side, side, 0, 0, THUMB, THUMB);
-  bitmap.close();
-  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+  try {
+    return await Promise.all(boxes.map((box) => {
+      const [x, y, w, h] = box as [number, number, number, number];
+      const side = Math.max(w, h) * 1.2;
+      const canvas = new OffscreenCanvas(THUMB, THUMB);
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = '#777';
+      context.fillRect(0, 0, THUMB, THUMB);
+      context.drawImage(bitmap, x + w / 2 - side / 2, y + h / 2 - side / 2, side, side, 0, 0, THUMB, THUMB);
+      return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+    }));
+  } finally {
+    bitmap.close();
+  }
 }
 
 async function embed(files: File[]): Promise<void> {
@@ -60,7 +65,8 @@ async function embed(files: File[]): Promise<void> {
     let skipped: string | undefined;
     try {
       const found = await faceApi.embed(decodeImage(new Uint8Array(await file.arrayBuffer()), name), name);
-      faces = await Promise.all(found.map(async (face) => ({ ...face, thumb: await thumbnail(file, face.box!) })));
+      const thumbs = await thumbnails(file, found.map((face) => face.box!));
+      faces = found.map((face, k) => ({ ...face, thumb: thumbs[k]! }));
       if (faces.length === 0) skipped = `${name}: no face found`;
     } catch (e) {
       // one bad photo is skipped with a warning, never the end of the run

@@ -6,7 +6,7 @@
  */
 import type * as Tf from '@tensorflow/tfjs';
 import type * as FaceApi from '@vladmandic/face-api';
-import { FaceEmbedder, type EmbedOptions } from './embedder.js';
+import { FACE_API_NETS, FaceEmbedder, type EmbedOptions } from './embedder.js';
 
 export interface BrowserEmbedderOptions extends EmbedOptions {
   /** Where face-api's weights are served (its package's model/ folder). */
@@ -27,9 +27,7 @@ export async function createBrowserFaceEmbedder(options: BrowserEmbedderOptions)
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   await tf.setBackend('wasm');
   await tf.ready();
-  await api.nets.ssdMobilenetv1.loadFromUri(options.modelsUrl);
-  await api.nets.faceLandmark68Net.loadFromUri(options.modelsUrl);
-  await api.nets.faceRecognitionNet.loadFromUri(options.modelsUrl);
+  for (const net of FACE_API_NETS) await api.nets[net].loadFromUri(options.modelsUrl);
   return FaceEmbedder.over(api, tf, options);
 }
 

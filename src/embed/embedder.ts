@@ -24,6 +24,9 @@ export interface EmbedOptions {
 /** Pixel coordinates as faces.json keeps them: to a tenth. */
 const tenth = (v: number) => Math.round(v * 10) / 10;
 
+/** face-api's networks the embedder runs, for the loaders (index.ts, browser.ts) to load. */
+export const FACE_API_NETS = Object.freeze(['ssdMobilenetv1', 'faceLandmark68Net', 'faceRecognitionNet'] as const);
+
 export const MODEL_NAME = 'face-api ssd-mobilenet-v1 + face-landmark-68 + face-recognition (ResNet-34, 128-d)';
 
 /** One loaded detector and descriptor network; reuse it for every image. */

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as Tf from '@tensorflow/tfjs';
 import type * as FaceApi from '@vladmandic/face-api';
-import { FaceEmbedder, type EmbedOptions } from './embedder.js';
+import { FACE_API_NETS, FaceEmbedder, type EmbedOptions } from './embedder.js';
 
 export { FaceEmbedder, MODEL_NAME, type EmbedOptions, type EmbeddedFace } from './embedder.js';
 export { decodeImage, imageSize, IMAGE_EXTENSIONS, MAX_IMAGE_PIXELS, type DecodedImage } from './image.js';
@@ -23,8 +23,6 @@ export async function createFaceEmbedder(options: EmbedOptions = {}): Promise<Fa
   await tf.setBackend('wasm');
   await tf.ready();
   const models = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
-  await api.nets.ssdMobilenetv1.loadFromDisk(models);
-  await api.nets.faceLandmark68Net.loadFromDisk(models);
-  await api.nets.faceRecognitionNet.loadFromDisk(models);
+  for (const net of FACE_API_NETS) await api.nets[net].loadFromDisk(models);
   return FaceEmbedder.over(api, tf, options);
 }

@@ -18,15 +18,21 @@ function isMissing(error: unknown): boolean {
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }
 
+/** onnxruntime-node, or undefined where it is not installed (a broken install still throws). */
+async function importNative(): Promise<OrtRuntime | undefined> {
+  try {
+    return await import('onnxruntime-node');
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
 /** onnxruntime of the kind asked for; 'auto' prefers the native kernels. */
 export async function loadRuntime(kind: RuntimeKind | 'auto' = 'auto', threads = defaultThreads()): Promise<{ ort: OrtRuntime; kind: RuntimeKind }> {
-  if (kind !== 'wasm') {
-    try {
-      return { ort: await import('onnxruntime-node'), kind: 'native' };
-    } catch (error) {
-      if (kind === 'native' || !isMissing(error)) throw error;
-    }
-  }
+  if (kind === 'native') return { ort: await import('onnxruntime-node'), kind: 'native' };
+  const native = kind === 'auto' ? await importNative() : undefined;
+  if (native) return { ort: native, kind: 'native' };
   const web = await import('onnxruntime-web');
   // the WebAssembly engine takes its thread count once, before its first session
   web.env.wasm.numThreads = threads;
@@ -35,11 +41,5 @@ export async function loadRuntime(kind: RuntimeKind | 'auto' = 'auto', threads =
 
 /** Whether onnxruntime-node is installed (engines then run its native kernels). */
 export async function nativeRuntimeInstalled(): Promise<boolean> {
-  try {
-    await import('onnxruntime-node');
-    return true;
-  } catch (error) {
-    if (isMissing(error)) return false;
-    throw error;
-  }
+  return (await importNative()) !== undefined;
 }

@@ -72,7 +72,7 @@ export async function fetchModel(url: string | URL): Promise<Model> {
   return decodeModel(new TextDecoder().decode(config.bytes), weights.bytes, { config: config.address, weights: weights.address });
 }
 
-/** A model's config.json, checked field by field (the weights are checked against it by loadModel). */
+/** A model's config.json, checked field by field (the weights are checked against it by decodeModel). */
 export function parseModelConfig(raw: string, configPath: string): ModelConfig {
   let config: ModelConfig;
   try {

@@ -37,9 +37,10 @@ export function siteMounts(siteDir = join(packageRoot, 'dist/site')): Mounts {
   const require = createRequire(import.meta.url);
   const packageDir = (name: string) => {
     // a package's folder from its package.json (the exports of some do not list it)
-    let dir = dirname(require.resolve(name));
-    while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-    return dir;
+    for (let dir = dirname(require.resolve(name)); ; dir = dirname(dir)) {
+      if (existsSync(join(dir, 'package.json'))) return dir;
+      if (dirname(dir) === dir) fail('NOT_FOUND', `no package.json above ${name}'s entry: reinstall it`, name);
+    }
   };
   return {
     '/': siteDir,
