@@ -1,5 +1,6 @@
 import { siteMounts, startSiteServer } from '../../web/server.js';
 import type { CommandSpec, ParsedOptions } from '../args.js';
+import { untilStopped } from '../signals.js';
 
 export const webCommand: CommandSpec = {
   name: 'web',
@@ -14,8 +15,6 @@ export const webCommand: CommandSpec = {
 export async function runWeb(o: ParsedOptions): Promise<void> {
   const site = await startSiteServer(siteMounts(), { port: o.port as number, host: o.host as string });
   console.log(`facecluster page at ${site.url} (photos stay in the browser; Ctrl-C stops)`);
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-  });
+  await untilStopped();
   await site.close();
 }

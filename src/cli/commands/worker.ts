@@ -4,6 +4,7 @@ import { fail } from '../../errors.js';
 import { connectRedis, QUEUE_NAME } from '../../queue/connection.js';
 import { startWorker, WORKER_DEFAULTS } from '../../queue/worker.js';
 import type { CommandSpec, ParsedOptions } from '../args.js';
+import { untilStopped } from '../signals.js';
 
 export const workerCommand: CommandSpec = {
   name: 'worker',
@@ -37,9 +38,7 @@ export async function runWorker(o: ParsedOptions): Promise<void> {
   await worker.waitUntilReady();
   log(`waiting for jobs on ${o.queue as string}`);
   // stopped by a signal: let the running job finish, then leave
-  await new Promise<void>((resolve) => {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-  });
+  await untilStopped();
   log('stopping');
   await worker.close();
   connection.disconnect();
