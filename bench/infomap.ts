@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { BUNDLED_DATA } from '../src/cli/commands/demo.js';
-import { autoThreshold, knnEdges } from '../src/cluster/index.js';
+import { estimateLinkThreshold, knnEdges } from '../src/cluster/index.js';
 import { infomap } from '../src/cluster/infomap.js';
 import { readFeatures, readLabels } from '../src/io/index.js';
 import { buildKnn, l2Normalize } from '../src/knn/index.js';
@@ -20,7 +20,7 @@ const n = Number(flags.n), degree = Number(flags.degree), trials = Number(flags.
   const features = l2Normalize(readFeatures(`${BUNDLED_DATA}lfw-test.feats.npy`));
   const labels = readLabels(`${BUNDLED_DATA}lfw-test.labels.npy`);
   const knn = await buildKnn(features, { k: 80, normalized: true });
-  const { threshold } = autoThreshold(knn);
+  const { threshold } = estimateLinkThreshold(features, knn);
   const all = knnEdges(knn);
   const keep = [...all.score.keys()].filter((e) => all.score[e]! >= threshold);
   const started = performance.now();

@@ -6,7 +6,7 @@ export { decodeFeatures, decodeLabels, decodeKnn, encodeFeatures, encodeLabels, 
 export { decodeNpy, encodeNpy, npyToFloat32, npyToFloat64, npyToInt32, type NpyView, type NpyDtype } from './io/npy.js';
 export { buildKnn, l2Normalize, KNN_DEFAULTS, KNN_METHODS, HNSW_DEFAULTS, HNSW_CROSSOVER, knnMethodFor, knnRecall, loadHnswIndex, saveHnswIndex, type KnnOptions, type KnnMethod, type KnnSearch, type HnswOptions, type HnswIndex, type RecallResult } from './knn/index.js';
 export { knnEdges, propagate, thresholdComponents, PROPAGATION_DEFAULTS, type PropagationOptions, type Pool } from './cluster/index.js';
-export { infomap, mapEquation, INFOMAP_DEFAULTS, autoThreshold, otsuThreshold, AUTO_THRESHOLD_DEFAULTS, earlyStopEdges, EARLY_STOP_DEFAULTS, type InfomapOptions, type InfomapResult, type EarlyStopOptions } from './cluster/index.js';
+export { infomap, mapEquation, INFOMAP_DEFAULTS, estimateLinkThreshold, recognizeDescriptors, LINK_THRESHOLD_DEFAULTS, DESCRIPTOR_PRIORS, earlyStopEdges, EARLY_STOP_DEFAULTS, type InfomapOptions, type InfomapResult, type EarlyStopOptions, type LinkThreshold, type LinkThresholdOptions } from './cluster/index.js';
 export { evaluate, clusterMetrics, edgeMetrics, retrieval, newFaceScores, type Evaluation, type ClusterMetrics, type EdgeMetrics, type Retrieval, type NewFaceScores } from './metrics/index.js';
 export { OnnxEngine, RUNTIME_KINDS, type EngineOptions, type RuntimeKind } from './engine/onnx.js';
 export { nativeRuntimeInstalled } from './engine/runtime.js';

@@ -11,7 +11,8 @@
  *   and the group joins the cluster with the largest total vote, or starts a new cluster.
  *   Assignment never merges two existing clusters.
  */
-import { autoThreshold, knnEdges, poolPairs, UnionFind } from '../cluster/index.js';
+import { knnEdges, poolPairs, UnionFind } from '../cluster/index.js';
+import { readLinkThreshold } from './cluster.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { fail } from '../errors.js';
 import { checkIpsOptions, type IpsOptions } from '../ips/index.js';
@@ -33,9 +34,11 @@ export interface AssignOptions {
   ips?: IpsOptions;
   /**
    * What a link needs to count: gcn, its score (default 0.5, the classifier's own boundary);
-   * infomap, its cosine, or 'auto' (default: Otsu's threshold of the kNN graph, as `cluster`).
+   * infomap, its cosine, or 'auto' (default: read off all the faces, as `cluster` does).
    */
   threshold?: number | 'auto';
+  /** The descriptor model, for the 'auto' threshold (see ClusterOptions.descriptors). */
+  descriptors?: string;
   normalized?: boolean;
   /** How the new faces' kNN rows are found (default auto: exact for small collections). */
   knnSearch?: KnnSearch;
@@ -91,7 +94,7 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
       sims.set(rows.sims, old * w);
       knn.sims = sims;
       const wanted = options.threshold ?? 'auto';
-      const threshold = wanted === 'auto' ? autoThreshold(knn).threshold : wanted;
+      const threshold = wanted === 'auto' ? readLinkThreshold(unit, knn, options.descriptors).threshold : wanted;
       // the new faces' rows: face, neighbour, cosine
       const edges = knnEdges({ n: n - old, k, indices: rows.indices, sims: rows.sims });
       for (let e = 0; e < edges.src.length; e++) edges.src[e]! += old;

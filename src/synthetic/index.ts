@@ -22,11 +22,13 @@ export interface SyntheticOptions {
 
 export const SYNTHETIC_DEFAULTS = Object.freeze({ seed: 1, maxIdentitySize: 100, familySize: 4, noise: 1.2, familySpread: 0.5 });
 
-function gaussian(r: () => number): () => number {
+/** Standard normal draws from uniform ones (Box–Muller). */
+export function gaussianSampler(r: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
 
-function unit(v: Float32Array): Float32Array {
+/** Scales v to unit length in place and returns it. */
+export function unitInPlace(v: Float32Array): Float32Array {
   let s = 0;
   for (const x of v) s += x * x;
   const inv = 1 / Math.sqrt(s);
@@ -37,7 +39,7 @@ function unit(v: Float32Array): Float32Array {
 export function syntheticFaces(options: SyntheticOptions): { features: Features; labels: Int32Array } {
   const o = { ...SYNTHETIC_DEFAULTS, ...options };
   const r = seededRandom(o.seed);
-  const g = gaussian(r);
+  const g = gaussianSampler(r);
   const { n, dim } = o;
   const data = new Float32Array(n * dim);
   const labels = new Int32Array(n);
@@ -46,14 +48,14 @@ export function syntheticFaces(options: SyntheticOptions): { features: Features;
   let row = 0, id = 0;
   let family: Float32Array = new Float32Array(dim);
   while (row < n) {
-    if (id % o.familySize === 0) family = unit(Float32Array.from({ length: dim }, g));
-    const centre = unit(family.map((x) => x + familySd * g()));
+    if (id % o.familySize === 0) family = unitInPlace(Float32Array.from({ length: dim }, g));
+    const centre = unitInPlace(family.map((x) => x + familySd * g()));
     // size ∝ u^-1.5, clipped to [2, max]: many small identities, a few large ones
     const size = Math.min(n - row, Math.max(2, Math.min(o.maxIdentitySize, Math.floor(2 * Math.pow(1 - r(), -1.5)))));
     for (let s = 0; s < size; s++, row++) {
       const face = data.subarray(row * dim, (row + 1) * dim);
       for (let d = 0; d < dim; d++) face[d] = centre[d]! + noiseSd * g();
-      unit(face);
+      unitInPlace(face);
       labels[row] = id;
     }
     id++;

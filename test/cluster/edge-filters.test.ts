@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { autoThreshold, earlyStopEdges, neighbourProbabilities, otsuThreshold } from '../../src/cluster/index.js';
+import { earlyStopEdges, estimateLinkThreshold, neighbourProbabilities } from '../../src/cluster/index.js';
 import { FaceclusterError } from '../../src/errors.js';
 import { buildKnn } from '../../src/knn/index.js';
 import { syntheticFaces } from '../../src/synthetic/index.js';
@@ -9,40 +9,6 @@ import { readFeatures, readLabels } from '../../src/io/formats.js';
 import { evaluate } from '../../src/metrics/index.js';
 import { clusterFaces } from '../../src/pipeline/index.js';
 import { rng, SHARED } from '../helpers.js';
-
-test("Otsu's threshold, worked by hand: two equal groups split between them; unequal groups by the between-class variance", () => {
-  // values 0 0 0 1 1 1 over 4 bins of width 0.25: the split after bin 0 leaves the groups whole
-  assert.equal(otsuThreshold([0, 0, 0, 1, 1, 1], 4), 0.25);
-  // 0, 0.1, 0.2 | 0.9, 1 over 10 bins: between-class variance is largest with the cut after 0.2's bin
-  assert.ok(Math.abs(otsuThreshold([0, 0.1, 0.2, 0.9, 1], 10) - 0.3) < 1e-12);
-  // all equal: just above them, so that nothing is linked
-  const t = otsuThreshold([0.7, 0.7, 0.7]);
-  assert.ok(t > 0.7 && t < 0.7 + 1e-12);
-  assert.ok(otsuThreshold([-0.5, -0.5]) > -0.5);
-  assert.throws(() => otsuThreshold([]), FaceclusterError);
-  assert.throws(() => otsuThreshold([0, NaN]), FaceclusterError);
-});
-
-test("Otsu's threshold matches a brute-force search of the between-class variance on random bimodal samples", () => {
-  const r = rng(4);
-  for (let trial = 0; trial < 20; trial++) {
-    const values = Array.from({ length: 300 }, () => (r() < 0.3 ? 0.8 + 0.1 * r() : 0.2 + 0.3 * r()));
-    const bins = 64;
-    const lo = Math.min(...values), hi = Math.max(...values), width = (hi - lo) / bins;
-    let best = -1, bestCut = 0;
-    for (let cut = 1; cut < bins; cut++) {
-      const t = lo + cut * width;
-      const a = values.filter((v) => Math.min(bins - 1, Math.floor((v - lo) / width)) < cut), b = values.filter((v) => Math.min(bins - 1, Math.floor((v - lo) / width)) >= cut);
-      if (a.length === 0 || b.length === 0) continue;
-      // between-class variance in bin units, as the histogram sees the values
-      const binOf = (v: number) => Math.min(bins - 1, Math.floor((v - lo) / width));
-      const ma = a.reduce((s, v) => s + binOf(v), 0) / a.length, mb = b.reduce((s, v) => s + binOf(v), 0) / b.length;
-      const between = a.length * b.length * (ma - mb) ** 2;
-      if (between > best) { best = between; bestCut = t; }
-    }
-    assert.ok(Math.abs(otsuThreshold(values, bins) - bestCut) < 1e-9, `trial ${trial}`);
-  }
-});
 
 test('the automatic link threshold misplaces few more links than the best threshold would, at two cosine scales', async () => {
   for (const [dim, noise] of [[128, 0.6], [512, 1.2]] as const) {
@@ -56,7 +22,7 @@ test('the automatic link threshold misplaces few more links than the best thresh
     };
     let best = 1, bestT = 0;
     for (let t = -1; t <= 1; t += 0.005) if (misplaced(t) < best) { best = misplaced(t); bestT = t; }
-    const t = autoThreshold(knn).threshold;
+    const t = estimateLinkThreshold(features, knn).threshold;
     assert.ok(misplaced(t) < best + 0.05, `${dim}-d: threshold ${t.toFixed(3)} misplaces ${(100 * misplaced(t)).toFixed(1)} % of the links, ${bestT.toFixed(3)} ${(100 * best).toFixed(1)} %`);
     // far from the cosine scale of the other descriptors: a fixed threshold could not serve both
     assert.ok(dim === 128 ? t > 0.6 : t < 0.6);

@@ -10,8 +10,8 @@ import { readFaces } from '../../io/formats.js';
 import { fail } from '../../errors.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
-import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
-import { BASELINE_DEFAULTS, clusterFaces, DEFAULT_METHOD, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
+import { DESCRIPTOR_PRIORS, descriptorPrior, EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
+import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_METHOD, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
 import { FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { COSINE_RANGE, knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
@@ -40,7 +40,8 @@ export const clusterCommand: CommandSpec = {
     'k-at-hop': { type: 'integers', count: 2, min: 1, help: 'gcn: hop-1 and hop-2 neighbours (default: the model\'s, paper 80 5)' },
     'active-connection': { type: 'integer', min: 1, help: 'gcn: active connections u (default: the model\'s, paper 5)' },
     k: { type: 'integer', min: 1, help: `infomap and the baselines: neighbours per face (default ${BASELINE_DEFAULTS.k}, or all of a given --knn)` },
-    threshold: { type: 'string', help: `infomap, threshold: cosine similarity a link needs, or auto: read off the collection (Otsu's method over each face's nearest similarities) (default: infomap auto, threshold ${BASELINE_DEFAULTS.threshold})` },
+    threshold: { type: 'string', help: `infomap, threshold: cosine similarity a link needs (infomap: 0 to 1), or auto: read off the collection, where a face expects few links to other people (default: infomap auto, threshold ${BASELINE_DEFAULTS.threshold})` },
+    descriptors: { type: 'string', help: 'the descriptor model, whose measured impostor similarities back --threshold auto: face-api, or unknown to read everything off the collection (default: the "model" of --faces, else recognised from the descriptors)' },
     'max-distance': { type: 'number', min: 0, max: 2, default: BASELINE_DEFAULTS.maxDistance, help: 'online: cosine distance within which faces match' },
     'min-faces': { type: 'integer', min: 1, default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
     'max-size': { type: 'integer', min: 1, default: 900, help: 'gcn, cdp: largest cluster the propagation keeps whole' },
@@ -78,8 +79,13 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   // a model or subgraph settings ask for the GCN
   const gcnAsked = o.model !== undefined || o['k-at-hop'] !== undefined || o['active-connection'] !== undefined;
   const method = (o.method as Method | undefined) ?? (gcnAsked ? 'gcn' : DEFAULT_METHOD);
+  // Infomap's links are weighted by their cosine, which may not be negative
+  if (method === 'infomap' && typeof threshold === 'number' && threshold < 0) fail('BAD_OPTION', `--threshold ${threshold}: the infomap method needs a cosine from 0 to 1 (or auto)`);
   const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
   if (faces && faces.length !== features.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${features.n} faces`, o.faces as string);
+  const descriptors = (o.descriptors as string | undefined) ?? faces?.find((f) => f.model !== undefined)?.model;
+  if (o.descriptors !== undefined && o.descriptors !== 'unknown' && !descriptorPrior(o.descriptors as string)) fail('BAD_OPTION', `--descriptors: no measurements of '${o.descriptors as string}'; known: ${Object.keys(DESCRIPTOR_PRIORS).join(', ')}, or unknown`);
+  const started = performance.now();
   if (!o.quiet && !(await nativeRuntimeInstalled())) {
     console.error('facecluster: note: onnxruntime-node is not installed (its install fetches CUDA files from outside the npm registry), so the WebAssembly kernels run, about 3× slower; `npm install onnxruntime-node` where that works adds the native ones');
   }
@@ -97,6 +103,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     trials: o.trials as number,
     seed: o.seed as number,
     ...(threshold !== undefined ? { threshold } : {}),
+    ...(descriptors !== undefined ? { descriptors } : {}),
     maxDistance: o['max-distance'] as number,
     minFaces: o['min-faces'] as number,
     propagation: { maxSize: o['max-size'] as number, step: o.step as number, pool: o.pool as Pool, ...(o['min-score'] !== undefined ? { minScore: o['min-score'] as number } : {}) },
@@ -156,10 +163,13 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     const encoder = new TextEncoder();
     writeFileAtomic(o.report as string, html.map((part) => encoder.encode(part)));
   }
+  const summary = summarizeClustering(result, (performance.now() - started) / 1000);
+  if (!o.quiet) console.error(`facecluster: ${formatClusteringSummary(summary)}`);
+  if (o.json && !labels) console.log(JSON.stringify({ summary }));
   if (labels) {
     const ev = evaluate(labels, result.labels);
     const links = edges && method === 'gcn' ? edgeMetrics(edges, labels, 0.5) : undefined;
-    if (o.json) console.log(JSON.stringify(links ? { ...ev, links } : ev));
+    if (o.json) console.log(JSON.stringify({ ...ev, ...(links ? { links } : {}), summary }));
     else {
       console.log(formatEvaluation(ev));
       if (links) console.log(`links at p > 0.5: precision ${links.precision.toFixed(4)}  recall ${links.recall.toFixed(4)}  accuracy ${links.accuracy.toFixed(4)}  (${links.edges} links, ${(100 * links.positiveRate).toFixed(1)}% true)`);
