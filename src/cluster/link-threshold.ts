@@ -7,10 +7,10 @@
  * faces, which no histogram of a collection shows directly (people with many faces fill their
  * neighbours' lists; strangers give nothing but impostors; a small album has few pairs at all).
  * The tail is extrapolated from the bulk with one model of it: x = −ln(1 − cosine) is close to
- * normal for impostor pairs (on face-api's descriptors of lfw-train, a normal fitted to the
- * median and 90th percentile of x places the 10⁻⁵ quantile at 0.948 against the true 0.955; for
- * random directions in many dimensions, the case of well-centred descriptors, x ≈ cosine is
- * normal). The cut is the similarity whose impostor tail probability is alpha / (N − 1):
+ * normal for impostor pairs (for random directions in many dimensions, the case of well-centred
+ * descriptors, x ≈ cosine is normal; on face-api's descriptors of lfw-train, a normal fitted to
+ * the median and upper quartile of x places the 10⁻⁵ quantile at 0.947 against the true 0.955,
+ * one fitted to the median and lower quartile, as a collection is read, at 0.942). The cut is the similarity whose impostor tail probability is alpha / (N − 1):
  * extreme-value reasoning about each face's nearest impostor, which rises with N.
  *
  * Genuine pairs contaminate random pairs where people have many faces (a family: a few percent
@@ -223,17 +223,19 @@ export function estimateLinkThreshold(unit: Features, knn: KnnGraph, options: Li
     return { threshold: cut, how: 'prior', descriptors: model!.split(',')[0]!.trim(), distinct, ...prior };
   }
   if (distinct < MIN_DISTINCT_FACES) return { threshold: DUPLICATE_COSINE, how: 'too few faces', distinct, location: 0, scale: 0 };
-  // first pass: median and lower spread of x, where genuine pairs (high x) hardly reach
+  // first pass: median and lower quartile of x, where genuine pairs (high x) hardly reach and
+  // strays (low x, a few percent of pairs) move little
   const all = pairValues(unit, representatives, o.pairs, o.seed);
   const median = quantile(all, 0.5);
-  const lowerScale = (median - quantile(all, 0.1)) / -normalQuantile(0.1);
+  const lowerScale = (median - quantile(all, 0.25)) / -normalQuantile(0.25);
   const firstCut = clampCut(cutFor({ location: median, scale: lowerScale }, distinct, o.alpha), all);
-  // second pass: only pairs the first cut's grouping keeps apart, median and upper spread
+  // second pass: only pairs the first cut's grouping keeps apart, median and lower spread again
+  // (with few people, the pairs of two look-alike people make a hump above the median)
   const groups = groupAt(knn, firstCut, o.seed);
   const apart = pairValues(unit, representatives, o.pairs, o.seed + 1, groups);
   if (apart.length < 2) return { threshold: firstCut, how: 'collection', distinct, location: median, scale: lowerScale };
   const location = quantile(apart, 0.5);
-  const scale = (quantile(apart, 0.75) - location) / normalQuantile(0.75);
+  const scale = (location - quantile(apart, 0.25)) / -normalQuantile(0.25);
   return { threshold: clampCut(cutFor({ location, scale }, distinct, o.alpha), apart), how: 'collection', distinct, location, scale };
 }
 

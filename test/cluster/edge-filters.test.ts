@@ -24,8 +24,6 @@ test('the automatic link threshold misplaces few more links than the best thresh
     for (let t = -1; t <= 1; t += 0.005) if (misplaced(t) < best) { best = misplaced(t); bestT = t; }
     const t = estimateLinkThreshold(features, knn).threshold;
     assert.ok(misplaced(t) < best + 0.05, `${dim}-d: threshold ${t.toFixed(3)} misplaces ${(100 * misplaced(t)).toFixed(1)} % of the links, ${bestT.toFixed(3)} ${(100 * best).toFixed(1)} %`);
-    // far from the cosine scale of the other descriptors: a fixed threshold could not serve both
-    assert.ok(dim === 128 ? t > 0.6 : t < 0.6);
   }
 });
 
