@@ -179,7 +179,8 @@ test('with default settings a tiny set still clusters: k shrinks to fit, with a 
     let r = run('cluster', '--features', feats, '--out', out);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`note: only ${n} faces: k shrinks to ${n - 1}`));
-    assert.match(r.stderr, new RegExp(`note: only ${n} faces: the link threshold read off them \\(\\S+\\) is rough; --threshold sets one`));
+    assert.match(r.stderr, new RegExp(`note: only ${n} different faces and no known descriptor model: only identical faces are linked`));
+    assert.match(r.stderr, new RegExp(`facecluster: ${n} faces: 0 people with two faces or more, ${n} faces alone; link cut 1\\.000 \\(too few faces`));
     assert.ok(existsSync(out));
     r = run('cluster', '--features', feats, '--method', 'gcn', '--out', out);
     assert.equal(r.code, 0, r.stderr);
