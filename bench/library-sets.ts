@@ -32,7 +32,7 @@ export function librarySets(options: { albums?: number; quick?: boolean } = {}):
     sources.push({
       name: `synthetic ${dim}-d`,
       people: syntheticPeople({ dim, people: 3000, seed: dim }),
-      longTail: () => { const s = syntheticFaces({ n: 5000, dim, seed: dim + 1 }); return { features: s.features, labels: s.labels }; },
+      longTail: () => syntheticFaces({ n: 5000, dim, seed: dim + 1 }),
     });
   }
   const out: LibrarySet[] = [];

@@ -18,3 +18,15 @@ export function knnEdges(knn: KnnGraph): ScoredEdges {
   }
   return { src, dst, score };
 }
+
+/** Edges at or above `threshold`. */
+export function edgesAbove(edges: ScoredEdges, threshold: number): ScoredEdges {
+  let m = 0;
+  for (let e = 0; e < edges.score.length; e++) if (edges.score[e]! >= threshold) m++;
+  const out = { src: new Int32Array(m), dst: new Int32Array(m), score: new Float64Array(m) };
+  for (let e = 0, o = 0; e < edges.score.length; e++) {
+    if (edges.score[e]! < threshold) continue;
+    out.src[o] = edges.src[e]!; out.dst[o] = edges.dst[e]!; out.score[o++] = edges.score[e]!;
+  }
+  return out;
+}

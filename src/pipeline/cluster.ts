@@ -10,7 +10,7 @@
  * This is the part that runs anywhere, a browser included; index.ts adds Node's defaults (the
  * shipped model, GCN scoring in worker threads).
  */
-import { earlyStopEdges, estimateLinkThreshold, infomap, knnEdges, onlineGrouping, poolPairs, propagate, splitCannotLinks, thresholdComponents, PROPAGATION_DEFAULTS, type EarlyStopOptions, type LinkThreshold, type Pool, type PropagationOptions } from '../cluster/index.js';
+import { earlyStopEdges, edgesAbove, estimateLinkThreshold, infomap, knnEdges, onlineGrouping, poolPairs, propagate, splitCannotLinks, thresholdComponents, PROPAGATION_DEFAULTS, type EarlyStopOptions, type LinkThreshold, type Pool, type PropagationOptions } from '../cluster/index.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
@@ -157,18 +157,6 @@ function fitK(options: ClusterOptions, n: number, fallback: number): number {
   return n - 1;
 }
 
-/** Edges at or above `threshold`. */
-function edgesAbove(edges: ScoredEdges, threshold: number): ScoredEdges {
-  let m = 0;
-  for (let e = 0; e < edges.score.length; e++) if (edges.score[e]! >= threshold) m++;
-  const out = { src: new Int32Array(m), dst: new Int32Array(m), score: new Float64Array(m) };
-  for (let e = 0, o = 0; e < edges.score.length; e++) {
-    if (edges.score[e]! < threshold) continue;
-    out.src[o] = edges.src[e]!; out.dst[o] = edges.dst[e]!; out.score[o++] = edges.score[e]!;
-  }
-  return out;
-}
-
 /** A cosine threshold as asked: 'auto', or a number in range (weights of Infomap's links may not be negative). */
 function checkThreshold(threshold: number | 'auto' | undefined, lowest: number): void {
   if (threshold === undefined || threshold === 'auto') return;
@@ -182,13 +170,12 @@ export function readLinkThreshold(unit: Features, knn: KnnGraph, descriptors: st
   return cut;
 }
 
-/** One line on what the link threshold was and where it came from. */
-export function describeLinkThreshold(threshold: number, how?: LinkThreshold): string {
-  const value = threshold.toFixed(3);
-  if (!how) return `link cut ${value} (given)`;
-  if (how.how === 'prior') return `link cut ${value} (${how.descriptors} descriptors, ${how.distinct} different faces)`;
-  if (how.how === 'collection') return `link cut ${value} (read off ${how.distinct} different faces)`;
-  return `link cut ${value} (${how.how}: only identical faces linked)`;
+/** Where a link threshold came from, in a few words: "given", "face-api descriptors, 6929 different faces", … */
+export function linkThresholdOrigin(how?: LinkThreshold): string {
+  if (!how) return 'given';
+  if (how.how === 'prior') return `${how.descriptors} descriptors, ${how.distinct} different faces`;
+  if (how.how === 'collection') return `read off ${how.distinct} different faces`;
+  return `${how.how}: only identical faces linked`;
 }
 
 /** What a clustering found, for a one-line summary (the CLI's stderr and --json, the page). */
@@ -209,11 +196,10 @@ export function summarizeClustering(result: ClusterResult, seconds: number): Clu
   for (const l of result.labels) sizes.set(l, (sizes.get(l) ?? 0) + 1);
   let people = 0, alone = 0;
   for (const size of sizes.values()) if (size > 1) people++; else alone++;
-  const from = result.linkThreshold ? describeLinkThreshold(result.linkThreshold.threshold, result.linkThreshold).replace(/^link cut \S+ \((.*)\)$/, '$1') : 'given';
-  return { faces: result.labels.length, people, alone, ...(result.threshold !== undefined ? { threshold: result.threshold, thresholdFrom: from } : {}), seconds };
+  return { faces: result.labels.length, people, alone, ...(result.threshold !== undefined ? { threshold: result.threshold, thresholdFrom: linkThresholdOrigin(result.linkThreshold) } : {}), seconds };
 }
 
-/** "6929 faces: 639 people, 2310 faces alone; link cut 0.947 (face-api descriptors, 6929 different faces); 1.3 s" */
+/** "6929 faces: 639 people with two faces or more, 2310 faces alone; link cut 0.947 (face-api descriptors, 6929 different faces); 1.1 s" */
 export function formatClusteringSummary(s: ClusteringSummary): string {
   const cut = s.threshold !== undefined ? `; link cut ${s.threshold.toFixed(3)} (${s.thresholdFrom})` : '';
   return `${s.faces} faces: ${s.people} ${s.people === 1 ? 'person' : 'people'} with two faces or more, ${s.alone} ${s.alone === 1 ? 'face' : 'faces'} alone${cut}; ${s.seconds.toFixed(1)} s`;

@@ -12,13 +12,9 @@
  * people from src/synthetic's model of ArcFace-like descriptors (look-alike families).
  */
 import { seededRandom, shuffledRange } from '../random.js';
-import type { Features } from '../types.js';
-import { gaussianSampler, unitInPlace } from './index.js';
+import { gaussianSampler, shuffleRows, SYNTHETIC_DEFAULTS, unitInPlace, type LabelledFaces } from './index.js';
 
-export interface LabelledFaces {
-  features: Features;
-  labels: Int32Array;
-}
+export type { LabelledFaces } from './index.js';
 
 export interface PeopleSource {
   dim: number;
@@ -61,16 +57,16 @@ export function realPeople(split: LabelledFaces): PeopleSource {
   };
 }
 
-/** People drawn from src/synthetic's descriptor model: identity centres in look-alike families of four. */
+/** People drawn from src/synthetic's descriptor model: identity centres in look-alike families (SYNTHETIC_DEFAULTS). */
 export function syntheticPeople(options: { dim: number; people: number; seed: number; noise?: number; familySpread?: number }): PeopleSource {
   const { dim } = options;
   const g = gaussianSampler(seededRandom(options.seed));
-  const noiseSd = (options.noise ?? 1.2) / Math.sqrt(dim);
-  const familySd = (options.familySpread ?? 0.5) / Math.sqrt(dim);
+  const noiseSd = (options.noise ?? SYNTHETIC_DEFAULTS.noise) / Math.sqrt(dim);
+  const familySd = (options.familySpread ?? SYNTHETIC_DEFAULTS.familySpread) / Math.sqrt(dim);
   const centres: Float32Array[] = [];
   let family: Float32Array = new Float32Array(dim);
   for (let p = 0; p < options.people; p++) {
-    if (p % 4 === 0) family = unitInPlace(Float32Array.from({ length: dim }, g));
+    if (p % SYNTHETIC_DEFAULTS.familySize === 0) family = unitInPlace(Float32Array.from({ length: dim }, g));
     centres.push(unitInPlace(family.map((x) => x + familySd * g())));
   }
   return {
@@ -98,18 +94,6 @@ export function collectionOf(source: PeopleSource, people: readonly number[], si
     }
   });
   return shuffleRows({ features: { n, dim: source.dim, data }, labels }, random);
-}
-
-function shuffleRows(c: LabelledFaces, random: () => number): LabelledFaces {
-  const { n, dim } = c.features;
-  const perm = shuffledRange(n, random);
-  const data = new Float32Array(n * dim);
-  const labels = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    data.set(c.features.data.subarray(perm[i]! * dim, (perm[i]! + 1) * dim), i * dim);
-    labels[i] = c.labels[perm[i]!]!;
-  }
-  return { features: { n, dim, data }, labels };
 }
 
 /** Log-uniform whole numbers in [lo, hi]. */
@@ -157,7 +141,9 @@ export function withStrays(c: LabelledFaces, fraction: number, seed: number): La
   const data = new Float32Array((n + extra) * dim);
   data.set(c.features.data);
   for (let i = 0; i < extra; i++) data.set(unitInPlace(Float32Array.from({ length: dim }, g)), (n + i) * dim);
-  let next = Math.max(-1, ...c.labels) + 1;
+  // a loop, not Math.max(...labels): spreading a large array overflows the call stack
+  let next = 0;
+  for (const l of c.labels) next = Math.max(next, l + 1);
   const labels = Int32Array.from({ length: n + extra }, (_, i) => (i < n ? c.labels[i]! : next++));
   return shuffleRows({ features: { n: n + extra, dim, data }, labels }, random);
 }

@@ -36,7 +36,13 @@ export function unitInPlace(v: Float32Array): Float32Array {
   return v;
 }
 
-export function syntheticFaces(options: SyntheticOptions): { features: Features; labels: Int32Array } {
+/** Faces with the identity of each. */
+export interface LabelledFaces {
+  features: Features;
+  labels: Int32Array;
+}
+
+export function syntheticFaces(options: SyntheticOptions): LabelledFaces {
   const o = { ...SYNTHETIC_DEFAULTS, ...options };
   const r = seededRandom(o.seed);
   const g = gaussianSampler(r);
@@ -61,12 +67,18 @@ export function syntheticFaces(options: SyntheticOptions): { features: Features;
     id++;
   }
   // shuffle rows so that identities are not contiguous
-  const perm = shuffledRange(n, r);
-  const shuffled = new Float32Array(n * dim);
-  const shuffledLabels = new Int32Array(n);
+  return shuffleRows({ features: { n, dim, data }, labels }, r);
+}
+
+/** Rows and their labels in an order drawn from `random` (a Fisher–Yates permutation). */
+export function shuffleRows(c: LabelledFaces, random: () => number): LabelledFaces {
+  const { n, dim } = c.features;
+  const perm = shuffledRange(n, random);
+  const data = new Float32Array(n * dim);
+  const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    shuffled.set(data.subarray(perm[i]! * dim, (perm[i]! + 1) * dim), i * dim);
-    shuffledLabels[i] = labels[perm[i]!]!;
+    data.set(c.features.data.subarray(perm[i]! * dim, (perm[i]! + 1) * dim), i * dim);
+    labels[i] = c.labels[perm[i]!]!;
   }
-  return { features: { n, dim, data: shuffled }, labels: shuffledLabels };
+  return { features: { n, dim, data }, labels };
 }

@@ -8,7 +8,7 @@ import { syntheticFaces } from '../../src/synthetic/index.js';
 import { readFeatures, readLabels } from '../../src/io/formats.js';
 import { evaluate } from '../../src/metrics/index.js';
 import { clusterFaces } from '../../src/pipeline/index.js';
-import { rng, SHARED } from '../helpers.js';
+import { SHARED } from '../helpers.js';
 
 test('the automatic link threshold misplaces few more links than the best threshold would, at two cosine scales', async () => {
   for (const [dim, noise] of [[128, 0.6], [512, 1.2]] as const) {
