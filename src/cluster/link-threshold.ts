@@ -10,13 +10,15 @@
  * normal for impostor pairs (for random directions in many dimensions, the case of well-centred
  * descriptors, x ≈ cosine is normal; on face-api's descriptors of lfw-train, a normal fitted to
  * the median and upper quartile of x places the 10⁻⁵ quantile at 0.947 against the true 0.955,
- * one fitted to the median and lower quartile, as a collection is read, at 0.942). The cut is the similarity whose impostor tail probability is alpha / (N − 1):
- * extreme-value reasoning about each face's nearest impostor, which rises with N.
+ * one fitted to the median and lower quartile, as a collection is read, at 0.942). The cut is
+ * the similarity whose impostor tail probability is alpha / (N − 1): extreme-value reasoning
+ * about each face's nearest impostor, which rises with N.
  *
  * Genuine pairs contaminate random pairs where people have many faces (a family: a few percent
  * of pairs) or few faces are there at all (an album of two people: half). So the estimate runs
- * twice: first from the lower, cleaner side of the bulk; then, after Infomap has grouped the
- * faces at that first cut, from the pairs that the grouping puts in different clusters only.
+ * twice, each time from the median and lower quartile of x (the side genuine pairs hardly
+ * reach): first over all pairs; then, after Infomap has grouped the faces at that first cut,
+ * over the pairs that the grouping puts in different clusters only.
  *
  * Exact duplicates (cosine 1) say nothing of the impostors: they are left out of the pairs and
  * of N, and always linked (the cut stays below 1). Strays (descriptors of no face) sit far
@@ -32,6 +34,7 @@ import { fail } from '../errors.js';
 import { seededRandom } from '../random.js';
 import type { Features, KnnGraph } from '../types.js';
 import { infomap } from './infomap.js';
+import { edgesAbove, knnEdges } from './knn-edges.js';
 
 export const LINK_THRESHOLD_DEFAULTS = Object.freeze({
   /**
@@ -67,7 +70,7 @@ export interface ImpostorModel {
  * Impostor distributions of known descriptor models, measured on training identities: face-api
  * (dlib's ResNet-34, 128-d), every pair of different people in lfw-train's photos and
  * lfw-train-aligned's crops (median and upper quartile of x; photos alone 1.860 / 0.251, crops
- * 1.816 / 0.228). The key is the `model` that embed writes into faces.json, up to its first comma.
+ * 1.816 / 0.228). The key is the first word of the `model` that embed writes into faces.json.
  */
 export const DESCRIPTOR_PRIORS: Readonly<Record<string, ImpostorModel>> = Object.freeze({
   'face-api': Object.freeze({ location: 1.8467, scale: 0.2460 }),
@@ -106,9 +109,17 @@ export function recognizeDescriptors(unit: Features): string | undefined {
   return norm > 0 && dotMean / Math.sqrt(norm) >= FACE_API_RECOGNITION_COSINE ? 'face-api' : undefined;
 }
 
-/** The prior of a descriptor model named as embed names it ("face-api", "face-api, the image as a face crop"); undefined when unknown. */
+/**
+ * A descriptor model's name from what embed writes ("face-api ssd-mobilenet-v1 + … (ResNet-34,
+ * 128-d)", with ", the image as a face crop" for crops): its first word.
+ */
+function modelName(model: string): string {
+  return model.trim().split(/[\s,]/)[0]!;
+}
+
+/** The prior of a descriptor model named as embed names it ("face-api", or embed's whole `model` string); undefined when unknown. */
 export function descriptorPrior(model: string): ImpostorModel | undefined {
-  return DESCRIPTOR_PRIORS[model.split(',')[0]!.trim()];
+  return DESCRIPTOR_PRIORS[modelName(model)];
 }
 
 /** How the cut was read; `threshold` is what a link needs. */
@@ -220,7 +231,7 @@ export function estimateLinkThreshold(unit: Features, knn: KnnGraph, options: Li
   const prior = model === undefined ? undefined : descriptorPrior(model);
   if (prior) {
     const cut = Math.min(DUPLICATE_COSINE, Math.max(0, cutFor(prior, distinct, o.alpha)));
-    return { threshold: cut, how: 'prior', descriptors: model!.split(',')[0]!.trim(), distinct, ...prior };
+    return { threshold: cut, how: 'prior', descriptors: modelName(model!), distinct, ...prior };
   }
   if (distinct < MIN_DISTINCT_FACES) return { threshold: DUPLICATE_COSINE, how: 'too few faces', distinct, location: 0, scale: 0 };
   // first pass: median and lower quartile of x, where genuine pairs (high x) hardly reach and
@@ -229,7 +240,7 @@ export function estimateLinkThreshold(unit: Features, knn: KnnGraph, options: Li
   const median = quantile(all, 0.5);
   const lowerScale = (median - quantile(all, 0.25)) / -normalQuantile(0.25);
   const firstCut = clampCut(cutFor({ location: median, scale: lowerScale }, distinct, o.alpha), all);
-  // second pass: only pairs the first cut's grouping keeps apart, median and lower spread again
+  // second pass: only pairs the first cut's grouping keeps apart, median and lower quartile again
   // (with few people, the pairs of two look-alike people make a hump above the median)
   const groups = groupAt(knn, firstCut, o.seed);
   const apart = pairValues(unit, representatives, o.pairs, o.seed + 1, groups);
@@ -247,14 +258,6 @@ function clampCut(cut: number, sortedX: Float64Array): number {
 
 /** Infomap's grouping of the kNN links at or above `cut` (one trial). */
 function groupAt(knn: KnnGraph, cut: number, seed: number): Int32Array {
-  const { n, k, indices, sims } = knn;
-  const src: number[] = [], dst: number[] = [], w: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = 1; j <= k; j++) {
-      const o = i * (k + 1) + j, s = sims![o]!;
-      if (s < cut) break;
-      src.push(i); dst.push(indices[o]!); w.push(s);
-    }
-  }
-  return infomap(n, Int32Array.from(src), Int32Array.from(dst), Float64Array.from(w), { trials: 1, seed }).labels;
+  const kept = edgesAbove(knnEdges(knn), cut);
+  return infomap(knn.n, kept.src, kept.dst, kept.score, { trials: 1, seed }).labels;
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DUPLICATE_COSINE, estimateLinkThreshold, normalQuantile, recognizeDescriptors } from '../../src/cluster/index.js';
+import { descriptorPrior, DESCRIPTOR_PRIORS, DUPLICATE_COSINE, estimateLinkThreshold, normalQuantile, recognizeDescriptors } from '../../src/cluster/index.js';
+import { MODEL_NAME } from '../../src/embed/embedder.js';
 import { FaceclusterError } from '../../src/errors.js';
 import { readFeatures, readLabels } from '../../src/io/formats.js';
 import { buildKnn, l2Normalize } from '../../src/knn/index.js';
@@ -48,6 +49,10 @@ test('face-api descriptors are recognised by their mean direction; other models 
   assert.equal(recognizeDescriptors(syntheticFaces({ n: 200, dim: 512, seed: 1 }).features), undefined);
   // too few faces to tell
   assert.equal(recognizeDescriptors(rows(first, [0, 1])), undefined);
+  // the model names embed writes into faces.json find face-api's prior
+  assert.deepEqual(descriptorPrior(MODEL_NAME), DESCRIPTOR_PRIORS['face-api']);
+  assert.deepEqual(descriptorPrior(`${MODEL_NAME}, the image as a face crop`), DESCRIPTOR_PRIORS['face-api']);
+  assert.equal(descriptorPrior('arcface-r100'), undefined);
 });
 
 test('degenerate collections: one, two and three faces, all identical, copies of two faces', async () => {
