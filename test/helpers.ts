@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { seededRandom } from '../src/random.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,4 +35,18 @@ export function samePartition(a: ArrayLike<number>, b: ArrayLike<number>): boole
     ba.set(y, x);
   }
   return true;
+}
+
+/**
+ * `cluster --json --labels` output split into the evaluation (what `eval --json` prints) and the
+ * run's summary, after checking that the summary counts what the evaluation counts.
+ */
+type ClusterJson = { summary: { faces: number; people: number; alone: number; seconds: number }; n: number; without_singletons: { n: number; clusters: number } };
+export function splitClusterJson<T extends ClusterJson>(out: T): { metrics: Omit<T, 'summary'>; summary: T['summary'] } {
+  const { summary, ...metrics } = out;
+  assert.equal(summary.faces, out.n);
+  assert.equal(summary.people, out.without_singletons.clusters);
+  assert.equal(summary.alone, out.n - out.without_singletons.n);
+  assert.ok(summary.seconds >= 0);
+  return { metrics, summary };
 }

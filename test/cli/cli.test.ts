@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readKnn, readLabels } from '../../src/io/formats.js';
-import { ROOT, SHARED, tempDir } from '../helpers.js';
+import { ROOT, SHARED, splitClusterJson, tempDir } from '../helpers.js';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const FEATS = join(ROOT, 'data/lfw-test.feats.npy');
@@ -34,7 +34,7 @@ test('knn → cluster → eval on lfw-test, in both kNN formats', (t) => {
 
   r = run('cluster', '--features', FEATS, '--knn', join(dir, 'knn.npz'), '--method', 'threshold', '--out', join(dir, 'pred.npy'), '--labels', LABELS, '--json');
   assert.equal(r.code, 0, r.stderr);
-  const fromCluster = JSON.parse(r.stdout);
+  const fromCluster = splitClusterJson(JSON.parse(r.stdout)).metrics;
   r = run('eval', '--labels', LABELS, '--pred', join(dir, 'pred.npy'), '--json');
   assert.equal(r.code, 0, r.stderr);
   const ev = JSON.parse(r.stdout);
