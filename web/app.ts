@@ -85,10 +85,11 @@ function onWorker(message: FromWorker) {
       clustered = carried.personOf;
       nextPerson = carried.nextId;
       busy = false;
-      const count = draw();
+      draw();
       bar.max = 1;
       bar.value = 1;
-      status.textContent = `${faces.length} faces, ${count} ${count === 1 ? 'person' : 'people'} (clustered in ${message.seconds.toFixed(2)} s).`;
+      // the same line as the CLI's cluster: faces, people, faces alone, the link cut and where it came from
+      status.textContent = `Done: ${message.summary}.`;
       document.body.dataset.clusterSeconds = message.seconds.toFixed(2);
       $('export').hidden = faces.length === 0;
       setState('done');
@@ -160,8 +161,8 @@ const current = () => withMoves(clustered, moves);
 const nameOf = (person: number, index: number) => names.get(person) ?? `Person ${index + 1}`;
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
-/** Redraws the galleries, largest person first; the faces seen once last, together. Returns how many people there are. */
-function draw(): number {
+/** Redraws the galleries, largest person first; the faces seen once last, together. */
+function draw(): void {
   const personOf = current();
   const groups = groupPeople(personOf);
   const many = groups.filter((g) => g.faces.length > 1), once = groups.filter((g) => g.faces.length === 1);
@@ -169,7 +170,6 @@ function draw(): number {
   if (once.length) sections.push(gallery(undefined, once.map((g) => g.faces[0]!), 'Seen once', personOf));
   people.replaceChildren(...sections);
   refreshTools(groups);
-  return groups.length;
 }
 
 function gallery(person: number | undefined, members: number[], title: string, personOf: readonly number[]): HTMLElement {

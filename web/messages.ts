@@ -20,5 +20,6 @@ export type FromWorker =
   | { type: 'photo'; done: number; total: number; faces: FoundFace[]; skipped?: string }
   | { type: 'embedded' }
   | { type: 'cancelled' }
-  | { type: 'clustered'; labels: Int32Array; seconds: number }
+  /** summary: the CLI's one-line summary of the clustering (formatClusteringSummary). */
+  | { type: 'clustered'; labels: Int32Array; seconds: number; summary: string }
   | { type: 'error'; message: string };

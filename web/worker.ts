@@ -5,7 +5,7 @@
  * read between photos (each photo's work awaits), so the networks stay loaded and the page
  * stays usable offline.
  */
-import { clusterFaces, createBrowserFaceEmbedder, decodeImage, FaceclusterError, OnnxEngine, ortEnv, photoIds, type FaceEmbedder } from 'facecluster/browser';
+import { clusterFaces, formatClusteringSummary, summarizeClustering, createBrowserFaceEmbedder, decodeImage, FaceclusterError, OnnxEngine, ortEnv, photoIds, type FaceEmbedder } from 'facecluster/browser';
 import type { FoundFace, FromWorker, ToWorker } from './messages.js';
 
 const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
@@ -80,9 +80,13 @@ async function embed(files: File[]): Promise<void> {
 async function cluster(message: Extract<ToWorker, { type: 'cluster' }>): Promise<void> {
   const start = performance.now();
   const n = message.images.length;
-  const labels = n === 0 ? new Int32Array(0)
-    : (await clusterFaces({ n, dim: message.dim, data: message.descriptors }, { photos: photoIds(message.images), apart: message.apart })).labels;
-  post({ type: 'clustered', labels, seconds: (performance.now() - start) / 1000 });
+  if (n === 0) {
+    post({ type: 'clustered', labels: new Int32Array(0), seconds: 0, summary: 'no faces' });
+    return;
+  }
+  const result = await clusterFaces({ n, dim: message.dim, data: message.descriptors }, { photos: photoIds(message.images), apart: message.apart });
+  const seconds = (performance.now() - start) / 1000;
+  post({ type: 'clustered', labels: result.labels, seconds, summary: formatClusteringSummary(summarizeClustering(result, seconds)) });
 }
 
 scope.onmessage = (event) => {

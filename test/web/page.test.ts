@@ -98,6 +98,8 @@ test('the page groups lfw-sample\'s photos into its people, as the CLI does, wit
   await page.setInputFiles('#photos', photos());
   await page.waitForFunction(() => document.body.dataset.state === 'done' || document.body.dataset.state === 'error', null, { timeout: 600_000 });
   assert.equal(await page.evaluate(() => document.body.dataset.state), 'done', await page.textContent('#status') ?? '');
+  // the CLI's summary line: the faces, the people, the cut and where it came from (face-api's descriptors are recognised)
+  assert.match(await page.textContent('#status') ?? '', /^Done: \d+ faces: \d+ (people|person) with two faces or more, \d+ faces? alone; link cut 0\.\d{3} \(face-api descriptors, \d+ different faces\); \d+\.\d s\.$/);
   t.diagnostic(`page: ${((performance.now() - started) / 1000).toFixed(1)} s for ${photos().length} photos; ${await page.textContent('#status')}`);
 
   const shown = (await shownFaces(page)).sort((a, b) => a.face - b.face);
