@@ -38,11 +38,12 @@ import { edgesAbove, knnEdges } from './knn-edges.js';
 
 export const LINK_THRESHOLD_DEFAULTS = Object.freeze({
   /**
-   * Links to other people a face may expect above the cut (chosen on training collections,
-   * `npm run bench:library`: 0.03 against 0.1 and 0.3 kept strangers apart and lost nothing on
-   * the other shapes).
+   * Links to other people a face may expect above the cut, chosen on training collections
+   * (`npm run bench:library`'s face-api shapes; models/README.md): 0.1 and 0.3 merged strangers;
+   * against 0.03, 0.01 kept more strangers apart and did better on the long tail for a little
+   * less on people with many faces; 0.003 lost on the long tail and the albums.
    */
-  alpha: 0.03,
+  alpha: 0.01,
   /** Random pairs sampled (all pairs when there are fewer). */
   pairs: 200_000,
   seed: 1,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { descriptorPrior, DESCRIPTOR_PRIORS, DUPLICATE_COSINE, estimateLinkThreshold, normalQuantile, recognizeDescriptors } from '../../src/cluster/index.js';
+import { descriptorPrior, DESCRIPTOR_PRIORS, DUPLICATE_COSINE, LINK_THRESHOLD_DEFAULTS, estimateLinkThreshold, normalQuantile, recognizeDescriptors } from '../../src/cluster/index.js';
 import { MODEL_NAME } from '../../src/embed/embedder.js';
 import { FaceclusterError } from '../../src/errors.js';
 import { readFeatures, readLabels } from '../../src/io/formats.js';
@@ -37,7 +37,7 @@ test('strangers in random directions: the cut is the theory of random unit vecto
   const unit = l2Normalize({ n, dim, data: randomMatrix(n, dim, 5) });
   const cut = estimateLinkThreshold(unit, await knnOf(unit));
   assert.equal(cut.how, 'collection');
-  const expected = 1 - Math.exp(-normalQuantile(1 - 0.03 / (n - 1)) / Math.sqrt(dim));
+  const expected = 1 - Math.exp(-normalQuantile(1 - LINK_THRESHOLD_DEFAULTS.alpha / (n - 1)) / Math.sqrt(dim));
   assert.ok(Math.abs(cut.threshold - expected) < 0.02, `cut ${cut.threshold} against ${expected}`);
   assert.ok(Math.abs(cut.scale - 1 / Math.sqrt(dim)) < 0.1 / Math.sqrt(dim), `scale ${cut.scale}`);
 });
