@@ -50,6 +50,11 @@ export const KNN_SEARCH_OPTIONS: Record<string, OptionSpec> = Object.freeze({
 });
 export const QUIET_OPTION: Record<string, OptionSpec> = Object.freeze({ quiet: { type: 'boolean', help: 'no progress display' } });
 
+/** The descriptor model behind --threshold auto (cluster, assign); read by descriptorsFrom. */
+export const DESCRIPTORS_OPTION: Record<string, OptionSpec> = Object.freeze({
+  descriptors: { type: 'string', help: 'the descriptor model, whose measured impostor similarities back --threshold auto: face-api, or unknown to read everything off the collection (default: the "model" of --faces where there is one, else recognised from the descriptors)' },
+});
+
 export type ParsedOptions = Record<string, string | number | boolean | number[] | undefined>;
 
 export function helpText(cmd: CommandSpec): string {

@@ -1,4 +1,5 @@
 /** Loading the inputs a command names, with the cross-checks between them (sizes, K). */
+import { DESCRIPTOR_PRIORS, descriptorPrior } from '../cluster/index.js';
 import { fail } from '../errors.js';
 import { readFeatures, readKnn, readLabels } from '../io/index.js';
 import type { KnnMethod, KnnSearch } from '../knn/index.js';
@@ -63,4 +64,13 @@ export function knnSearchFrom(o: ParsedOptions): KnnSearch {
     },
     ...(o['index-out'] !== undefined ? { indexOut: o['index-out'] as string } : {}),
   };
+}
+
+/** --descriptors, checked against the models facecluster has measurements of, else the model a faces.json names. */
+export function descriptorsFrom(o: ParsedOptions, faces?: readonly { model?: string }[]): string | undefined {
+  const named = o.descriptors as string | undefined;
+  if (named !== undefined && named !== 'unknown' && !descriptorPrior(named)) {
+    fail('BAD_OPTION', `--descriptors: no measurements of '${named}'; known: ${Object.keys(DESCRIPTOR_PRIORS).join(', ')}, or unknown`);
+  }
+  return named ?? faces?.find((f) => f.model !== undefined)?.model;
 }

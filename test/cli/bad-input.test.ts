@@ -136,6 +136,10 @@ test('bad input: one line naming the file and the problem, exit code 2, no outpu
     [['embed', f.feats!.replace('feats.txt', 'notimage.jpg'), '--out', model], /notimage.jpg: not a JPEG or PNG image, skipped\nfacecluster: no faces found in 1 photo\n/],
     [['embed', join(dir, 'nophotos'), '--out', model], /nophotos: no such file or folder/],
     // outputs
+    // options
+    [['cluster', '--features', f.small!, '--descriptors', 'arcface', '--out', out], /--descriptors: no measurements of 'arcface'; known: face-api, or unknown/],
+    [['cluster', '--features', f.small!, '--threshold', '-0.5', '--out', out], /--threshold -0.5: the infomap method needs a cosine from 0 to 1 \(or auto\)/],
+    [['assign', '--features', f.small!, '--clusters', f.small!, '--knn', f.small!, '--new', f.small!, '--descriptors', 'arcface', '--out', out], /--descriptors: no measurements of 'arcface'/],
     [['cluster', '--features', f.small!, '--out', join(dir, 'out.txt')], /out.txt: cannot tell the format of labels/],
     [['export', '--out', join(dir, 'model.txt')], /model.txt: the exported model is written as .onnx/],
     [['report', '--pred', f.short!, '--out', join(dir, 'report.txt')], /report.txt: the report is written as .html/],

@@ -4,9 +4,9 @@ import { loadModel } from '../../model/files.js';
 import { ASSIGN_DEFAULTS, assignFaces } from '../../pipeline/assign.js';
 import { JsBackend } from '../../engine/backend.js';
 import { fail } from '../../errors.js';
-import { KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { DESCRIPTORS_OPTION, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
-import { COSINE_RANGE, knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
+import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
 import { loadHnswIndex } from '../../knn/index.js';
 import { Progress } from '../progress.js';
 
@@ -26,11 +26,12 @@ export const assignCommand: CommandSpec = {
     ...KNN_SEARCH_OPTIONS,
     method: { type: 'string', choices: ['infomap', 'gcn'], help: 'how new faces are linked: kNN links above a cosine threshold, or GCN link scores (default: as cluster\'s default)' },
     model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
-    threshold: { type: 'string', help: `what a link needs to count: infomap, a cosine or auto (Otsu's threshold over the kNN graph, as cluster); gcn, a link score (default ${ASSIGN_DEFAULTS.gcnThreshold})` },
+    threshold: { type: 'string', help: `what a link needs to count: infomap, a cosine or auto (read off all the faces, as cluster does); gcn, a link score (default ${ASSIGN_DEFAULTS.gcnThreshold})` },
     labels: { type: 'string', help: 'true identities of all N + M faces: print the metrics' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine' },
     threads: { type: 'integer', min: 1, help: 'threads for HNSW and worker threads for the GCN (default: one per core)' },
     json: { type: 'boolean', help: 'print a summary (and metrics) as one JSON object' },
+    ...DESCRIPTORS_OPTION,
     ...QUIET_OPTION,
   },
 };
@@ -38,6 +39,7 @@ export const assignCommand: CommandSpec = {
 export async function runAssign(o: ParsedOptions): Promise<void> {
   checkLabelsPath(o.out as string);
   const threshold = o.threshold === undefined ? undefined : parseAuto(o.threshold as string, 'threshold', COSINE_RANGE);
+  const descriptors = descriptorsFrom(o);
   const knnSearch = knnSearchFrom(o);
   const old = loadFeatures(o.features as string);
   const fresh = loadFeatures(o.new as string);
@@ -56,6 +58,7 @@ export async function runAssign(o: ParsedOptions): Promise<void> {
     ...(o.method !== undefined ? { method: o.method as 'infomap' | 'gcn' } : {}),
     ...(o.model !== undefined ? { model: loadModel(o.model as string) } : {}),
     ...(threshold !== undefined ? { threshold } : {}),
+    ...(descriptors !== undefined ? { descriptors } : {}),
     ...(o.backend === 'js' ? { backend: new JsBackend() } : {}),
     ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
     onProgress: (stage, done, total) => bars[stage].update(done, total),

@@ -10,11 +10,11 @@ import { readFaces } from '../../io/formats.js';
 import { fail } from '../../errors.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
-import { DESCRIPTOR_PRIORS, descriptorPrior, EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
+import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
 import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_METHOD, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
-import { FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
-import { COSINE_RANGE, knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
+import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
 import type { Features } from '../../types.js';
 import { JOB_FACES_OPTION, QUEUE_OPTIONS, queuedRunFrom } from '../queue.js';
@@ -41,7 +41,7 @@ export const clusterCommand: CommandSpec = {
     'active-connection': { type: 'integer', min: 1, help: 'gcn: active connections u (default: the model\'s, paper 5)' },
     k: { type: 'integer', min: 1, help: `infomap and the baselines: neighbours per face (default ${BASELINE_DEFAULTS.k}, or all of a given --knn)` },
     threshold: { type: 'string', help: `infomap, threshold: cosine similarity a link needs (infomap: 0 to 1), or auto: read off the collection, where a face expects few links to other people (default: infomap auto, threshold ${BASELINE_DEFAULTS.threshold})` },
-    descriptors: { type: 'string', help: 'the descriptor model, whose measured impostor similarities back --threshold auto: face-api, or unknown to read everything off the collection (default: the "model" of --faces, else recognised from the descriptors)' },
+    ...DESCRIPTORS_OPTION,
     'max-distance': { type: 'number', min: 0, max: 2, default: BASELINE_DEFAULTS.maxDistance, help: 'online: cosine distance within which faces match' },
     'min-faces': { type: 'integer', min: 1, default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
     'max-size': { type: 'integer', min: 1, default: 900, help: 'gcn, cdp: largest cluster the propagation keeps whole' },
@@ -83,8 +83,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   if (method === 'infomap' && typeof threshold === 'number' && threshold < 0) fail('BAD_OPTION', `--threshold ${threshold}: the infomap method needs a cosine from 0 to 1 (or auto)`);
   const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
   if (faces && faces.length !== features.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${features.n} faces`, o.faces as string);
-  const descriptors = (o.descriptors as string | undefined) ?? faces?.find((f) => f.model !== undefined)?.model;
-  if (o.descriptors !== undefined && o.descriptors !== 'unknown' && !descriptorPrior(o.descriptors as string)) fail('BAD_OPTION', `--descriptors: no measurements of '${o.descriptors as string}'; known: ${Object.keys(DESCRIPTOR_PRIORS).join(', ')}, or unknown`);
+  const descriptors = descriptorsFrom(o, faces);
   const started = performance.now();
   if (!o.quiet && !(await nativeRuntimeInstalled())) {
     console.error('facecluster: note: onnxruntime-node is not installed (its install fetches CUDA files from outside the npm registry), so the WebAssembly kernels run, about 3× slower; `npm install onnxruntime-node` where that works adds the native ones');
