@@ -1,36 +1,105 @@
 /**
- * Embedding throughput: `npm run bench:embed [-- --photos DIR] [--json]`. Describes every photo
- * of DIR (default ../shared/data/lfw-sample) with 1 worker thread and with one per core, and
- * checks that both give the same faces and descriptors.
+ * Embedding throughput and memory: `npm run bench:embed [-- --photos DIR] [--json]`.
+ *
+ * Two sets: the photos of DIR (default ../shared/data/lfw-sample: 76 LFW photos, 250×250) and
+ * the same photos made phone-sized, 12-megapixel JPEGs (4032×3024 or 3024×4032, the LFW photo
+ * scaled up to fill the frame's height over a blurred copy of itself, every other one stored
+ * sideways with EXIF orientation 6 as phones store portraits). Each set runs in a fresh process
+ * with 1 worker thread and with one per core: photos a second (from the first result to the
+ * last, start-up aside), peak resident memory of the whole process, and whether every worker
+ * count gave the same faces and descriptors.
  */
-import { availableParallelism } from 'node:os';
-import { readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { IMAGE_EXTENSIONS } from '../src/embed/index.js';
 import { embedPhotos, type Photo } from '../src/embed/parallel.js';
 import type { PhotoResult } from '../src/embed/photo.js';
 
-const { values } = parseArgs({ options: { photos: { type: 'string', default: fileURLToPath(new URL('../../../shared/data/lfw-sample', import.meta.url)) }, json: { type: 'boolean' } } });
-const root = values.photos!;
-const photos: Photo[] = [];
-const walk = (p: string) => {
-  if (statSync(p).isDirectory()) for (const name of readdirSync(p).sort()) walk(join(p, name));
-  else if (/\.(jpe?g|png)$/i.test(p)) photos.push({ path: p, image: relative(root, p) });
-};
-walk(root);
+const { values } = parseArgs({
+  options: {
+    photos: { type: 'string', default: fileURLToPath(new URL('../../../shared/data/lfw-sample', import.meta.url)) },
+    json: { type: 'boolean' },
+    // internal: one measured run in this process
+    run: { type: 'string' },
+    workers: { type: 'string' },
+  },
+});
 
-const out: Record<string, number> = { photos: photos.length };
-const runs: string[] = [];
-for (const workers of [...new Set([1, availableParallelism()])]) {
-  const results = new Map<string, PhotoResult>();
-  const t = performance.now();
-  await embedPhotos(photos, { workers, onResult: (p, r) => results.set(p.image, r) });
-  const s = (performance.now() - t) / 1000;
-  out[`photos_per_s_${workers}_workers`] = Math.round((photos.length / s) * 100) / 100;
-  runs.push(JSON.stringify(photos.map((p) => results.get(p.image))));
-  if (!values.json) console.log(`${workers} worker${workers > 1 ? 's' : ''}: ${photos.length} photos in ${s.toFixed(1)} s, ${(photos.length / s).toFixed(2)} photos/s`);
+function photosUnder(root: string): Photo[] {
+  const out: Photo[] = [];
+  const walk = (p: string) => {
+    if (statSync(p).isDirectory()) for (const name of readdirSync(p).sort()) walk(join(p, name));
+    else if (IMAGE_EXTENSIONS.some((e) => p.toLowerCase().endsWith(e))) out.push({ path: p, image: relative(root, p) });
+  };
+  walk(root);
+  return out;
 }
-out.same_results = runs.every((r) => r === runs[0]) ? 1 : 0;
-if (!values.json) console.log(`same faces and descriptors with every worker count: ${out.same_results === 1}`);
-else console.log(JSON.stringify(out));
+
+if (values.run) {
+  // one run: print {seconds, steady, rss, results}
+  const photos = photosUnder(values.run);
+  const results = new Map<string, PhotoResult>();
+  const started = performance.now();
+  let first = 0, last = 0;
+  await embedPhotos(photos, {
+    workers: Number(values.workers),
+    onResult: (p, r, done) => {
+      results.set(p.image, r);
+      if (done === 1) first = performance.now();
+      last = performance.now();
+    },
+  });
+  const steady = photos.length > 1 ? (photos.length - 1) / ((last - first) / 1000) : 0;
+  console.log(JSON.stringify({
+    seconds: (performance.now() - started) / 1000, photosPerSecond: steady, peakRssMb: process.resourceUsage().maxRSS / 1024,
+    faces: photos.reduce((s, p) => s + (results.get(p.image)?.faces?.length ?? 0), 0),
+    results: JSON.stringify(photos.map((p) => results.get(p.image))),
+  }));
+} else {
+  const root = values.photos!;
+  const work = mkdtempSync(join(tmpdir(), 'facecluster-bench-embed-'));
+  try {
+    // the phone-sized set, made from the same photos
+    const large = join(work, 'large');
+    mkdirSync(large);
+    const source = photosUnder(root);
+    for (const [i, p] of source.entries()) {
+      const portrait = i % 2 === 1;
+      const [w, h] = portrait ? [3024, 4032] : [4032, 3024];
+      const background = await sharp(p.path).resize(w, h, { fit: 'cover' }).blur(30).toBuffer();
+      const side = Math.min(w, h);
+      const face = await sharp(p.path).resize(side, side).toBuffer();
+      let photo = sharp(background).composite([{ input: face, left: Math.floor((w - side) / 2), top: Math.floor((h - side) / 2) }]);
+      // a portrait stored sideways (pixels turned 90° anticlockwise) with orientation 6, as phones write it
+      if (portrait) photo = sharp(await photo.rotate(-90).jpeg({ quality: 92 }).toBuffer()).withMetadata({ orientation: 6 });
+      writeFileSync(join(large, `${String(i).padStart(3, '0')}.jpg`), await photo.jpeg({ quality: 92 }).toBuffer());
+    }
+    const script = fileURLToPath(import.meta.url);
+    const out: Record<string, number | boolean> = { photos: source.length };
+    for (const [set, dir] of [['lfw', root], ['12mp', large]] as const) {
+      const runs: string[] = [];
+      for (const workers of [...new Set([1, availableParallelism()])]) {
+        const r = spawnSync(process.execPath, [script, '--run', dir, '--workers', String(workers)], { encoding: 'utf8', maxBuffer: 1 << 30 });
+        if (r.status !== 0) throw new Error(`bench run failed: ${r.stderr}`);
+        const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; photosPerSecond: number; peakRssMb: number; faces: number; results: string };
+        runs.push(m.results);
+        out[`${set}_photos_per_s_${workers}_workers`] = Math.round(m.photosPerSecond * 100) / 100;
+        out[`${set}_peak_rss_mb_${workers}_workers`] = Math.round(m.peakRssMb);
+        out[`${set}_faces`] = m.faces;
+        if (!values.json) console.log(`${set}, ${workers} worker${workers > 1 ? 's' : ''}: ${source.length} photos, ${m.faces} faces, ${m.photosPerSecond.toFixed(2)} photos/s after start-up (${m.seconds.toFixed(1)} s in all), peak ${Math.round(m.peakRssMb)} MB resident`);
+      }
+      out[`${set}_same_results`] = runs.every((r) => r === runs[0]);
+    }
+    const cores = availableParallelism();
+    out.cost_12mp_vs_lfw = Math.round((Number(out[`lfw_photos_per_s_${cores}_workers`]) / Number(out[`12mp_photos_per_s_${cores}_workers`])) * 100) / 100;
+    if (values.json) console.log(JSON.stringify(out));
+    else console.log(`a 12 MP photo costs ${out.cost_12mp_vs_lfw}× an LFW photo (${cores} workers); same faces and descriptors with every worker count: ${out.lfw_same_results && out['12mp_same_results']}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

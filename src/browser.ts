@@ -23,4 +23,4 @@ export { syntheticFaces } from './synthetic/index.js';
 export { env as ortEnv } from 'onnxruntime-web/wasm';
 export { FaceEmbedder, MODEL_NAME, type EmbeddedFace, type EmbedOptions } from './embed/embedder.js';
 export { createBrowserFaceEmbedder, type BrowserEmbedderOptions } from './embed/browser.js';
-export { decodeImage, imageSize, IMAGE_EXTENSIONS, type DecodedImage } from './embed/image.js';
+export { checkImageSize, DECODE_SIDE, IMAGE_EXTENSIONS, type DecodedImage, type DecodedPhoto } from './embed/image.js';

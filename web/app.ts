@@ -4,7 +4,7 @@
  * result: every face carries data-image (its photo's file name) and data-person (its person),
  * and <body data-state="done"> says a clustering has finished.
  */
-import { encodeLabels, encodeNpy, type FaceRecord } from 'facecluster/browser';
+import { encodeLabels, encodeNpy, IMAGE_EXTENSIONS, type FaceRecord } from 'facecluster/browser';
 import type { FoundFace, FromWorker, ToWorker } from './messages.js';
 import { carryPeople, exportLabels, groupPeople, withMoves } from './people.js';
 
@@ -133,7 +133,10 @@ function warn(text: string) {
 
 /** Finds faces in the photos given (and any queued while busy), then clusters. */
 function embed(files: File[]) {
-  queue.push(...files.filter((f) => /\.(jpe?g|png)$/i.test(f.name) || f.type === 'image/jpeg' || f.type === 'image/png'));
+  const isPhoto = (f: File) => f.type.startsWith('image/') || IMAGE_EXTENSIONS.some((e) => f.name.toLowerCase().endsWith(e));
+  // other files are named, not dropped without a word (hidden files aside: .DS_Store and the like)
+  for (const f of files) if (!isPhoto(f) && !f.name.startsWith('.')) warn(`${f.webkitRelativePath || f.name}: not a photo`);
+  queue.push(...files.filter(isPhoto));
   if (busy || queue.length === 0 || document.body.dataset.state === 'loading') return;
   const batch = queue;
   queue = [];

@@ -1,11 +1,12 @@
 /**
- * The page's work, off the main thread so that the page stays responsive: photos to faces (face-api on TF.js's WebAssembly, with the
- * same decoding as the CLI) and faces to people (facecluster's default clustering, onnxruntime-web).
+ * The page's work, off the main thread so that the page stays responsive: photos to faces (face-api on TF.js's WebAssembly, on
+ * photos the browser decodes upright at the CLI's size) and faces to people (facecluster's default clustering, onnxruntime-web).
  * It keeps nothing between messages but the loaded networks. Cancel is a message too: it is
  * read between photos (each photo's work awaits), so the networks stay loaded and the page
  * stays usable offline.
  */
-import { clusterFaces, formatClusteringSummary, summarizeClustering, createBrowserFaceEmbedder, decodeImage, FaceclusterError, OnnxEngine, ortEnv, photoIds, type FaceEmbedder } from 'facecluster/browser';
+import { clusterFaces, formatClusteringSummary, summarizeClustering, createBrowserFaceEmbedder, FaceclusterError, OnnxEngine, ortEnv, photoIds, type FaceEmbedder } from 'facecluster/browser';
+import { decodeBlob } from './decode.js';
 import type { FoundFace, FromWorker, ToWorker } from './messages.js';
 
 const scope = self as unknown as { postMessage(message: FromWorker): void; onmessage: ((event: MessageEvent<ToWorker>) => void) | null };
@@ -34,8 +35,8 @@ async function load(): Promise<void> {
 /** For each face box, a square crop around it, a little wider than the box, as a JPEG; the photo is decoded once. */
 async function thumbnails(file: File, boxes: number[][]): Promise<Blob[]> {
   if (boxes.length === 0) return [];
-  // the pixels as decoded (no EXIF rotation), as the boxes were found on them
-  const bitmap = await createImageBitmap(file, { imageOrientation: 'none' });
+  // upright, as the boxes were found (EXIF orientation applied), at full size, the boxes' frame
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
   try {
     return await Promise.all(boxes.map((box) => {
       const [x, y, w, h] = box as [number, number, number, number];
@@ -64,7 +65,7 @@ async function embed(files: File[]): Promise<void> {
     let faces: FoundFace[] = [];
     let skipped: string | undefined;
     try {
-      const found = await faceApi.embed(decodeImage(new Uint8Array(await file.arrayBuffer()), name), name);
+      const found = await faceApi.embed(await decodeBlob(file, name), name);
       const thumbs = await thumbnails(file, found.map((face) => face.box!));
       faces = found.map((face, k) => ({ ...face, thumb: thumbs[k]! }));
       if (faces.length === 0) skipped = `${name}: no face found`;

@@ -1,8 +1,9 @@
 /**
- * face-api in a browser, on TF.js's WebAssembly backend as in Node (embed/index.ts), so that a
- * page describes the same pixels (image.ts) with the same kernels as the CLI. The networks' weights
- * and the .wasm files are fetched from the page's own origin. Loaded on demand: a page that only
- * clusters descriptors never downloads TF.js.
+ * face-api in a browser, on TF.js's WebAssembly backend as in Node (embed/index.ts), with the
+ * same kernels as the CLI (the page decodes photos with the browser's own decoders, upright and
+ * at DECODE_SIDE, as decode.ts does in Node). The networks' weights and the .wasm files are
+ * fetched from the page's own origin. Loaded on demand: a page that only clusters descriptors
+ * never downloads TF.js.
  */
 import type * as Tf from '@tensorflow/tfjs';
 import type * as FaceApi from '@vladmandic/face-api';
@@ -52,3 +53,4 @@ function useWorkerEnvironment(api: typeof FaceApi): void {
     readFile: refuse,
   } as never);
 }
+

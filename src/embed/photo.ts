@@ -1,8 +1,9 @@
 /** One photo to its faces, or to the warning that says why it has none: what embed does per photo, on any thread or machine. */
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { FaceclusterError } from '../errors.js';
 import type { FaceRecord } from '../io/faces.js';
-import { decodeImage, type FaceEmbedder } from './index.js';
+import { decodePhoto } from './decode.js';
+import type { FaceEmbedder } from './embedder.js';
 
 export interface PhotoResult {
   /** The photo's name as written to faces.json. */
@@ -16,15 +17,19 @@ export interface PhotoResult {
 /** Reads, decodes and describes the photo at `path`; any failure is the photo's error, never thrown. */
 export async function embedPhoto(embedder: FaceEmbedder, path: string, image: string): Promise<PhotoResult> {
   try {
-    const faces = await embedder.embed(decodeImage(readFileSync(path), path), image);
+    const faces = await embedder.embed(await decodePhoto(await readFile(path), path), image);
     const result: PhotoResult = { image, faces: faces.map((f) => ({ ...f, descriptor: Array.from(f.descriptor) })) };
     if (faces.length === 0) result.error = 'no face found';
     return result;
   } catch (e) {
     // one bad photo never ends a run: whatever fails on it is its warning
-    const why = e instanceof FaceclusterError ? e.message.replace(`${path}: `, '')
-      : (e as NodeJS.ErrnoException).code !== undefined ? `cannot read (${(e as NodeJS.ErrnoException).code})`
-        : `cannot be described (${String((e as Error)?.message ?? e).split('\n')[0]})`;
-    return { image, error: why };
+    return { image, error: photoError(e, path) };
   }
+}
+
+/** Why a photo failed, in one line without its path (the warning names it). */
+export function photoError(e: unknown, path: string): string {
+  return e instanceof FaceclusterError ? e.message.replace(`${path}: `, '')
+    : (e as NodeJS.ErrnoException)?.code !== undefined ? `cannot read (${(e as NodeJS.ErrnoException).code})`
+      : `cannot be described (${String((e as Error)?.message ?? e).split('\n')[0]})`;
 }

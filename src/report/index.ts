@@ -28,7 +28,7 @@ export interface ReportInput {
 }
 
 /** A face's thumbnail: image bytes and their MIME type, or undefined when its photo is unreadable. */
-export type ImageSource = (face: FaceRecord) => { bytes: Uint8Array; mime: string } | undefined;
+export type ImageSource = (face: FaceRecord) => Promise<{ bytes: Uint8Array; mime: string } | undefined>;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '–');
@@ -78,7 +78,7 @@ function table(id: string, head: string[], rows: (string | number)[][]): string 
 }
 
 /** The page as parts to write one after another (a library's gallery would not fit one string). */
-export function renderReport(input: ReportInput, readImage?: ImageSource): string[] {
+export async function renderReport(input: ReportInput, readImage?: ImageSource): Promise<string[]> {
   const { labels, truth, edges, faces, trainLog } = input;
   const n = labels.length;
   const clusters = [...groupBy(labels)].sort((a, b) => b[1].length - a[1].length || a[0] - b[0]);
@@ -143,7 +143,7 @@ export function renderReport(input: ReportInput, readImage?: ImageSource): strin
     const wanted = shown.flatMap(([, m]) => m.slice(0, perCluster)).filter((i) => faces[i]);
     wanted.sort((a, b) => (faces[a]!.image < faces[b]!.image ? -1 : faces[a]!.image > faces[b]!.image ? 1 : a - b));
     for (const i of wanted) {
-      const img = readImage(faces[i]!);
+      const img = await readImage(faces[i]!);
       if (img) uris.set(i, `data:${img.mime};base64,${Buffer.from(img.bytes).toString('base64')}`);
     }
   }

@@ -10,11 +10,11 @@ import { writeNpy } from '../../src/io/formats.js';
 import { renderReport } from '../../src/report/index.js';
 import { ROOT, SHARED, tempDir } from '../helpers.js';
 
-test('renderReport: the sections, galleries and error tables a small hand-made case calls for, with names escaped', () => {
+test('renderReport: the sections, galleries and error tables a small hand-made case calls for, with names escaped', async () => {
   const edges = { src: Int32Array.of(0, 1, 3, 2), dst: Int32Array.of(1, 2, 4, 3), score: Float64Array.of(0.9, 0.7, 0.8, 0.2) };
   const trainLog = [1, 2].map((epoch) => ({ epoch, lr: 0.01, loss: 1 / epoch, train: { precision: 0.9, recall: 0.5 * epoch, accuracy: 0.8 }, seconds: 3 }));
   const faces = Array.from({ length: 6 }, (_, i) => ({ image: i === 0 ? '<script>alert(1)</script>.jpg' : `p${i}.jpg` }));
-  const html = renderReport({ labels: Int32Array.of(0, 0, 0, 1, 1, 2), truth: Int32Array.of(0, 0, 1, 1, 1, 2), edges, trainLog, faces }).join('');
+  const html = (await renderReport({ labels: Int32Array.of(0, 0, 0, 1, 1, 2), truth: Int32Array.of(0, 0, 1, 1, 1, 2), edges, trainLog, faces })).join('');
   for (const id of ['summary', 'size-histogram', 'score-histogram', 'pr-curve', 'pr-table', 'merges', 'splits', 'training-curves', 'gallery']) assert.match(html, new RegExp(`id="${id}"`), id);
   assert.match(html, /6 faces in 3 clusters \(1 of one face; largest 3\)/);
   assert.equal(html.match(/<div class="cluster"/g)?.length, 2, 'clusters of two faces or more');

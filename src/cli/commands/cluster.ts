@@ -1,7 +1,7 @@
 import type { Pool } from '../../cluster/index.js';
 import { JsBackend } from '../../engine/backend.js';
 import { checkLabelsPath, writeFileAtomic, writeKnn, writeLabels, writeNpy } from '../../io/index.js';
-import { imagesFrom } from '../../report/images.js';
+import { thumbnailsFrom } from '../../report/images.js';
 import { renderReport } from '../../report/index.js';
 import { loadReportExtras } from './report.js';
 import { nativeRuntimeInstalled } from '../../engine/runtime.js';
@@ -158,7 +158,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   if (edges && o['scores-out'] !== undefined) writeNpy(o['scores-out'] as string, edges.score, [edges.score.length], 'f8');
   if (o.report !== undefined) {
     const { root, ...extras } = loadReportExtras(features.n, o, faces);
-    const html = renderReport({ labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), ...extras, title: `facecluster: ${featuresPath}` }, root !== undefined ? imagesFrom(root) : undefined);
+    const html = await renderReport({ labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), ...extras, title: `facecluster: ${featuresPath}` }, root !== undefined ? thumbnailsFrom(root) : undefined);
     const encoder = new TextEncoder();
     writeFileAtomic(o.report as string, html.map((part) => encoder.encode(part)));
   }

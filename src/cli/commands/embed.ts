@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { extname, join, relative, resolve, sep } from 'node:path';
+import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { IMAGE_EXTENSIONS } from '../../embed/index.js';
 import { embedPhotos } from '../../embed/parallel.js';
 import type { PhotoResult } from '../../embed/photo.js';
@@ -15,12 +15,12 @@ export const embedCommand: CommandSpec = {
   name: 'embed',
   summary: 'detect, align and describe the faces in photos (folders are searched recursively)',
   usage: 'embed PHOTOS... --out DIR [--resume] [--min-score 0.5]',
-  positionals: 'PHOTOS: JPEG or PNG files, and folders to search for them',
+  positionals: 'PHOTOS: photo files (JPEG, PNG, WebP, AVIF, HEIC, TIFF, GIF), and folders to search for them',
   options: {
     out: { type: 'string', help: 'folder for features.npy (N×128) and faces.json (one entry per row)', required: true },
     resume: { type: 'boolean', help: 'continue an interrupted run in DIR' },
     'min-score': { type: 'number', min: 0, max: 1, default: 0.5, help: 'detections scoring less are dropped' },
-    'crop-size': { type: 'integer', min: 1, default: 160, help: 'square images up to this size without a detection are taken as face crops' },
+    'crop-size': { type: 'integer', min: 1, default: 160, help: 'square images up to this size are taken as one face crop each, where they show the evidence of a face' },
     threads: { type: 'integer', min: 1, help: 'worker threads, each with its own face-api engine (default: one per core)' },
     json: { type: 'boolean', help: 'print the summary as one JSON object' },
     ...QUEUE_OPTIONS,
@@ -28,9 +28,13 @@ export const embedCommand: CommandSpec = {
   },
 };
 
-/** Image files under the given paths, folders searched recursively in name order. */
-function collect(paths: string[]): string[] {
-  const out: string[] = [];
+/**
+ * Photos under the given paths, folders searched recursively in name order (files named
+ * explicitly are photos whatever their extension), and the other files found in the folders
+ * (hidden ones aside), which are named in the summary rather than dropped without a word.
+ */
+function collect(paths: string[]): { photos: string[]; others: string[] } {
+  const out: string[] = [], others: string[] = [];
   const walk = (p: string, explicit: boolean) => {
     let st;
     try {
@@ -42,10 +46,12 @@ function collect(paths: string[]): string[] {
       for (const name of readdirSync(p).sort()) walk(join(p, name), false);
     } else if (explicit || IMAGE_EXTENSIONS.includes(extname(p).toLowerCase())) {
       out.push(resolve(p));
+    } else if (!basename(p).startsWith('.')) {
+      others.push(p);
     }
   };
   for (const p of paths) walk(p, true);
-  return out;
+  return { photos: out, others };
 }
 
 const PARTIAL = 'embed.partial.jsonl';
@@ -53,8 +59,8 @@ const PARTIAL = 'embed.partial.jsonl';
 export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise<void> {
   if (positionals.length === 0) fail('BAD_OPTION', "embed needs photos or folders (see 'facecluster embed --help')");
   const dir = o.out as string;
-  const images = collect(positionals);
-  if (images.length === 0) fail('NOT_FOUND', `no JPEG or PNG images under ${positionals.join(', ')}`);
+  const { photos: images, others } = collect(positionals);
+  if (images.length === 0) fail('NOT_FOUND', `no photos (${IMAGE_EXTENSIONS.join(' ')}) under ${positionals.join(', ')}${others.length > 0 ? ` (${others.length} other files)` : ''}`);
   const created = !existsSync(dir);
   mkdirSync(dir, { recursive: true });
   const partialPath = join(dir, PARTIAL);
@@ -129,7 +135,8 @@ export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise
   writeNpy(join(dir, 'features.npy'), Float32Array.from(rows.flat()), [rows.length, dim], 'f4');
   writeFileAtomic(join(dir, 'faces.json'), [new TextEncoder().encode(JSON.stringify(faces, null, 1) + '\n')]);
   rmSync(partialPath, { force: true });
-  const summary = { photos: images.length, faces: rows.length, skipped: unreadable + faceless, unreadable, faceless };
+  const summary = { photos: images.length, faces: rows.length, skipped: unreadable + faceless, unreadable, faceless, otherFiles: others.length };
+  const named = others.slice(0, 3).map((p) => basename(p)).join(', ') + (others.length > 3 ? ', …' : '');
   if (o.json) console.log(JSON.stringify(summary));
-  else console.error(`facecluster: ${summary.faces} faces in ${summary.photos} photos; ${summary.skipped} skipped (${unreadable} unreadable, ${faceless} without a face)`);
+  else console.error(`facecluster: ${summary.faces} faces in ${summary.photos} photos; ${summary.skipped} skipped (${unreadable} unreadable, ${faceless} without a face)${others.length > 0 ? `; ${others.length} other file${others.length === 1 ? '' : 's'} not read (${named})` : ''}`);
 }

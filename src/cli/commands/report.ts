@@ -4,7 +4,7 @@ import { fail } from '../../errors.js';
 import { type FaceRecord } from '../../io/faces.js';
 import { readFaces } from '../../io/formats.js';
 import { npyToFloat64, npyToInt32, readNpyView, writeFileAtomic } from '../../io/index.js';
-import { imagesFrom } from '../../report/images.js';
+import { thumbnailsFrom } from '../../report/images.js';
 import { renderReport, type ReportInput } from '../../report/index.js';
 import type { EpochLog } from '../../train/index.js';
 import type { ScoredEdges } from '../../types.js';
@@ -58,7 +58,7 @@ function readTrainLog(path: string): EpochLog[] {
   });
 }
 
-export function runReport(o: ParsedOptions): void {
+export async function runReport(o: ParsedOptions): Promise<void> {
   const out = o.out as string;
   if (!out.toLowerCase().endsWith('.html')) fail('UNSUPPORTED', 'the report is written as .html', out);
   const predView = readNpyView(o.pred as string);
@@ -79,7 +79,7 @@ export function runReport(o: ParsedOptions): void {
     edges = { src, dst, score };
   }
   const { root, ...extras } = loadReportExtras(labels.length, o);
-  const html = renderReport({ labels, ...(truth ? { truth } : {}), ...(edges ? { edges } : {}), ...extras, ...(o.title ? { title: o.title as string } : {}) }, root !== undefined ? imagesFrom(root) : undefined);
+  const html = await renderReport({ labels, ...(truth ? { truth } : {}), ...(edges ? { edges } : {}), ...extras, ...(o.title ? { title: o.title as string } : {}) }, root !== undefined ? thumbnailsFrom(root) : undefined);
   const encoder = new TextEncoder();
   writeFileAtomic(out, html.map((part) => encoder.encode(part)));
 }
