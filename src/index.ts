@@ -30,6 +30,7 @@ export { JsBackend, type ComputeBackend } from './engine/backend.js';
 export { trainGcn, TRAIN_DEFAULTS, type TrainSettings, type TrainState, type EpochLog } from './train/index.js';
 export { embedPhotos, type Photo, type ParallelEmbedOptions } from './embed/parallel.js';
 export { embedPhoto, type PhotoResult } from './embed/photo.js';
+export { createFaceEmbedder, decodePhoto, type DecodeOptions } from './embed/index.js';
 export { connectRedis, QUEUE_NAME } from './queue/connection.js';
 export { runJobs, QUEUE_DEFAULTS, type QueueRunOptions } from './queue/coordinator.js';
 export { startWorker, WORKER_DEFAULTS, type WorkerOptions } from './queue/worker.js';

@@ -131,7 +131,7 @@ test('embed: non-faces (noise, flat, gradients, textures, icons, backgrounds, a 
   assert.deepEqual(JSON.parse(r.stdout), { photos: names.length + 2, faces: faces.length, skipped: names.length, unreadable: 0, faceless: names.length, otherFiles: 0 });
 });
 
-test('embed: WebP, AVIF, TIFF and GIF photos are described like the JPEG; other files are counted and named, not dropped', async (t) => {
+test('embed: WebP, AVIF, HEIC, TIFF and GIF photos are described like the JPEG; other files are counted and named, not dropped', async (t) => {
   const dir = tempDir(t);
   const photos = join(dir, 'photos');
   mkdirSync(photos);
@@ -141,12 +141,13 @@ test('embed: WebP, AVIF, TIFF and GIF photos are described like the JPEG; other 
   await s().tiff({ compression: 'lzw' }).toFile(join(photos, 'a.tiff'));
   await s().gif().toFile(join(photos, 'a.gif'));
   writeFileSync(join(photos, 'a.jpg'), readFileSync(PHOTO));
+  writeFileSync(join(photos, 'a.heic'), readFileSync(join(ROOT, 'test/fixtures/photos/andy-roddick.heic')));
   writeFileSync(join(photos, 'notes.txt'), 'holiday');
   writeFileSync(join(photos, 'clip.mov'), new Uint8Array(64));
   writeFileSync(join(photos, '.DS_Store'), new Uint8Array(8));
   const r = spawnSync(process.execPath, [CLI, 'embed', photos, '--out', join(dir, 'out')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /5 faces in 5 photos; 0 skipped \(0 unreadable, 0 without a face\); 2 other files not read \(clip\.mov, notes\.txt\)/);
+  assert.match(r.stderr, /6 faces in 6 photos; 0 skipped \(0 unreadable, 0 without a face\); 2 other files not read \(clip\.mov, notes\.txt\)/);
   const faces = JSON.parse(readFileSync(join(dir, 'out/faces.json'), 'utf8')) as { image: string }[];
   const f = readFeatures(join(dir, 'out/features.npy')).data;
   const jpeg = faces.findIndex((x) => x.image.endsWith('a.jpg'));

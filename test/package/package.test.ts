@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { build } from 'esbuild';
+import sharp from 'sharp';
 import { ROOT, splitClusterJson, tempDir } from '../helpers.js';
 
 /**
@@ -32,9 +33,19 @@ test('the packed package installs into a new project with nothing but the npm re
   const npmrc = join(dir, 'empty-npmrc');
   writeFileSync(npmrc, '');
   const env = { ...userEnv(), npm_config_userconfig: npmrc };
+  const installStarted = performance.now();
   run('npm', ['install', tarball, '--no-audit', '--no-fund'], { cwd: project, env });
+  t.diagnostic(`npm install of the packed package: ${((performance.now() - installStarted) / 1000).toFixed(1)} s`);
   const native = existsSync(join(project, 'node_modules/onnxruntime-node'));
   t.diagnostic(`onnxruntime-node ${native ? 'installed' : 'left out (its install script could not fetch its CUDA files); the WebAssembly engine serves'}`);
+
+  // sharp's prebuilt libvips came from the npm registry: a phone-sized JPEG stored sideways decodes upright and small
+  writeFileSync(join(project, 'phone.jpg'), await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#486' } }).withMetadata({ orientation: 6 }).jpeg().toBuffer());
+  writeFileSync(join(project, 'decode.mjs'), `import { readFileSync } from 'node:fs';
+import { decodePhoto } from 'facecluster';
+const p = await decodePhoto(readFileSync('phone.jpg'), 'phone.jpg');
+console.log(JSON.stringify([p.width, p.height, p.fullWidth, p.fullHeight]));`);
+  assert.deepEqual(JSON.parse(run(process.execPath, ['decode.mjs'], { cwd: project, env })), [1200, 1600, 3000, 4000]);
 
   // the demo, from the package's own data: the same metrics as this repository's CLI, and a note when the WebAssembly kernels serve
   const demo = JSON.parse(run('npx', ['--no-install', 'facecluster', 'demo', '--json', '--out', 'pred.npy'], { cwd: project, env }, (stderr) => {
@@ -77,5 +88,5 @@ export async function run(bytes) { return (await clusterFaces(decodeFeatures(byt
   const bundle = await build({ entryPoints: [join(project, 'page.js')], absWorkingDir: project, bundle: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent' });
   const inputs = Object.keys(bundle.metafile.inputs);
   assert.ok(inputs.some((p) => p.endsWith('facecluster/dist/src/engine/runtime-web.js')), 'the browser runtime');
-  assert.ok(!inputs.some((p) => /usearch|onnxruntime-node|bullmq|runtime\.js$/.test(p)), `Node-only modules in the bundle: ${inputs.filter((p) => /usearch|onnxruntime-node|bullmq/.test(p))}`);
+  assert.ok(!inputs.some((p) => /usearch|onnxruntime-node|bullmq|sharp|runtime\.js$/.test(p)), `Node-only modules in the bundle: ${inputs.filter((p) => /usearch|onnxruntime-node|bullmq|sharp/.test(p))}`);
 });
