@@ -9,8 +9,9 @@
  * recall (the candidates' similarities are recomputed in float32 afterwards).
  * The browser build maps `#hnsw` to hnsw-web.ts instead (package.json "imports").
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import usearch from 'usearch';
+import type Usearch from 'usearch';
 import { fail } from '../errors.js';
 import { atomicWrite } from '../io/atomic.js';
 import type { Features } from '../types.js';
@@ -19,7 +20,18 @@ import { HNSW_DEFAULTS, type HnswOptions } from './hnsw-options.js';
 /** Rows handed to the library at once: small enough to report progress, large enough to keep every thread busy. */
 const BATCH = 8192;
 
-export type HnswIndex = InstanceType<typeof usearch.Index>;
+export type HnswIndex = InstanceType<typeof Usearch.Index>;
+
+const require = createRequire(import.meta.url);
+let loaded: typeof Usearch | undefined;
+/**
+ * USearch, loaded when HNSW first runs rather than on import: importing facecluster loads no
+ * native library it does not need (and usearch's search for its binary overflows the stack when
+ * it is imported from code with no file, as in `node -e`).
+ */
+function usearch(): typeof Usearch {
+  return (loaded ??= require('usearch') as typeof Usearch);
+}
 
 function settings(o: HnswOptions) {
   const s = { ...HNSW_DEFAULTS, ...o, threads: o.threads ?? availableParallelism() };
@@ -30,8 +42,9 @@ function settings(o: HnswOptions) {
 }
 
 function makeIndex(dim: number, o: ReturnType<typeof settings>): HnswIndex {
-  return new usearch.Index({
-    dimensions: dim, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F16,
+  const { Index, MetricKind, ScalarKind } = usearch();
+  return new Index({
+    dimensions: dim, metric: MetricKind.Cos, quantization: ScalarKind.F16,
     connectivity: o.connectivity, expansion_add: o.expansionAdd, expansion_search: o.expansionSearch, multi: false,
   });
 }
@@ -84,7 +97,7 @@ export function searchHnsw(index: HnswIndex, queries: Features, w: number, optio
     const m = Math.min(BATCH, queries.n - r0);
     const res = index.search(queries.data.subarray(r0 * queries.dim, (r0 + m) * queries.dim), w, o.threads);
     // a batch gives BatchMatches (per-query counts); one query alone gives Matches
-    const counts = res instanceof usearch.BatchMatches ? res.counts : BigUint64Array.of(BigInt(res.keys.length));
+    const counts = res instanceof usearch().BatchMatches ? res.counts : BigUint64Array.of(BigInt(res.keys.length));
     for (let i = 0; i < m; i++) {
       const have = Math.min(w, Number(counts[i]!));
       for (let j = 0; j < have; j++) out[(r0 + i) * w + j] = Number(res.keys[i * w + j]);

@@ -2,7 +2,7 @@
  * The Redis connection BullMQ runs on, checked before any work starts: an unreachable server is
  * a one-line error, never a client that retries forever.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { fail } from '../errors.js';
 
 /** The queue coordinators and workers use unless told another (one per work directory on a shared Redis). */
@@ -22,6 +22,8 @@ function parseUrl(url: string): URL {
 /** A connection for BullMQ (which needs maxRetriesPerRequest null), after a ping has answered within `timeoutMs`. */
 export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis> {
   parseUrl(url);
+  // loaded here, not on import: only queued runs need a Redis client
+  const { Redis } = await import('ioredis');
   const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   // the socket's own error (ECONNREFUSED, ENOTFOUND) says more than the client's 'Connection is closed'
   let cause: NodeJS.ErrnoException | undefined;

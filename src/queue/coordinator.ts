@@ -5,7 +5,7 @@
  * (its worker died) to another worker. The coordinator fails, naming the job and the reason,
  * when a job has failed on every try, and when no job has finished for `timeoutMs`.
  */
-import { Queue, QueueEvents } from 'bullmq';
+import type { Queue as QueueType } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { fail } from '../errors.js';
 import { QUEUE_NAME } from './connection.js';
@@ -26,7 +26,9 @@ export const QUEUE_DEFAULTS = Object.freeze({ timeoutMs: 600_000, attempts: 3 })
 /** Runs `jobs` on the queue; returns each job's checked result bytes, in the order of `jobs`. */
 export async function runJobs(connection: Redis, workDir: string, jobs: JobData[], options: QueueRunOptions): Promise<Uint8Array[]> {
   const name = options.queueName ?? QUEUE_NAME;
-  const queue = new Queue(name, { connection });
+  // loaded here, not on import: only queued runs need BullMQ
+  const { Queue, QueueEvents } = await import('bullmq');
+  const queue: QueueType = new Queue(name, { connection });
   // QueueEvents blocks on its connection: it gets its own, closed here (BullMQ leaves a given connection open)
   const eventsConnection = connection.duplicate();
   const events = new QueueEvents(name, { connection: eventsConnection });

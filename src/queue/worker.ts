@@ -4,7 +4,7 @@
  * stalled and another worker takes it. Jobs run in a sandboxed processor (processor.ts) on a
  * worker thread, so that the lock is renewed however busy the job keeps its thread.
  */
-import { Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_NAME } from './connection.js';
 import { jobId, type JobData, type JobResult } from './jobs.js';
@@ -26,7 +26,9 @@ export interface WorkerOptions {
 
 export const WORKER_DEFAULTS = Object.freeze({ concurrency: 1, lockMs: 30_000 });
 
-export function startWorker(connection: Redis, workDir: string, options: WorkerOptions): Worker<JobData, JobResult> {
+export async function startWorker(connection: Redis, workDir: string, options: WorkerOptions): Promise<Worker<JobData, JobResult>> {
+  // loaded here, not on import: only workers need BullMQ
+  const { Worker } = await import('bullmq');
   const lockMs = options.lockMs ?? WORKER_DEFAULTS.lockMs;
   const workerData: ProcessorData = { workDir, name: options.name, ...(options.threads !== undefined ? { threads: options.threads } : {}) };
   const worker = new Worker<JobData, JobResult>(options.queueName ?? QUEUE_NAME, new URL('./processor.js', import.meta.url), {

@@ -27,7 +27,7 @@ export async function runWorker(o: ParsedOptions): Promise<void> {
   const connection = await connectRedis(o.queue as string);
   const name = `${hostname()}:${process.pid}`;
   const log = (m: string) => { if (!o.quiet) console.error(`facecluster worker ${name}: ${m}`); };
-  const worker = startWorker(connection, workDir, {
+  const worker = await startWorker(connection, workDir, {
     name,
     queueName: o['queue-name'] as string,
     concurrency: o.concurrency as number,
