@@ -34,4 +34,4 @@ export { createFaceEmbedder, decodePhoto, type DecodeOptions } from './embed/ind
 export { connectRedis, QUEUE_NAME } from './queue/connection.js';
 export { runJobs, QUEUE_DEFAULTS, type QueueRunOptions } from './queue/coordinator.js';
 export { startWorker, WORKER_DEFAULTS, type WorkerOptions } from './queue/worker.js';
-export { prepareRun, queuedKnn, queuedScores, queuedEmbed, finishRun, DISTRIBUTED_DEFAULTS, type QueuedRun } from './queue/distributed.js';
+export { prepareRun, queuedKnn, queuedScores, queuedEmbed, finishRun, DISTRIBUTED_DEFAULTS, OWNER_TIMING, type QueuedRun, type RunHandle } from './queue/distributed.js';

@@ -1,7 +1,7 @@
 /**
  * The coordinator's side of a queued run: it puts jobs on BullMQ and waits until each has a
- * checked result. Jobs have ids derived from their run and range, so adding one twice (a
- * coordinator started again) adds nothing; BullMQ retries a failed job and hands a stalled one
+ * checked result. Jobs have ids derived from everything that determines their result, so adding
+ * one twice (a coordinator started again) adds nothing; BullMQ retries a failed job and hands a stalled one
  * (its worker died) to another worker. The coordinator fails, naming the job and the reason,
  * when a job has failed on every try, and when no job has finished for `timeoutMs`.
  */
@@ -47,7 +47,7 @@ export async function runJobs(connection: Redis, workDir: string, jobs: JobData[
     // a completion without its result (an event of an earlier run's job of the same id): the poll below looks again
     if (typeof result?.file !== 'string' || typeof result.sha256 !== 'string') return;
     try {
-      results[i] = readResult(workDir, result, id);
+      results[i] = readResult(workDir, jobs[i]!, result);
     } catch (e) {
       failure = (e as Error).message;
     }
@@ -98,10 +98,21 @@ export async function runJobs(connection: Redis, workDir: string, jobs: JobData[
     if (failure !== undefined) fail('BAD_VALUE', failure);
     return results as Uint8Array[];
   } finally {
-    // done or given up: no job of this run stays queued (one a worker holds is left to finish)
-    await Promise.all(ids.map((id) => queue.remove(id).catch(() => 0)));
+    // the jobs stay queued: their run's owner removes them (distributed.ts, finishRun)
     await events.close();
     await queue.close();
     eventsConnection.disconnect();
+  }
+}
+
+/** Takes jobs off the queue (one a worker holds is left to finish). */
+export async function removeJobs(connection: Redis, options: Pick<QueueRunOptions, 'queueName'>, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const { Queue } = await import('bullmq');
+  const queue: QueueType = new Queue(options.queueName ?? QUEUE_NAME, { connection });
+  try {
+    await Promise.all(ids.map((id) => queue.remove(id).catch(() => 0)));
+  } finally {
+    await queue.close();
   }
 }

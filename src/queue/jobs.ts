@@ -2,12 +2,18 @@
  * The jobs a coordinator hands to workers, and how a worker does one. A job names its inputs by
  * paths relative to the work directory (each machine mounts it where it likes), writes its
  * result atomically to a file named by the job, and returns that file's name and SHA-256, which
- * the coordinator checks. Doing a job twice writes the same bytes: jobs are idempotent, so a
- * job taken over from a killed worker loses nothing.
+ * the coordinator checks. A job's id is derived from everything that determines its result (the
+ * run's features, the stage's input files, which are named by their checksums, and every
+ * setting), so doing a job twice writes the same bytes, a job taken over from a killed worker
+ * loses nothing, and two runs that differ in anything never share a job.
+ *
+ * Nothing read from the queue is trusted: a job is checked against the exact form of each field
+ * (validateJob) before any path is built from it, and every path, once links are resolved, must
+ * stay inside the work directory, or, for photos, inside a photo root the worker was given.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import type { FaceEmbedder } from '../embed/index.js';
 import { embedPhoto, type PhotoResult } from '../embed/photo.js';
 import { OnnxEngine } from '../engine/onnx.js';
@@ -24,14 +30,19 @@ import type { Features, KnnGraph } from '../types.js';
 
 /** Exact kNN rows of faces first..first+count−1 against all faces of the run. */
 export interface KnnJob { kind: 'knn'; run: string; first: number; count: number; k: number }
-/** GCN link scores of pivots first..first+count−1; `firstLayer`: as the single-process run decides, so that scores are identical. */
-export interface GcnJob { kind: 'gcn'; run: string; first: number; count: number; ips: IpsOptions; firstLayer: boolean }
-/** Descriptors of photos (paths relative to the work directory, or absolute). */
+/**
+ * GCN link scores of pivots first..first+count−1 over the run's kNN graph `knn`, with the model
+ * in folder `model` and, for a model on raw features, the input `input` (run files named by
+ * their checksums, RUN_FILE_FORMS); `firstLayer`: as the single-process run decides, so that
+ * scores are identical.
+ */
+export interface GcnJob { kind: 'gcn'; run: string; first: number; count: number; ips: IpsOptions; firstLayer: boolean; knn: string; model: string; input?: string }
+/** Descriptors of photos: paths relative to the work directory, or absolute inside a worker's photo roots. */
 export interface EmbedJob { kind: 'embed'; run: string; photos: string[]; minScore: number; cropSize: number }
 export type JobData = KnnJob | GcnJob | EmbedJob;
 
 export interface JobResult {
-  /** The result file, relative to the work directory. */
+  /** The result file, relative to the work directory (the coordinator checks it is the one resultFile names). */
   file: string;
   sha256: string;
   /** Who did it (host:pid), for the coordinator's count of workers seen. */
@@ -40,99 +51,171 @@ export interface JobResult {
 
 /** A run's folder, relative to the work directory. */
 export const runDir = (run: string) => join('runs', run);
-/** A run's inputs: unit-length features (kNN), the GCN's input when its model wants raw features, the kNN graph and the model. */
-export const RUN_FILES = Object.freeze({ features: 'features.npy', gcnInput: 'gcn-input.npy', knn: 'knn.npy', model: 'model' });
+/** The features of a run, unit rows. */
+export const FEATURES_FILE = 'features.npy';
+/** The exact forms of run ids and of the stage files in a run's folder (named by their SHA-256). */
+export const RUN_FORM = /^[0-9a-f]{20}-(\d{1,9}x\d{1,6}|embed-\d{1,9})$/;
+export const RUN_FILE_FORMS = Object.freeze({ knn: /^knn-[0-9a-f]{64}\.npy$/, model: /^model-[0-9a-f]{64}$/, input: /^gcn-input-[0-9a-f]{64}\.npy$/ });
 
+/** SHA-256 of the parts one after another, in hex. */
+export function sha256(...parts: (Uint8Array | string)[]): string {
+  const hash = createHash('sha256');
+  for (const p of parts) hash.update(p);
+  return hash.digest('hex');
+}
+
+/** The job's id: its run, kind and range, and a digest of every field, so that any difference makes another job. */
 export function jobId(data: JobData): string {
-  return data.kind === 'embed' ? `${data.run}-embed-${createHash('sha256').update(data.photos.join('\n')).digest('hex').slice(0, 16)}` : `${data.run}-${data.kind}-${data.first}-${data.count}`;
+  const digest = sha256(canonical(data)).slice(0, 16);
+  return data.kind === 'embed' ? `${data.run}-embed-${digest}` : `${data.run}-${data.kind}-${data.first}-${data.count}-${digest}`;
 }
 
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/** JSON with every object's keys in order: the same job, the same text, whoever built it. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
-/** A run input, read with a message that says what to check when it is missing. */
-function input<T>(workDir: string, rel: string, read: (path: string) => T): T {
+/** Where a job's result goes, relative to the work directory: derived from the job, never taken from a worker's word. */
+export function resultFile(data: JobData): string {
+  return join(runDir(data.run), 'results', `${jobId(data)}.bin`);
+}
+
+const isCount = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+
+/** The job, if every field has its exact form; otherwise a FaceclusterError saying which does not (a damaged or hostile payload). */
+export function validateJob(data: unknown): JobData {
+  const d = data as Record<string, unknown>;
+  const bad = (what: string): never => fail('BAD_VALUE', `a job from the queue with ${what}: refused`);
+  if (typeof d !== 'object' || d === null) bad('no fields');
+  if (typeof d.run !== 'string' || !RUN_FORM.test(d.run)) bad(`a run id not of the form ${RUN_FORM.source}`);
+  if (d.kind === 'knn' || d.kind === 'gcn') {
+    if (!isCount(d.first, 0, 2 ** 31 - 1) || !isCount(d.count, 1, 2 ** 31 - 1)) bad('rows that are not a range of whole numbers');
+    if (d.kind === 'knn' && !isCount(d.k, 1, 100_000)) bad('a k that is not a whole number from 1 to 100,000');
+    if (d.kind === 'gcn') {
+      const ips = d.ips as Record<string, unknown> | undefined;
+      if (!ips || !isCount(ips.k1, 1, 10_000) || !isCount(ips.k2, 0, 10_000) || !isCount(ips.u, 1, 10_000)) bad('subgraph sizes that are not whole numbers');
+      if (typeof d.firstLayer !== 'boolean') bad('no first-layer choice');
+      if (typeof d.knn !== 'string' || !RUN_FILE_FORMS.knn.test(d.knn)) bad('a kNN file name not of its form');
+      if (typeof d.model !== 'string' || !RUN_FILE_FORMS.model.test(d.model)) bad('a model folder name not of its form');
+      if (d.input !== undefined && (typeof d.input !== 'string' || !RUN_FILE_FORMS.input.test(d.input))) bad('an input file name not of its form');
+    }
+  } else if (d.kind === 'embed') {
+    if (!Array.isArray(d.photos) || d.photos.length === 0 || d.photos.length > 10_000 || !d.photos.every((p) => typeof p === 'string' && p.length > 0 && p.length < 4096 && !p.includes('\0'))) bad('photos that are not a list of paths');
+    if (typeof d.minScore !== 'number' || !(d.minScore >= 0 && d.minScore <= 1)) bad('a minimum score outside [0, 1]');
+    if (!isCount(d.cropSize, 1, 100_000)) bad('a crop size that is not a whole number');
+  } else {
+    bad('an unknown kind');
+  }
+  return d as unknown as JobData;
+}
+
+/** `path` with links resolved, if it exists and lies inside one of `roots` (themselves resolved); else undefined. */
+function inside(path: string, roots: readonly string[]): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return undefined;
+  }
+  return roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep)) ? real : undefined;
+}
+
+/** The real path of a work-directory file `rel` (a name built from validated parts), refused if a link leads out of the work directory. */
+function inWorkDir(workDir: string, rel: string): string {
   const path = join(workDir, rel);
   if (!existsSync(path)) fail('NOT_FOUND', `cannot read the job's input: is the work directory shared with the coordinator (and given to the worker as the same folder)?`, path);
-  return read(path);
+  const real = inside(path, [realpathSync(workDir)]);
+  if (real === undefined) fail('BAD_VALUE', 'the job\'s input leads out of the work directory (a link): refused', path);
+  return real;
+}
+
+/**
+ * A photo of an embed job: relative names within the work directory, absolute ones within a
+ * photo root; in both cases after links are resolved, and `..` never.
+ */
+export function photoPath(workDir: string, photoRoots: readonly string[], photo: string): string {
+  if (photo.split(/[\\/]/).includes('..')) fail('BAD_VALUE', 'a photo path with .. in it: refused', photo);
+  const path = isAbsolute(photo) ? photo : join(workDir, photo);
+  if (!existsSync(path)) fail('NOT_FOUND', 'cannot read this photo: is it on a folder every machine shares?', path);
+  const roots = [workDir, ...photoRoots].map((r) => realpathSync(resolve(r)));
+  const real = inside(path, isAbsolute(photo) ? roots.slice(1) : roots);
+  if (real === undefined) fail('BAD_VALUE', `a photo outside the work directory and the worker's photo roots (${photoRoots.length > 0 ? photoRoots.join(', ') : 'none given to the worker'}): refused`, photo);
+  return real;
+}
+
+/** A run input, read from inside the work directory. */
+function input<T>(workDir: string, rel: string, read: (path: string) => T): T {
+  return read(inWorkDir(workDir, rel));
 }
 
 /**
  * What a worker keeps between jobs of one run: the features, kNN graph, model and first-layer
- * table are read (or computed) once, not once per job.
+ * table are read (or computed) once, not once per job; another run empties it.
  */
 export class RunCache {
   #run = '';
-  #features?: Features;
-  #gcnInput?: Features;
-  #knn?: KnnGraph;
-  #model?: Model;
-  #table?: FirstLayerTable;
+  #files = new Map<string, unknown>();
   #embedder?: Promise<FaceEmbedder>;
-  #embedderRun = '';
+  #embedderKey = '';
 
-  constructor(readonly workDir: string, readonly threads?: number) {}
+  constructor(readonly workDir: string, readonly threads?: number, readonly photoRoots: readonly string[] = []) {}
 
-  #select(run: string) {
-    if (run === this.#run) return;
-    this.#run = run;
-    this.#features = this.#gcnInput = this.#knn = this.#model = this.#table = undefined;
+  #get<T>(run: string, name: string, make: () => T): T {
+    if (run !== this.#run) [this.#run, this.#files] = [run, new Map()];
+    if (!this.#files.has(name)) this.#files.set(name, make());
+    return this.#files.get(name) as T;
   }
   features(run: string): Features {
-    this.#select(run);
-    return (this.#features ??= input(this.workDir, join(runDir(run), RUN_FILES.features), (p) => readFeatures(p)));
+    return this.#get(run, FEATURES_FILE, () => input(this.workDir, join(runDir(run), FEATURES_FILE), (p) => readFeatures(p)));
   }
-  /** The GCN's input: the raw features when the run has them (a model without L2 normalisation), else the unit ones. */
-  gcnInput(run: string): Features {
-    this.#select(run);
-    const raw = join(this.workDir, runDir(run), RUN_FILES.gcnInput);
-    return (this.#gcnInput ??= existsSync(raw) ? readFeatures(raw) : this.features(run));
+  /** The GCN's input: the job's raw features (a model without L2 normalisation), else the unit ones. */
+  gcnInput(job: GcnJob): Features {
+    return job.input === undefined ? this.features(job.run) : this.#get(job.run, job.input, () => input(this.workDir, join(runDir(job.run), job.input!), (p) => readFeatures(p)));
   }
-  knn(run: string): KnnGraph {
-    this.#select(run);
-    return (this.#knn ??= input(this.workDir, join(runDir(run), RUN_FILES.knn), (p) => readKnn(p)));
+  knn(job: GcnJob): KnnGraph {
+    return this.#get(job.run, job.knn, () => input(this.workDir, join(runDir(job.run), job.knn), (p) => readKnn(p)));
   }
-  model(run: string): Model {
-    this.#select(run);
-    return (this.#model ??= input(this.workDir, join(runDir(run), RUN_FILES.model), (p) => loadModel(p)));
+  model(job: GcnJob): Model {
+    return this.#get(job.run, job.model, () => input(this.workDir, join(runDir(job.run), job.model), (p) => loadModel(p)));
   }
-  async table(run: string, engine: OnnxEngine): Promise<FirstLayerTable> {
-    this.#select(run);
-    return (this.#table ??= await precomputeFirstLayer(this.model(run).params, this.gcnInput(run), engine));
+  table(job: GcnJob, engine: OnnxEngine): Promise<FirstLayerTable> {
+    return this.#get(job.run, `${job.model} ${job.input ?? FEATURES_FILE} table`, () => precomputeFirstLayer(this.model(job).params, this.gcnInput(job), engine));
   }
-  /** One face-api set-up per worker: the settings are a run's, and a worker serves one run at a time. */
-  embedder(run: string, create: () => Promise<FaceEmbedder>): Promise<FaceEmbedder> {
-    if (run !== this.#embedderRun) [this.#embedderRun, this.#embedder] = [run, create()];
+  /** One face-api set-up per worker thread, made again only when a job asks for other settings. */
+  embedder(job: EmbedJob, create: () => Promise<FaceEmbedder>): Promise<FaceEmbedder> {
+    const key = `${job.minScore} ${job.cropSize}`;
+    if (key !== this.#embedderKey) [this.#embedderKey, this.#embedder] = [key, create()];
     return this.#embedder!;
   }
 }
 
-/** Does one job: computes, writes the result file atomically, returns its name and checksum. */
-export async function processJob(data: JobData, cache: RunCache, worker: string, createEmbedder: (minScore: number, cropSize: number) => Promise<FaceEmbedder>): Promise<JobResult> {
+/** Does one job: checks it, computes, writes the result file atomically, returns its name and checksum. */
+export async function processJob(payload: unknown, cache: RunCache, worker: string, createEmbedder: (minScore: number, cropSize: number) => Promise<FaceEmbedder>): Promise<JobResult> {
+  const data = validateJob(payload);
   const bytes = await compute(data, cache, createEmbedder);
-  const file = join(runDir(data.run), 'results', `${jobId(data)}.bin`);
-  writeFileAtomic(join(cache.workDir, file), [bytes]);
+  const file = resultFile(data);
+  const results = inWorkDir(cache.workDir, join(runDir(data.run), 'results'));
+  writeFileAtomic(join(results, `${jobId(data)}.bin`), [bytes]);
   return { file, sha256: sha256(bytes), worker };
 }
 
 async function compute(data: JobData, cache: RunCache, createEmbedder: (minScore: number, cropSize: number) => Promise<FaceEmbedder>): Promise<Uint8Array> {
   if (data.kind === 'embed') {
-    const embedder = await cache.embedder(data.run, () => createEmbedder(data.minScore, data.cropSize));
+    const embedder = await cache.embedder(data, () => createEmbedder(data.minScore, data.cropSize));
     const results: PhotoResult[] = [];
-    for (const photo of data.photos) {
-      const path = photo.startsWith('/') ? photo : join(cache.workDir, photo);
-      // a photo the coordinator saw but this machine cannot: the folder is not shared
-      if (!existsSync(path)) fail('NOT_FOUND', 'cannot read this photo: is it on a folder every machine shares?', path);
-      results.push(await embedPhoto(embedder, path, photo));
-    }
+    for (const photo of data.photos) results.push(await embedPhoto(embedder, photoPath(cache.workDir, cache.photoRoots, photo), photo));
     return new TextEncoder().encode(JSON.stringify(results));
   }
   const engine = new OnnxEngine(cache.threads === undefined ? {} : { threads: cache.threads });
   try {
     const features = cache.features(data.run);
-    if (data.first < 0 || data.count < 1 || data.first + data.count > features.n) fail('BAD_VALUE', `job rows ${data.first}..${data.first + data.count - 1} are not among the run's ${features.n} faces`);
+    if (data.first + data.count > features.n) fail('BAD_VALUE', `job rows ${data.first}..${data.first + data.count - 1} are not among the run's ${features.n} faces`);
     if (data.kind === 'knn') {
+      if (data.k > features.n - 1) fail('BAD_VALUE', `a job with k = ${data.k} over ${features.n} faces`);
       const rows = await buildKnnRows(features, data.first, { k: data.k, count: data.count, method: 'exact', normalized: true, engine });
       // the rows' indices, then their similarities
       const out = new Uint8Array(rows.indices.byteLength + rows.sims.byteLength);
@@ -140,10 +223,10 @@ async function compute(data: JobData, cache: RunCache, createEmbedder: (minScore
       out.set(new Uint8Array(rows.sims.buffer, rows.sims.byteOffset, rows.sims.byteLength), rows.indices.byteLength);
       return out;
     }
-    const model = cache.model(data.run);
+    const model = cache.model(data);
     const pivots = Int32Array.from({ length: data.count }, (_, i) => data.first + i);
-    const firstLayer = data.firstLayer ? await cache.table(data.run, engine) : false;
-    const edges = await scoreLinks(model.params, cache.gcnInput(data.run), cache.knn(data.run), { ips: data.ips, backend: engine, pivots, firstLayer });
+    const firstLayer = data.firstLayer ? await cache.table(data, engine) : false;
+    const edges = await scoreLinks(model.params, cache.gcnInput(data), cache.knn(data), { ips: data.ips, backend: engine, pivots, firstLayer });
     return encodeEdges(edges.src, edges.dst, edges.score);
   } finally {
     await engine.dispose();
@@ -160,21 +243,28 @@ function encodeEdges(src: Int32Array, dst: Int32Array, score: Float64Array): Uin
   return new Uint8Array(out);
 }
 
-export function decodeEdges(bytes: Uint8Array): { src: Int32Array; dst: Int32Array; score: Float64Array } {
+/** Scored links from a result's bytes, checked: whole links, faces among the run's `n`, scores in [0, 1]. */
+export function decodeEdges(bytes: Uint8Array, n: number, what: string): { src: Int32Array; dst: Int32Array; score: Float64Array } {
+  if (bytes.byteLength % 16 !== 0) fail('BAD_FILE', `${what}: a result of ${bytes.byteLength} bytes is not whole links (16 bytes each)`);
   const m = bytes.byteLength / 16;
   const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  return { score: new Float64Array(buf, 0, m), src: new Int32Array(buf, m * 8, m), dst: new Int32Array(buf, m * 12, m) };
+  const out = { score: new Float64Array(buf, 0, m), src: new Int32Array(buf, m * 8, m), dst: new Int32Array(buf, m * 12, m) };
+  for (let e = 0; e < m; e++) {
+    if (!(out.src[e]! >= 0 && out.src[e]! < n && out.dst[e]! >= 0 && out.dst[e]! < n)) fail('BAD_FILE', `${what}: link ${e} names a face outside [0, ${n})`);
+    if (!(out.score[e]! >= 0 && out.score[e]! <= 1)) fail('BAD_FILE', `${what}: link ${e} has score ${out.score[e]}, not in [0, 1]`);
+  }
+  return out;
 }
 
-/** A job's result file, after checking it is the one the worker reported. */
-export function readResult(workDir: string, result: JobResult, id: string): Uint8Array {
-  const path = join(workDir, result.file);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    fail('NOT_FOUND', `job ${id}'s result is not in the work directory (${(e as NodeJS.ErrnoException).code}): is it shared with the workers?`, path);
-  }
+/** A job's result file, read from where the job's id puts it, after checking that the worker reported that file and its checksum. */
+export function readResult(workDir: string, data: JobData, result: JobResult): Uint8Array {
+  const id = jobId(data), file = resultFile(data);
+  if (result.file !== file) fail('BAD_VALUE', `job ${id}'s worker reported its result as ${JSON.stringify(result.file)}, not ${file}: refused`);
+  const path = join(workDir, file);
+  if (!existsSync(path)) fail('NOT_FOUND', `job ${id}'s result is not in the work directory: is it shared with the workers?`, path);
+  const real = inside(path, [realpathSync(workDir)]);
+  if (real === undefined) fail('BAD_VALUE', `job ${id}'s result leads out of the work directory (a link): refused`, path);
+  const bytes = readFileSync(real);
   if (sha256(bytes) !== result.sha256) fail('BAD_FILE', `job ${id}'s result does not match the checksum its worker reported`, path);
   return bytes;
 }

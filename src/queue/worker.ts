@@ -13,6 +13,8 @@ import type { ProcessorData } from './processor.js';
 export interface WorkerOptions {
   /** This worker's name in results (host:pid). */
   name: string;
+  /** Folders outside the work directory whose photos embed jobs may name (absolute paths); none by default. */
+  photoRoots?: string[];
   /** The BullMQ queue to take jobs from (default QUEUE_NAME). */
   queueName?: string;
   /** Jobs run at once (default 1: a job uses every thread it is given). */
@@ -30,7 +32,7 @@ export async function startWorker(connection: Redis, workDir: string, options: W
   // loaded here, not on import: only workers need BullMQ
   const { Worker } = await import('bullmq');
   const lockMs = options.lockMs ?? WORKER_DEFAULTS.lockMs;
-  const workerData: ProcessorData = { workDir, name: options.name, ...(options.threads !== undefined ? { threads: options.threads } : {}) };
+  const workerData: ProcessorData = { workDir, name: options.name, photoRoots: options.photoRoots ?? [], ...(options.threads !== undefined ? { threads: options.threads } : {}) };
   const worker = new Worker<JobData, JobResult>(options.queueName ?? QUEUE_NAME, new URL('./processor.js', import.meta.url), {
     connection,
     useWorkerThreads: true,

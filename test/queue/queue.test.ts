@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { readFeatures, writeNpy } from '../../src/io/index.js';
 import { ROOT, SHARED, tempDir } from '../helpers.js';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -52,8 +53,8 @@ function start(...args: string[]) {
   return out;
 }
 
-function startWorkers(count: number, workDir: string) {
-  return Array.from({ length: count }, () => start('worker', '--queue', url!, '--work-dir', workDir, '--threads', '1', '--lock-seconds', '2'));
+function startWorkers(count: number, workDir: string, ...extra: string[]) {
+  return Array.from({ length: count }, () => start('worker', '--queue', url!, '--work-dir', workDir, '--threads', '1', '--lock-seconds', '2', ...extra));
 }
 
 async function stop(workers: ReturnType<typeof start>[]) {
@@ -107,7 +108,16 @@ test('embed --queue on lfw-sample writes the same files as embed', { skip: !hasR
   const sample = join(SHARED, 'data/lfw-sample');
   let r = run('embed', sample, '--out', join(dir, 'local'));
   assert.equal(r.code, 0, r.stderr);
-  const workers = startWorkers(2, work);
+  // the photos are outside the work directory: a worker not given their folder refuses them
+  const refusing = startWorkers(1, work);
+  try {
+    r = run('embed', sample, '--out', join(dir, 'refused'), '--queue', url!, '--work-dir', work, '--queue-timeout', '60');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /a photo outside the work directory and the worker's photo roots \(none given to the worker\): refused/);
+  } finally {
+    await stop(refusing);
+  }
+  const workers = startWorkers(2, work, '--photo-roots', sample);
   try {
     r = run('embed', sample, '--out', join(dir, 'queued'), '--queue', url!, '--work-dir', work, '--queue-timeout', '120');
     assert.equal(r.code, 0, r.stderr);
@@ -116,6 +126,42 @@ test('embed --queue on lfw-sample writes the same files as embed', { skip: !hasR
   }
   for (const f of ['features.npy', 'faces.json']) assert.deepEqual(readFileSync(join(dir, 'queued', f)), readFileSync(join(dir, 'local', f)), f);
   assert.ok(workers.every((w) => /done \S+-embed-/.test(w.log)), 'both workers took photos');
+});
+
+test('a queued run computes what it was asked: other settings after a killed coordinator, and two coordinators at once, each get their own labels', { skip: !hasRedis && 'redis-server is not installed' }, async (t) => {
+  const dir = tempDir(t);
+  const work = join(dir, 'work');
+  spawnSync('mkdir', ['-p', work]);
+  // lfw-test's first 2,000 faces: jobs of seconds
+  const feats = join(dir, 'faces.npy');
+  const all = readFeatures(FEATS);
+  writeNpy(feats, all.data.subarray(0, 2000 * all.dim), [2000, all.dim], 'f4');
+  const settings = { a: ['--k-at-hop', '20', '2', '--active-connection', '2'], b: ['--k-at-hop', '20', '5', '--active-connection', '5'] };
+  for (const [name, s] of Object.entries(settings)) {
+    const r = run('cluster', '--method', 'gcn', ...s, '--features', feats, '--out', join(dir, `${name}.npy`));
+    assert.equal(r.code, 0, r.stderr);
+  }
+  assert.notDeepEqual(readFileSync(join(dir, 'a.npy')), readFileSync(join(dir, 'b.npy')), 'the two settings give different labels');
+  const queued = (name: keyof typeof settings, out: string) => start('cluster', '--method', 'gcn', ...settings[name], '--features', feats, '--out', join(dir, out), '--queue', url!, '--work-dir', work, '--job-faces', '250', '--queue-timeout', '120');
+  const workers = startWorkers(2, work);
+  try {
+    // settings a, killed once a GCN job has finished; then settings b on the same features and work directory
+    const killed = queued('a', 'killed.npy');
+    await until(() => workers.some((w) => /done \S+-gcn-/.test(w.log)), 180_000, 'a finished GCN job');
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    const b = queued('b', 'b-queued.npy');
+    assert.equal(await b.exited, 0, b.log);
+    assert.deepEqual(readFileSync(join(dir, 'b-queued.npy')), readFileSync(join(dir, 'b.npy')), 'settings b\'s labels, not a\'s');
+    // two coordinators at once on the same features, with other settings and with the same
+    const both = [queued('a', 'a1.npy'), queued('b', 'b1.npy'), queued('a', 'a2.npy')];
+    for (const c of both) assert.equal(await c.exited, 0, c.log);
+    assert.deepEqual(readFileSync(join(dir, 'a1.npy')), readFileSync(join(dir, 'a.npy')));
+    assert.deepEqual(readFileSync(join(dir, 'a2.npy')), readFileSync(join(dir, 'a.npy')));
+    assert.deepEqual(readFileSync(join(dir, 'b1.npy')), readFileSync(join(dir, 'b.npy')));
+  } finally {
+    await stop(workers);
+  }
 });
 
 test('queue errors end the run with a message: Redis unreachable, work directory not shared, no workers', { skip: !hasRedis && 'redis-server is not installed' }, async (t) => {

@@ -18,7 +18,7 @@ import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadFeatures, loadKnn, lo
 import { Progress } from '../progress.js';
 import type { Features } from '../../types.js';
 import { JOB_FACES_OPTION, QUEUE_OPTIONS, queuedRunFrom } from '../queue.js';
-import { finishRun, prepareRun, queuedKnn, queuedScores } from '../../queue/distributed.js';
+import { finishRun, prepareRun, queuedKnn, queuedScores, type RunHandle } from '../../queue/distributed.js';
 import { l2Normalize } from '../../knn/index.js';
 
 export const clusterCommand: CommandSpec = {
@@ -126,7 +126,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     options.knn = method !== 'gcn' && o.k !== undefined ? truncateKnn(knn, o.k as number) : knn;
   }
   const queued = await queuedRunFrom(o, o.quiet as boolean);
-  let run: string | undefined;
+  let run: RunHandle | undefined;
   let result;
   try {
     if (queued) {
@@ -141,8 +141,9 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
       }
     }
     result = await clusterFaces(features, options);
-    if (queued && run !== undefined) finishRun(queued, run);
   } finally {
+    // done, or given up: this run's jobs leave the queue; its folder too once done by its last owner
+    if (queued && run !== undefined) await finishRun(queued, run, { completed: result !== undefined });
     queued?.bar.done();
     queued?.connection.disconnect();
   }

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import { fail } from '../../errors.js';
 import { connectRedis, QUEUE_NAME } from '../../queue/connection.js';
 import { startWorker, WORKER_DEFAULTS } from '../../queue/worker.js';
@@ -9,11 +10,12 @@ import { untilStopped } from '../signals.js';
 export const workerCommand: CommandSpec = {
   name: 'worker',
   summary: 'take jobs of queued runs (cluster/embed --queue) until stopped',
-  usage: 'worker --queue redis://HOST:PORT --work-dir DIR [--threads N] [--concurrency 1]',
+  usage: 'worker --queue redis://HOST:PORT --work-dir DIR [--photo-roots DIR:DIR] [--threads N] [--concurrency 1]',
   options: {
     queue: { type: 'string', help: 'the Redis the coordinators use (redis://HOST:PORT)', required: true },
     'work-dir': { type: 'string', help: 'the coordinators\' work directory, as this machine sees it', required: true },
     'queue-name': { type: 'string', default: QUEUE_NAME, help: 'the BullMQ queue of that work directory\'s coordinators' },
+    'photo-roots': { type: 'string', help: `folders (separated by '${delimiter}') outside the work directory whose photos embed jobs may name; any other photo outside it is refused` },
     threads: { type: 'integer', min: 1, help: 'engine threads per job (default: all cores)' },
     concurrency: { type: 'integer', min: 1, default: WORKER_DEFAULTS.concurrency, help: 'jobs at once' },
     'lock-seconds': { type: 'number', above: 0, default: WORKER_DEFAULTS.lockMs / 1000, help: 'how long a job stays locked without renewal: how soon a dead worker\'s job goes to another' },
@@ -24,11 +26,14 @@ export const workerCommand: CommandSpec = {
 export async function runWorker(o: ParsedOptions): Promise<void> {
   const workDir = o['work-dir'] as string;
   if (!existsSync(workDir)) fail('NOT_FOUND', 'no such work directory', workDir);
+  const photoRoots = o['photo-roots'] === undefined ? [] : (o['photo-roots'] as string).split(delimiter).filter((r) => r !== '');
+  for (const root of photoRoots) if (!existsSync(root)) fail('NOT_FOUND', '--photo-roots: no such folder', root);
   const connection = await connectRedis(o.queue as string);
   const name = `${hostname()}:${process.pid}`;
   const log = (m: string) => { if (!o.quiet) console.error(`facecluster worker ${name}: ${m}`); };
   const worker = await startWorker(connection, workDir, {
     name,
+    photoRoots,
     queueName: o['queue-name'] as string,
     concurrency: o.concurrency as number,
     lockMs: (o['lock-seconds'] as number) * 1000,
