@@ -1,4 +1,4 @@
-import { siteMounts, startSiteServer } from '../../web/server.js';
+import { isLoopback, siteMounts, startSiteServer } from '../../web/server.js';
 import type { CommandSpec, ParsedOptions } from '../args.js';
 import { untilStopped } from '../signals.js';
 
@@ -13,7 +13,9 @@ export const webCommand: CommandSpec = {
 };
 
 export async function runWeb(o: ParsedOptions): Promise<void> {
-  const site = await startSiteServer(siteMounts(), { port: o.port as number, host: o.host as string });
+  const host = o.host as string;
+  if (!isLoopback(host)) console.error(`facecluster: warning: --host ${host} serves the page beyond this machine: anyone who can reach it can load the page (photos still stay in each visitor's browser)`);
+  const site = await startSiteServer(siteMounts(), { port: o.port as number, host });
   console.log(`facecluster page at ${site.url} (photos stay in the browser; Ctrl-C stops)`);
   await untilStopped();
   await site.close();
