@@ -1,7 +1,9 @@
 /**
- * The one error type facecluster throws for anything the user can fix: bad input files, bad
- * options, shape mismatches. The CLI prints `message` on one line and exits with code 2; any
- * other error is an internal fault (exit code 1).
+ * The one error type facecluster throws for what it can explain: bad input files, bad options,
+ * shape mismatches (the CLI prints `message` on one line and exits with code 2: the user can fix
+ * them), and operations that failed through no fault of the input (code FAILED: a queued job,
+ * the network, a write; exit code 1, also one line). Any other error is an internal fault
+ * (exit code 1, with --verbose for its stack).
  */
 export type ErrorCode =
   | 'BAD_FILE' // a file that exists but cannot be parsed
@@ -9,7 +11,8 @@ export type ErrorCode =
   | 'SHAPE_MISMATCH' // files or options that disagree about sizes
   | 'UNSUPPORTED' // a valid file of a kind facecluster does not read
   | 'NOT_FOUND' // a missing or unreadable path
-  | 'BAD_OPTION'; // a command-line or API option out of range
+  | 'BAD_OPTION' // a command-line or API option out of range
+  | 'FAILED'; // not the input's fault: a queued job, the network, a write, a server that does not answer (the CLI exits 1)
 
 export class FaceclusterError extends Error {
   override readonly name = 'FaceclusterError';

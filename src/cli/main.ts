@@ -3,6 +3,7 @@
 import { FaceclusterError } from '../errors.js';
 import { helpText, parseOptions } from './args.js';
 import { COMMANDS } from './commands/index.js';
+import { inCliTerms } from './format.js';
 
 function usage(): string {
   return ['facecluster: face clustering by linkage (L-GCN, Wang et al. CVPR 2019)', '', 'commands:',
@@ -30,9 +31,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof FaceclusterError) {
-      console.error(`facecluster: ${e.message}`);
+      console.error(`facecluster: ${inCliTerms(e.message)}`);
       if (verbose) console.error(e.stack);
-      return 2;
+      // 2: input the user can fix; 1: an operation that failed
+      return e.code === 'FAILED' ? 1 : 2;
     }
     console.error(`facecluster: internal error: ${(e as Error)?.message ?? String(e)}${verbose ? '' : ' (run with --verbose for details)'}`);
     if (verbose) console.error((e as Error)?.stack);

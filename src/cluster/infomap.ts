@@ -60,6 +60,9 @@ interface FlowGraph {
   linkFlow: Float64Array;
 }
 
+/** Link ends (two per link) a flow graph holds: its offsets are Int32. */
+export const MAX_LINK_ENDS = 2 ** 31 - 1;
+
 const plogp = (x: number) => (x > 0 ? x * Math.log2(x) : 0);
 
 /**
@@ -81,6 +84,10 @@ function flowGraph(n: number, src: ArrayLike<number>, dst: ArrayLike<number>, we
     total += 2 * w;
     if (a !== b && w > 0) { degree[a]!++; degree[b]!++; }
   }
+  // link ends are indexed by Int32: past 2³¹ − 1 of them the offsets would wrap, so say so instead
+  let ends = 0;
+  for (let i = 0; i < n; i++) ends += degree[i]!;
+  if (ends > MAX_LINK_ENDS) fail('BAD_VALUE', `${ends / 2} links are more than one Infomap graph holds (${MAX_LINK_ENDS / 2}): keep fewer (a higher threshold, or a smaller k)`);
   const start = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) start[i + 1] = start[i]! + degree[i]!;
   const fill = start.slice(0, n);

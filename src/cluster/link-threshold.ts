@@ -34,7 +34,7 @@ import { fail } from '../errors.js';
 import { seededRandom } from '../random.js';
 import type { Features, KnnGraph } from '../types.js';
 import { infomap } from './infomap.js';
-import { edgesAbove, knnEdges } from './knn-edges.js';
+import { knnEdges } from './knn-edges.js';
 
 export const LINK_THRESHOLD_DEFAULTS = Object.freeze({
   /**
@@ -259,6 +259,6 @@ function clampCut(cut: number, sortedX: Float64Array): number {
 
 /** Infomap's grouping of the kNN links at or above `cut` (one trial). */
 function groupAt(knn: KnnGraph, cut: number, seed: number): Int32Array {
-  const kept = edgesAbove(knnEdges(knn), cut);
+  const kept = knnEdges(knn, cut);
   return infomap(knn.n, kept.src, kept.dst, kept.score, { trials: 1, seed }).labels;
 }

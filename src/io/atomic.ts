@@ -15,7 +15,7 @@ export function atomicWrite(path: string, write: (tmp: string) => void): void {
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
-    fail('NOT_FOUND', `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message ?? String(e)})`, path);
+    fail('FAILED', `cannot write (${(e as NodeJS.ErrnoException).code ?? (e as Error).message ?? String(e)})`, path);
   }
 }
 

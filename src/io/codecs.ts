@@ -45,7 +45,7 @@ export function decodeFeatures(bytes: Uint8Array, path: string, options: ReadFea
     f = { n: v.shape[0]!, dim: v.shape[1]!, data: npyToFloat32(v) };
   } else if (ext(path) === '.bin') {
     const dim = options.dim;
-    if (dim === undefined || !Number.isInteger(dim) || dim < 1) fail('BAD_OPTION', '.bin features need the row width (--dim D)', path);
+    if (dim === undefined || !Number.isInteger(dim) || dim < 1) fail('BAD_OPTION', '.bin features need their row width (dim)', path);
     if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();
     if (bytes.byteLength % (4 * dim) !== 0) {
       fail('BAD_FILE', `size ${bytes.byteLength} bytes is not a whole number of ${dim}-d float32 rows`, path);

@@ -42,15 +42,15 @@ export function checkIpsOptions(o: IpsOptions, knnK: number, file?: string): voi
   for (const [name, v] of [['k1', o.k1], ['k2', o.k2], ['u', o.u]] as const) {
     if (!Number.isInteger(v) || v < 1) fail('BAD_OPTION', `${name} must be a positive integer, got ${v}`);
   }
-  if (o.k1 > knnK) fail('SHAPE_MISMATCH', `the kNN graph has K = ${knnK}, fewer than k1 = ${o.k1} (--k-at-hop); build it with --k ${o.k1} or more`, file);
+  if (o.k1 > knnK) fail('SHAPE_MISMATCH', `the kNN graph has K = ${knnK}, fewer than the subgraphs' first hop k1 = ${o.k1}: build it with k = ${o.k1} or more`, file);
   // the seed cuts the kNN graph to k1 + 1 columns before looking up hop 2 and active connections
-  if (o.k2 > o.k1) fail('BAD_OPTION', `k2 = ${o.k2} must not exceed k1 = ${o.k1} (--k-at-hop)`);
+  if (o.k2 > o.k1) fail('BAD_OPTION', `the subgraphs' second hop k2 = ${o.k2} must not exceed the first, k1 = ${o.k1}`);
   if (o.u > o.k1) fail('BAD_OPTION', `active connections u = ${o.u} must not exceed k1 = ${o.k1}`);
 }
 
 /** Refuses a subgraph size that `faces` faces cannot fill: k1 neighbours need k1 + 1 faces. */
 export function checkEnoughFaces(k1: number, faces: number, file?: string): void {
-  if (faces <= k1) fail('BAD_OPTION', `k1 = ${k1} (--k-at-hop) needs at least ${k1 + 1} faces, there are ${faces}`, file);
+  if (faces <= k1) fail('BAD_OPTION', `the subgraphs' first hop k1 = ${k1} needs at least ${k1 + 1} faces, there are ${faces}`, file);
 }
 
 /** Builds subgraphs over one kNN graph; holds a reusable global→local map (one per thread). */

@@ -10,10 +10,10 @@ import type { Features, KnnGraph } from '../types.js';
 import { EXACT_DEFAULTS, exactNeighbours } from './exact.js';
 import { addToHnsw, buildHnswIndex, saveHnswIndex, searchHnsw, type HnswIndex } from '#hnsw';
 import type { HnswOptions } from './hnsw-options.js';
-import { l2Normalize } from './normalize.js';
+import { checkUnitRows, l2Normalize } from './normalize.js';
 import { placeSelfFirst } from './self-first.js';
 
-export { l2Normalize } from './normalize.js';
+export { checkUnitRows, l2Normalize } from './normalize.js';
 export { loadHnswIndex, saveHnswIndex, type HnswIndex } from '#hnsw';
 export { HNSW_DEFAULTS, type HnswOptions } from './hnsw-options.js';
 
@@ -82,7 +82,7 @@ export async function buildKnnRows(features: Features, first: number, options: K
   if (k > n - 1) fail('BAD_OPTION', `k = ${k} is larger than N − 1 = ${n - 1} (there are only ${n} faces)`);
   const count = options.count ?? n - first;
   if (!Number.isInteger(count) || count < 1 || first + count > n) fail('BAD_OPTION', `rows ${first}..${first + count - 1} are not among the ${n} faces`);
-  const x = options.normalized ? features : l2Normalize(features);
+  const x = options.normalized ? checkUnitRows(features) : l2Normalize(features);
   const w = k + 1;
   const queries = { n: count, dim, data: x.data.subarray(first * dim, (first + count) * dim) };
   const method = knnMethodFor(n, dim, options);

@@ -14,3 +14,21 @@ export function l2Normalize(f: Features, file?: string): Features {
   }
   return { n, dim, data: out };
 }
+
+/** How far from 1 a row's norm may be for features said to be unit vectors (float32 rounding of a normalised 512-d row is about 1e-7). */
+export const UNIT_NORM_TOLERANCE = 1e-3;
+
+/**
+ * The features, after checking that they are what `normalized` says: unit rows. Cosines of rows
+ * of other norms are not cosines, and every threshold would be read wrong.
+ */
+export function checkUnitRows(f: Features, file?: string): Features {
+  const { n, dim, data } = f;
+  for (let i = 0; i < n; i++) {
+    let ss = 0;
+    for (let j = i * dim; j < (i + 1) * dim; j++) ss += data[j]! * data[j]!;
+    const norm = Math.sqrt(ss);
+    if (!(Math.abs(norm - 1) <= UNIT_NORM_TOLERANCE)) fail('BAD_VALUE', `the features are said to be unit vectors (normalized), but row ${i} has norm ${norm.toPrecision(4)}`, file);
+  }
+  return f;
+}

@@ -63,7 +63,7 @@ export async function fetchModel(url: string | URL): Promise<Model> {
     try {
       response = await fetch(address);
     } catch (e) {
-      fail('NOT_FOUND', `cannot fetch (${(e as Error).message})`, address);
+      fail('FAILED', `cannot fetch (${(e as Error).message})`, address);
     }
     if (!response.ok) fail('NOT_FOUND', `cannot fetch (HTTP ${response.status})`, address);
     return { address, bytes: new Uint8Array(await response.arrayBuffer()) };

@@ -15,7 +15,7 @@ import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
 import { checkEnoughFaces, checkIpsOptions, type IpsOptions } from '../ips/index.js';
-import { buildKnn, knnSimilarities, l2Normalize, type KnnSearch } from '../knn/index.js';
+import { buildKnn, checkUnitRows, knnSimilarities, l2Normalize, type KnnSearch } from '../knn/index.js';
 import type { Model } from '../model/model.js';
 import { scoreLinks } from '../model/score.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
@@ -210,7 +210,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
   checkThreshold(options.threshold, method === 'threshold' ? -1 : 0);
   const n = features.n;
   if (n === 1) return { labels: Int32Array.of(0), knn: { n: 1, k: 0, indices: Int32Array.of(0), sims: Float32Array.of(1) } };
-  const unit = options.normalized ? features : l2Normalize(features, options.source);
+  const unit = options.normalized ? checkUnitRows(features, options.source) : l2Normalize(features, options.source);
   const ownEngine = options.backend ? undefined : new OnnxEngine();
   // each stage reports 0 done when it starts, so that its time and rate count from there
   const makeKnn = (k: number) => {
@@ -253,7 +253,6 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
     const k = fitK(options, n, method === 'infomap' ? INFOMAP_METHOD_DEFAULTS.k : BASELINE_DEFAULTS.k);
     const knn = options.knn ?? await makeKnn(k);
     const withSims = knn.sims ? knn : { ...knn, sims: knnSimilarities(knn, unit) };
-    const edges = knnEdges(withSims);
     const propagation = { ...PROPAGATION_DEFAULTS, ...options.propagation };
     if (method === 'infomap') {
       let kept: ScoredEdges, threshold: number | undefined, linkThreshold: LinkThreshold | undefined;
@@ -263,11 +262,12 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
         const wanted = options.threshold ?? INFOMAP_METHOD_DEFAULTS.threshold;
         linkThreshold = wanted === 'auto' ? readLinkThreshold(unit, withSims, options.descriptors, options.onNotice) : undefined;
         threshold = linkThreshold ? linkThreshold.threshold : Number(wanted);
-        kept = edgesAbove(edges, threshold);
+        kept = knnEdges(withSims, threshold);
       }
       const labels = runInfomap(kept);
       return { labels: respectConstraints(labels, kept, n, propagation.pool, options), knn: withSims, edges: kept, ...(threshold !== undefined ? { threshold } : {}), ...(linkThreshold ? { linkThreshold } : {}) };
     }
+    const edges = knnEdges(withSims);
     const labels = method === 'online'
       ? onlineGrouping(withSims, { maxDistance: options.maxDistance ?? BASELINE_DEFAULTS.maxDistance, minFaces: options.minFaces ?? BASELINE_DEFAULTS.minFaces })
       : method === 'threshold'

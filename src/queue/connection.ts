@@ -13,9 +13,9 @@ function parseUrl(url: string): URL {
   try {
     u = new URL(url);
   } catch {
-    fail('BAD_OPTION', `--queue must be a Redis URL such as redis://127.0.0.1:6379, got '${url}'`);
+    fail('BAD_OPTION', `the queue must be a Redis URL such as redis://127.0.0.1:6379, not '${url}'`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') fail('BAD_OPTION', `--queue must be a redis:// or rediss:// URL, got '${url}'`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') fail('BAD_OPTION', `the queue must be a redis:// or rediss:// URL, not '${url}'`);
   return u;
 }
 
@@ -33,7 +33,7 @@ export async function connectRedis(url: string, timeoutMs = 5000): Promise<Redis
     await probe.ping();
   } catch (e) {
     const why = cause ?? (e as NodeJS.ErrnoException);
-    fail('NOT_FOUND', `cannot reach Redis at ${url} (${why.code ?? why.message})`);
+    fail('FAILED', `cannot reach Redis at ${url} (${why.code ?? why.message})`);
   } finally {
     probe.disconnect();
   }

@@ -86,16 +86,16 @@ export async function runJobs(connection: Redis, workDir: string, jobs: JobData[
       for (let i = 0; i < jobs.length && failure === undefined; i++) {
         if (results[i]) continue;
         const job = await queue.getJob(ids[i]!);
-        if (!job) fail('NOT_FOUND', `job ${ids[i]} vanished from the queue (was it cleared by someone else?)`);
+        if (!job) fail('FAILED', `job ${ids[i]} vanished from the queue (was it cleared by someone else?)`);
         const state = await job.getState();
         if (state === 'completed') take(ids[i]!, job.returnvalue);
         else if (state === 'failed') failure = `job ${ids[i]} failed on every try (${attempts}): ${job.failedReason}`;
       }
       if (failure === undefined && Date.now() - lastProgress > options.timeoutMs) {
-        failure = `no job finished in ${Math.round(options.timeoutMs / 1000)} s (${done} of ${jobs.length} done, ${workers.size} workers seen): start workers with 'facecluster worker --queue URL --work-dir DIR', or raise --queue-timeout`;
+        failure = `no job finished in ${Math.round(options.timeoutMs / 1000)} s (${done} of ${jobs.length} done, ${workers.size} workers seen): are workers taking jobs from queue '${name}' with this work directory? (or allow a longer timeout)`;
       }
     }
-    if (failure !== undefined) fail('BAD_VALUE', failure);
+    if (failure !== undefined) fail('FAILED', failure);
     return results as Uint8Array[];
   } finally {
     // the jobs stay queued: their run's owner removes them (distributed.ts, finishRun)

@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { fail } from '../errors.js';
 import { writeFileAtomic, writeKnn, writeNpy } from '../io/index.js';
@@ -64,7 +64,7 @@ function own(q: QueuedRun, run: string): RunHandle {
     mkdirSync(join(absolute(q, runDir(run)), 'results'), { recursive: true });
     mkdirSync(owners, { recursive: true });
   } catch (e) {
-    fail('NOT_FOUND', `cannot write the work directory (${(e as NodeJS.ErrnoException).code})`, q.workDir);
+    fail('FAILED', `cannot write the work directory (${(e as NodeJS.ErrnoException).code})`, q.workDir);
   }
   const owner = `${hostname()}-${process.pid}-${randomBytes(6).toString('hex')}.json`;
   const handle: RunHandle = { run, owner, jobIds: new Set(), heartbeat: setInterval(() => {
@@ -125,7 +125,8 @@ export async function queuedKnn(q: QueuedRun, h: RunHandle, unit: Features, k: n
 /** `write(tmp)` fills a new file or folder at `path` unless it is there: content-named run files are written once, whole. */
 function writeOnce(path: string, write: (tmp: string) => void): void {
   if (existsSync(path)) return;
-  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
+  // the same name behind a random prefix: writers that read the format off the extension still can
+  const tmp = join(dirname(path), `.tmp-${randomBytes(6).toString('hex')}-${basename(path)}`);
   write(tmp);
   renameSync(tmp, path);
 }

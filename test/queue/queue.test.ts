@@ -112,7 +112,7 @@ test('embed --queue on lfw-sample writes the same files as embed', { skip: !hasR
   const refusing = startWorkers(1, work);
   try {
     r = run('embed', sample, '--out', join(dir, 'refused'), '--queue', url!, '--work-dir', work, '--queue-timeout', '60');
-    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /a photo outside the work directory and the worker's photo roots \(none given to the worker\): refused/);
   } finally {
     await stop(refusing);
@@ -170,7 +170,7 @@ test('queue errors end the run with a message: Redis unreachable, work directory
   spawnSync('mkdir', ['-p', work, join(dir, 'elsewhere')]);
   const port = await freePort();
   let r = run('cluster', '--features', FEATS, '--out', join(dir, 'x.npy'), '--queue', `redis://127.0.0.1:${port}`, '--work-dir', work);
-  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`cannot reach Redis at redis://127.0.0.1:${port} \\(ECONNREFUSED\\)`));
   r = run('cluster', '--features', FEATS, '--out', join(dir, 'x.npy'), '--queue', url!);
   assert.equal(r.code, 2, r.stderr);
@@ -180,7 +180,7 @@ test('queue errors end the run with a message: Redis unreachable, work directory
   const workers = startWorkers(1, join(dir, 'elsewhere'));
   try {
     r = run('cluster', '--features', FEATS, '--out', join(dir, 'x.npy'), '--queue', url!, '--work-dir', work, '--queue-timeout', '60');
-    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /failed on every try \(3\): .*elsewhere\/runs\/\S+\/features\.npy: cannot read the job's input: is the work directory shared/);
   } finally {
     await stop(workers);
@@ -191,7 +191,7 @@ test('queue errors end the run with a message: Redis unreachable, work directory
     await until(() => /waiting for jobs/.test(other.log), 30_000, 'the other queue\'s worker');
     const t0 = Date.now();
     r = run('cluster', '--features', FEATS, '--out', join(dir, 'x.npy'), '--queue', url!, '--work-dir', work, '--queue-timeout', '2');
-    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /no job finished in 2 s \(0 of 4 done, 0 workers seen\)/);
     assert.ok(Date.now() - t0 < 30_000);
     assert.ok(!/started/.test(other.log), 'a worker of another queue takes none of its jobs');
