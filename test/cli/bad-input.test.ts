@@ -93,6 +93,8 @@ test('bad input: one line naming the file and the problem, exit code 2, no outpu
     [['cluster', '--features', f.nan!, '--out', out], /nan.npy: row 1, column 0 is NaN/],
     [['cluster', '--features', f.inf!, '--out', out], /inf.npy: row 1, column 0 is Infinity/],
     [['cluster', '--features', f.zero!, '--out', out], /zero.npy: row 1 is a zero vector/],
+    [['cluster', '--features', f.small!, '--normalized', '--out', out], /small.npy: the features are said to be unit vectors \(normalized\), but row 1 has norm 0\.9055/],
+    [['knn', '--features', f.small!, '--normalized', '--k', '2', '--out', out], /the features are said to be unit vectors \(normalized\), but row 1 has norm 0\.9055/],
     [['cluster', '--features', f.cube!, '--out', out], /cube.npy: features must be 2-D \(N×D\), got shape \(1, 2, 2\)/],
     [['cluster', '--features', f.ints!, '--out', out], /ints.npy: features must be floating point, got dtype i4/],
     [['cluster', '--features', f.dtype!, '--out', out], /dtype.npy: unsupported dtype '<c8'/],

@@ -10,6 +10,8 @@ import { parseOptions, type CommandSpec, type OptionSpec } from '../../src/cli/a
 import { FaceclusterError } from '../../src/errors.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import { ROOT } from '../helpers.js';
+import { inCliTerms } from '../../src/cli/format.js';
+import { checkEnoughFaces, checkIpsOptions } from '../../src/ips/index.js';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 /** Inputs that do not exist: an option error must come before any of them is opened. */
@@ -96,4 +98,17 @@ test('negative numbers are read as numbers, and the string options with numbers 
   // in range, a negative number is accepted: the error is then about the missing file
   r = run(['cluster', '--features', `${MISSING}.npy`, '--out', 'x.npy', '--threshold', '-0.2']);
   assert.match(r.stderr, /nonexistent/);
+});
+
+test('library messages name settings in the library\'s terms; the CLI puts its flags in', () => {
+  const messages: string[] = [];
+  for (const f of [() => checkEnoughFaces(80, 4, 'f.npy'), () => checkIpsOptions({ k1: 80, k2: 5, u: 5 }, 10), () => checkIpsOptions({ k1: 10, k2: 20, u: 5 }, 80)]) {
+    assert.throws(f, (e: Error) => { messages.push(e.message); return e instanceof FaceclusterError; });
+  }
+  for (const m of messages) assert.doesNotMatch(m, /--[a-z]/, m);
+  assert.deepEqual(messages.map(inCliTerms), [
+    'f.npy: k1 = 80 (--k-at-hop) needs at least 81 faces, there are 4',
+    'the kNN graph has K = 10, fewer than k1 = 80 (--k-at-hop): build it with --k 80 or more',
+    'k2 = 20 (--k-at-hop) must not exceed the first, k1 = 10',
+  ]);
 });

@@ -134,3 +134,10 @@ test('assign with the old faces\' saved index places new faces as assign with ex
   assert.ok(ev.bcubed.f >= 0.95, `new faces placed unlike exact search: B-Cubed F ${ev.bcubed.f}`);
   assert.deepEqual(approx.labels.subarray(0, old), labels, 'old faces keep their clusters');
 });
+
+test('an HNSW graph built on one thread is the same graph run to run (the README\'s determinism claim)', async () => {
+  const f = { n: 3000, dim: 32, data: randomMatrix(3000, 32, 9) };
+  const [a, b] = [await buildKnn(f, { k: 20, method: 'hnsw', hnsw: { threads: 1 } }), await buildKnn(f, { k: 20, method: 'hnsw', hnsw: { threads: 1 } })];
+  assert.deepEqual(a.indices, b.indices);
+  assert.deepEqual(a.sims, b.sims);
+});
