@@ -50,6 +50,15 @@ test('FC-ES: neighbour probabilities and early stop, worked by hand', () => {
   const stopped = earlyStopEdges(knn, { sigma, theta: nep32 + 1e-9 });
   for (let e = 0; e < stopped.src.length; e++) assert.notEqual(stopped.src[e], 3);
   assert.throws(() => earlyStopEdges(knn, { theta: 2 }), FaceclusterError);
+  // a row whose farther neighbour shares more than its nearer one: face 3's row {3, 2, 1} and
+  // face 1's row {1, 3, 2} share every face (3's own mass included), face 2's row {2, 0, 1} two
+  const farther = { n: 4, k: 2, indices: Int32Array.of(0, 2, 1, 1, 3, 2, 2, 0, 1, 3, 2, 1), sims: Float32Array.of(1, 0.5, 0.4, 1, 0.95, 0.9, 1, 0.6, 0.5, 1, 0.2, 0.19) };
+  const every = earlyStopEdges(farther, { sigma, theta: 0 });
+  const nep = (a: number, b: number) => every.score[[...every.src].findIndex((s, e) => s === a && every.dst[e] === b)]!;
+  assert.ok(nep(3, 1) > nep(3, 2), `${nep(3, 1)} against ${nep(3, 2)}`);
+  // θ between them: the walk stops at neighbour 2 and never reaches 1, though 1 is above θ
+  const walked = earlyStopEdges(farther, { sigma, theta: (nep(3, 1) + nep(3, 2)) / 2 });
+  assert.deepEqual([...walked.src].filter((s) => s === 3), []);
 });
 
 test("a family-like collection (lfw-train's 6 most photographed people, 412 photos) is not split into near-duplicates", async () => {
