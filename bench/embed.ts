@@ -77,10 +77,11 @@ if (values.run) {
       const background = await sharp(p.path).resize(w, h, { fit: 'cover' }).blur(30).toBuffer();
       const side = Math.min(w, h);
       const face = await sharp(p.path).resize(side, side).toBuffer();
-      let photo = sharp(background).composite([{ input: face, left: Math.floor((w - side) / 2), top: Math.floor((h - side) / 2) }]);
-      // a portrait stored sideways (pixels turned 90° anticlockwise) with orientation 6, as phones write it
-      if (portrait) photo = sharp(await photo.rotate(-90).jpeg({ quality: 92 }).toBuffer()).withMetadata({ orientation: 6 });
-      writeFileSync(join(large, `${String(i).padStart(3, '0')}.jpg`), await photo.jpeg({ quality: 92 }).toBuffer());
+      const upright = await sharp(background).composite([{ input: face, left: Math.floor((w - side) / 2), top: Math.floor((h - side) / 2) }]).removeAlpha().raw().toBuffer();
+      // a portrait stored sideways (pixels turned 90° anticlockwise) with orientation 6, as phones
+      // write it (sharp rotates before it composites, hence the upright pixels first)
+      const photo = sharp(upright, { raw: { width: w, height: h, channels: 3 } });
+      writeFileSync(join(large, `${String(i).padStart(3, '0')}.jpg`), await (portrait ? photo.rotate(-90).withMetadata({ orientation: 6 }) : photo).jpeg({ quality: 92 }).toBuffer());
     }
     const script = fileURLToPath(import.meta.url);
     const out: Record<string, number | boolean> = { photos: source.length };

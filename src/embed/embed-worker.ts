@@ -1,7 +1,14 @@
 /** A worker thread of embedPhotos: its own face-api engine, describing the photos it is sent one at a time. */
 import { parentPort, workerData } from 'node:worker_threads';
+import sharp from 'sharp';
 import { createFaceEmbedder, type EmbedOptions } from './index.js';
 import { embedPhoto } from './photo.js';
+
+// libvips' settings are the process's: each worker decodes one photo at a time on its own
+// thread (libvips' threads would only contend with the other workers), and nothing is cached
+// (a photo is never read twice)
+sharp.concurrency(1);
+sharp.cache(false);
 
 const embedder = await createFaceEmbedder(workerData as EmbedOptions);
 const port = parentPort!;

@@ -31,12 +31,12 @@ export const MIN_IMAGE_SIDE = 16;
 
 /**
  * The longest side photos are decoded at for detection and description. SSD sees its input at
- * 512×512 whatever the size; the descriptor's crop is cut from this decode. Measured on LFW
- * photos composed into 12-megapixel frames (models/README.md): faces 120 px high described at
- * cosine 0.982 to the original photo's descriptor (1024: 0.944; 2048: 0.977; full size: 0.991),
- * larger faces alike at every size; a 12 MP photo costs 1.19× an LFW photo (2048: 1.32×).
+ * 512×512 whatever the size; the descriptor's crop is cut from this decode. Measured
+ * (models/README.md, `npm run bench:embed`): at 1,024 a 12-megapixel photo costs 1.22× an LFW
+ * photo with 2 worker threads and the run peaks at 923 MB; at 1,600, 1.68× and 1,085 MB, for
+ * better descriptors of faces 100–160 pixels high only (cosine 0.982 against 0.944 at 120 px).
  */
-export const DECODE_SIDE = 1600;
+export const DECODE_SIDE = 1024;
 
 /** Refuses sizes no photo has, from the header, before any pixel is decoded. */
 export function checkImageSize(width: number | undefined, height: number | undefined, file: string): void {

@@ -147,7 +147,9 @@ test('a queued run computes what it was asked: other settings after a killed coo
   try {
     // settings a, killed once a GCN job has finished; then settings b on the same features and work directory
     const killed = queued('a', 'killed.npy');
-    await until(() => workers.some((w) => /done \S+-gcn-/.test(w.log)), 180_000, 'a finished GCN job');
+    await until(() => workers.some((w) => /done \S+-gcn-/.test(w.log)), 180_000, 'a finished GCN job').catch((e: Error) => {
+      throw new Error(`${e.message}\ncoordinator: ${killed.log.slice(-1500)}\nworkers: ${workers.map((w) => w.log.slice(-800)).join('\n')}`);
+    });
     killed.child.kill('SIGKILL');
     await killed.exited;
     const b = queued('b', 'b-queued.npy');
