@@ -2,7 +2,8 @@
  * Faces from pixels: detection (SSD MobileNet v1), 68 landmarks and 128-d descriptors (the
  * ResNet-34 recognition net) from @vladmandic/face-api on TensorFlow.js's WebAssembly backend.
  * A photo that is already a tight face crop (a small, square image, as aligned face data sets
- * ship: 112×112) is described as one face found by the landmark net (see describeCrop).
+ * ship: 112×112) is described as one face found by the landmark net (see describeCrop), where
+ * it shows the evidence of a face (looksLikeFace); a noise, flat or background image does not.
  * Runs anywhere: the networks are handed in loaded (index.ts in Node, the page in a browser).
  */
 import type * as Tf from '@tensorflow/tfjs';
