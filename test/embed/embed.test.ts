@@ -166,13 +166,14 @@ test('embed on aligned 112×112 crops of lfw-aligned: every crop described, as t
   assert.equal(cropFaces.length, rows.length);
   assert.ok(summary.skipped >= 1 && summary.skipped <= 2);
   assert.ok(cropFaces.every((x) => x.landmarks.length === 68));
-  // the same descriptors as the bundled ones (made by bench:aligned through the same code)
+  // the bundled descriptors' (bench:aligned, 2026-12-03, when photos were decoded with jpeg-js:
+  // sharp's JPEG decoder rounds differently, which moves a descriptor by cosine 0.0025 at most)
   const sims = cropFaces.map((x) => {
     const i = faces.indexOf(x), r0 = paths.indexOf(x.image.split('crops/')[1]!);
     return cosine(f.data.subarray(i * 128, (i + 1) * 128), bundled.data.subarray(r0 * 128, (r0 + 1) * 128));
   });
   t.diagnostic(`lowest cosine to the bundled descriptor: ${Math.min(...sims).toFixed(5)}`);
-  assert.ok(Math.min(...sims) > 0.999);
+  assert.ok(Math.min(...sims) > 0.995);
   // each crop's nearest other crop is of the same person
   let hits = 0;
   cropFaces.forEach((x, a) => {
