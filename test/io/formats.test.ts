@@ -67,7 +67,7 @@ test('features: .npy and .bin, with NaN, width and extension checks', (t) => {
   writeFeatures(join(dir, 'f.bin'), f);
   assert.deepEqual(readFeatures(join(dir, 'f.npy')), f);
   assert.deepEqual(readFeatures(join(dir, 'f.bin'), { dim: 3 }), f);
-  assert.throws(() => readFeatures(join(dir, 'f.bin')), isError(/need the row width/, 'BAD_OPTION'));
+  assert.throws(() => readFeatures(join(dir, 'f.bin')), isError(/need their row width \(dim\)/, 'BAD_OPTION'));
   assert.throws(() => readFeatures(join(dir, 'f.bin'), { dim: 4 }), isError(/not a whole number of 4-d float32 rows/));
   writeNpy(join(dir, 'nan.npy'), Float32Array.of(1, NaN, 3, 4), [2, 2], 'f4');
   assert.throws(() => readFeatures(join(dir, 'nan.npy')), isError(/row 0, column 1 is NaN/, 'BAD_VALUE'));
