@@ -81,6 +81,6 @@ test('hand-worked subgraphs, one with a node left without links', () => {
 
 test('settings are checked against the kNN graph', () => {
   assert.throws(() => checkIpsOptions({ k1: 30, k2: 5, u: 5 }, 20, 'knn.npy'), /K = 20, fewer than the subgraphs' first hop k1 = 30/);
-  assert.throws(() => checkIpsOptions({ k1: 5, k2: 6, u: 5 }, 20), /k2 = 6 must not exceed k1 = 5/);
+  assert.throws(() => checkIpsOptions({ k1: 5, k2: 6, u: 5 }, 20), /second hop k2 = 6 must not exceed the first, k1 = 5/);
   assert.throws(() => checkIpsOptions({ k1: 5, k2: 5, u: 0 }, 20), /u must be a positive integer/);
 });
