@@ -53,4 +53,3 @@ function useWorkerEnvironment(api: typeof FaceApi): void {
     readFile: refuse,
   } as never);
 }
-

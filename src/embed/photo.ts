@@ -28,7 +28,7 @@ export async function embedPhoto(embedder: FaceEmbedder, path: string, image: st
 }
 
 /** Why a photo failed, in one line without its path (the warning names it). */
-export function photoError(e: unknown, path: string): string {
+function photoError(e: unknown, path: string): string {
   return e instanceof FaceclusterError ? e.message.replace(`${path}: `, '')
     : (e as NodeJS.ErrnoException)?.code !== undefined ? `cannot read (${(e as NodeJS.ErrnoException).code})`
       : `cannot be described (${String((e as Error)?.message ?? e).split('\n')[0]})`;

@@ -128,7 +128,13 @@ function writeOnce(path: string, write: (tmp: string) => void): void {
   // the same name behind a random prefix: writers that read the format off the extension still can
   const tmp = join(dirname(path), `.tmp-${randomBytes(6).toString('hex')}-${basename(path)}`);
   write(tmp);
-  renameSync(tmp, path);
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    // another coordinator with the same input wrote it first (a folder is not replaced): theirs serves
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(path)) throw e;
+  }
 }
 
 /** GCN link scores of every pivot, as parallelScoreLinks gives them, from pivot-range jobs. */

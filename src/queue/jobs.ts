@@ -125,11 +125,11 @@ function inside(path: string, roots: readonly string[]): string | undefined {
 }
 
 /** The real path of a work-directory file `rel` (a name built from validated parts), refused if a link leads out of the work directory. */
-function inWorkDir(workDir: string, rel: string): string {
+function inWorkDir(workDir: string, rel: string, says = { what: 'the job\'s input', missing: 'cannot read the job\'s input: is the work directory shared with the coordinator (and given to the worker as the same folder)?' }): string {
   const path = join(workDir, rel);
-  if (!existsSync(path)) fail('NOT_FOUND', `cannot read the job's input: is the work directory shared with the coordinator (and given to the worker as the same folder)?`, path);
+  if (!existsSync(path)) fail('NOT_FOUND', says.missing, path);
   const real = inside(path, [realpathSync(workDir)]);
-  if (real === undefined) fail('BAD_VALUE', 'the job\'s input leads out of the work directory (a link): refused', path);
+  if (real === undefined) fail('BAD_VALUE', `${says.what} leads out of the work directory (a link): refused`, path);
   return real;
 }
 
@@ -260,11 +260,8 @@ export function decodeEdges(bytes: Uint8Array, n: number, what: string): { src: 
 export function readResult(workDir: string, data: JobData, result: JobResult): Uint8Array {
   const id = jobId(data), file = resultFile(data);
   if (result.file !== file) fail('BAD_VALUE', `job ${id}'s worker reported its result as ${JSON.stringify(result.file)}, not ${file}: refused`);
-  const path = join(workDir, file);
-  if (!existsSync(path)) fail('NOT_FOUND', `job ${id}'s result is not in the work directory: is it shared with the workers?`, path);
-  const real = inside(path, [realpathSync(workDir)]);
-  if (real === undefined) fail('BAD_VALUE', `job ${id}'s result leads out of the work directory (a link): refused`, path);
+  const real = inWorkDir(workDir, file, { what: `job ${id}'s result`, missing: `job ${id}'s result is not in the work directory: is it shared with the workers?` });
   const bytes = readFileSync(real);
-  if (sha256(bytes) !== result.sha256) fail('BAD_FILE', `job ${id}'s result does not match the checksum its worker reported`, path);
+  if (sha256(bytes) !== result.sha256) fail('BAD_FILE', `job ${id}'s result does not match the checksum its worker reported`, join(workDir, file));
   return bytes;
 }

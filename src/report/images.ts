@@ -18,7 +18,7 @@ export const THUMBNAIL_SIZE = 96;
  * The face's box grown by a quarter on each side, squared, clipped to the decoded photo (the box
  * is in the full-size frame); the middle square without a box. [left, top, side] in its pixels.
  */
-export function faceSquare(img: DecodedPhoto, box: number[] | undefined): [number, number, number] {
+function faceSquare(img: DecodedPhoto, box: number[] | undefined): [number, number, number] {
   if (!box || box.length !== 4 || box.some((v) => !Number.isFinite(v))) {
     const side = Math.min(img.width, img.height);
     return [Math.floor((img.width - side) / 2), Math.floor((img.height - side) / 2), side];
