@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { poolPairs, splitCannotLinks } from '../../src/cluster/index.js';
-import { readFeatures, readLabels } from '../../src/io/formats.js';
-import { writeNpy } from '../../src/io/formats.js';
-import { ROOT, samePartition, tempDir } from '../helpers.js';
 
 test('a cluster with two faces of one photo splits at its weakest links; other clusters stay', () => {
   // faces 0..3 form one cluster; 0 and 1 are in photo A. Faces 4, 5 are another cluster.
@@ -41,33 +35,4 @@ test('pairs marked apart split like faces of one photo; each pair is its own con
   const many = splitCannotLinks(Int32Array.from({ length: n }, (_, i) => Math.max(0, i - 1)), Int32Array.from({ length: n }, (_, i) => i), { a: Int32Array.of(0), b: Int32Array.of(1), score: Float64Array.of(1) }, [[0, 1]]);
   assert.equal(many.split, 1);
   assert.notEqual(many.labels[0], many.labels[1]);
-});
-
-test('cluster --faces: two faces of one identity marked as one photo end apart, nothing else moves', (t) => {
-  const dir = tempDir(t);
-  const n = 1500;
-  const f = readFeatures(join(ROOT, 'data/lfw-test.feats.npy'));
-  writeNpy(join(dir, 'f.npy'), f.data.subarray(0, n * f.dim), [n, f.dim], 'f4');
-  const cli = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), ...args], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    return r;
-  };
-  cli('cluster', '--features', join(dir, 'f.npy'), '--out', join(dir, 'plain.npy'));
-  const plain = readLabels(join(dir, 'plain.npy'));
-  // the two lowest faces of the largest cluster
-  const count = new Map<number, number>();
-  for (const l of plain) count.set(l, (count.get(l) ?? 0) + 1);
-  const big = [...count].sort((a, b) => b[1] - a[1])[0]![0];
-  const members = [...plain.keys()].filter((i) => plain[i] === big);
-  const [i, j] = members;
-  const faces = Array.from({ length: n }, (_, k) => ({ image: k === j ? `photo-${i}.jpg` : `photo-${k}.jpg` }));
-  writeFileSync(join(dir, 'faces.json'), JSON.stringify(faces));
-  const r = cli('cluster', '--features', join(dir, 'f.npy'), '--faces', join(dir, 'faces.json'), '--out', join(dir, 'split.npy'));
-  assert.match(r.stderr, /faces that must be apart were together/);
-  const split = readLabels(join(dir, 'split.npy'));
-  assert.notEqual(split[i!], split[j!]);
-  const others = [...plain.keys()].filter((k) => plain[k] !== big);
-  assert.ok(samePartition(others.map((k) => plain[k]!), others.map((k) => split[k]!)), 'clusters without a conflict are unchanged');
-  assert.ok(members.every((k) => !others.some((o) => split[o] === split[k])), 'the split cluster takes no faces from others');
 });
