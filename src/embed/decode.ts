@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import type { Metadata, SharpOptions } from 'sharp';
 import { fail, FaceclusterError } from '../errors.js';
-import { checkImageSize, DECODE_SIDE, type DecodedPhoto } from './image.js';
+import { checkImageSize, decodeSide, type DecodedPhoto } from './image.js';
 
 /** The formats sharp's prebuilt libvips decodes that a photo library holds. */
 const PHOTO_FORMATS = new Set(['jpeg', 'png', 'webp', 'avif', 'tiff', 'gif', 'heif']);
@@ -18,15 +18,17 @@ const PHOTO_FORMATS = new Set(['jpeg', 'png', 'webp', 'avif', 'tiff', 'gif', 'he
 export interface DecodeOptions {
   /** The decoded photo's longest side at most (default DECODE_SIDE). */
   maxSide?: number;
+  /** Decoded large enough for faces down to this many pixels high (of the full-size photo) to be found (decodeSide). */
+  minFace?: number;
 }
 
 /**
- * The photo in `bytes`, upright, scaled down so that its longest side is at most `maxSide`.
+ * The photo in `bytes`, upright, scaled down so that its longest side is at most `maxSide` (or
+ * what faces of `minFace` pixels need).
  * Width and height are checked from the header before any pixel is decoded; anything that is
  * not a readable photo is a FaceclusterError naming `file`.
  */
 export async function decodePhoto(bytes: Uint8Array, file: string, options: DecodeOptions = {}): Promise<DecodedPhoto> {
-  const maxSide = options.maxSide ?? DECODE_SIDE;
   // loaded on first use: importing facecluster loads no native image library it may not need
   const { default: sharp } = await import('sharp');
   // the first frame only; 'truncated' refuses a cut-off file rather than returning grey rows
@@ -44,7 +46,7 @@ export async function decodePhoto(bytes: Uint8Array, file: string, options: Deco
   const open = () => (heic ? sharp(heic.rgba, { raw: { width: heic.width, height: heic.height, channels: 4 } }) : sharp(bytes, settings));
   // autoOrient's width and height: the upright frame, where boxes and landmarks are given
   const width = heic?.width ?? meta.autoOrient?.width ?? meta.width, height = heic?.height ?? meta.autoOrient?.height ?? meta.height;
-  const scale = Math.min(1, maxSide / Math.max(width, height));
+  const scale = decodeSide(width, height, options.minFace, options.maxSide) / Math.max(width, height);
   const target = { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
   try {
     const { data, info } = await open()

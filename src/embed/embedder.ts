@@ -10,6 +10,7 @@ import type * as Tf from '@tensorflow/tfjs';
 import type * as FaceApi from '@vladmandic/face-api';
 import type { FaceRecord } from '../io/faces.js';
 import { MIN_IMAGE_SIDE, type DecodedImage, type DecodedPhoto } from './image.js';
+import { detectionWindows, mergeDetections, type Window } from './tiles.js';
 
 export interface EmbeddedFace extends FaceRecord {
   descriptor: Float32Array;
@@ -20,6 +21,12 @@ export interface EmbedOptions {
   minScore?: number;
   /** Images at most this wide and tall, and nearly square, count as tight crops (default 160). */
   cropSize?: number;
+  /**
+   * Faces down to this many pixels high (in the full-size photo) are searched in windows of the
+   * photo (tiles.ts), at the cost of one detector pass a window; by default one pass over the
+   * whole photo finds faces down to about 1/25 of its longest side (120 pixels in 12 megapixels).
+   */
+  minFace?: number;
 }
 
 /** Pixel coordinates as faces.json keeps them: to a tenth. */
@@ -60,10 +67,13 @@ export const MODEL_NAME = 'face-api ssd-mobilenet-v1 + face-landmark-68 + face-r
 
 /** One loaded detector and descriptor network; reuse it for every image. */
 export class FaceEmbedder {
-  private readonly options: Required<EmbedOptions>;
+  private readonly options: Required<Omit<EmbedOptions, 'minFace'>>;
+  /** The smallest face searched, in full-size pixels; photos are decoded for it (decodeSide). */
+  readonly minFace: number | undefined;
 
   private constructor(private readonly api: typeof FaceApi, private readonly tf: typeof Tf, options: EmbedOptions) {
     this.options = { minScore: options.minScore ?? 0.5, cropSize: options.cropSize ?? 160 };
+    this.minFace = options.minFace;
   }
 
   /**
@@ -81,11 +91,14 @@ export class FaceEmbedder {
    * in the full-size frame.
    */
   async embed(img: DecodedImage | DecodedPhoto, image: string): Promise<EmbeddedFace[]> {
-    const faces = await this.facesIn(img, image);
-    return 'fullWidth' in img ? faces.map((f) => inFullFrame(f, img)) : faces;
+    const photo = 'fullWidth' in img;
+    // the smallest face searched, in the decoded pixels
+    const minFace = this.minFace === undefined ? undefined : (this.minFace * img.width) / (photo ? img.fullWidth : img.width);
+    const faces = await this.facesIn(img, image, minFace);
+    return photo ? faces.map((f) => inFullFrame(f, img)) : faces;
   }
 
-  private async facesIn(img: DecodedImage, image: string): Promise<EmbeddedFace[]> {
+  private async facesIn(img: DecodedImage, image: string, minFace: number | undefined): Promise<EmbeddedFace[]> {
     if (img.width < MIN_IMAGE_SIDE || img.height < MIN_IMAGE_SIDE) return [];
     const { api, tf } = this;
     const { cropSize } = this.options;
@@ -97,7 +110,10 @@ export class FaceEmbedder {
         const points = await this.landmarks(input);
         return (await this.looksLikeFace(input, img, points)) ? [await this.describeCrop(input, img, image, points)] : [];
       }
-      const found = await api.detectAllFaces(input as never, new api.SsdMobilenetv1Options({ minConfidence: this.options.minScore })).withFaceLandmarks().withFaceDescriptors();
+      const settings = new api.SsdMobilenetv1Options({ minConfidence: this.options.minScore });
+      const detected = minFace === undefined ? api.detectAllFaces(input as never, settings).withFaceLandmarks()
+        : new api.DetectAllFaceLandmarksTask(this.detectInWindows(input, img, minFace, settings), input as never, false);
+      const found = await detected.withFaceDescriptors();
       const faces: EmbeddedFace[] = found.map((d) => ({
         image,
         box: [d.detection.box.x, d.detection.box.y, d.detection.box.width, d.detection.box.height].map(tenth),
@@ -110,6 +126,26 @@ export class FaceEmbedder {
     } finally {
       input.dispose();
     }
+  }
+
+  /** Detections in the windows that find faces down to `minFace` pixels high (tiles.ts), one per face. */
+  private async detectInWindows(input: Tf.Tensor3D, img: DecodedImage, minFace: number, settings: FaceApi.SsdMobilenetv1Options): Promise<{ detection: FaceApi.FaceDetection }[]> {
+    const { api, tf } = this;
+    const found: { window: Window; detections: { x: number; y: number; width: number; height: number; score: number }[] }[] = [];
+    for (const w of detectionWindows(img.width, img.height, minFace)) {
+      const whole = w.width === img.width && w.height === img.height;
+      const tile = whole ? input : tf.slice(input, [w.y, w.x, 0], [w.height, w.width, 3]);
+      try {
+        const detections = await api.nets.ssdMobilenetv1.locateFaces(tile as never, settings);
+        found.push({ window: w, detections: detections.map((d) => ({ x: d.box.x + w.x, y: d.box.y + w.y, width: d.box.width, height: d.box.height, score: d.score })) });
+      } finally {
+        if (!whole) tile.dispose();
+      }
+    }
+    const size = { width: img.width, height: img.height };
+    return mergeDetections(found, img.width, img.height).map((d) => ({
+      detection: new api.FaceDetection(d.score, new api.Rect(d.x / img.width, d.y / img.height, d.width / img.width, d.height / img.height), size),
+    }));
   }
 
   /** The 68 landmarks the landmark net places on the whole of `input`, in its pixels. */

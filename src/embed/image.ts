@@ -4,6 +4,7 @@
  * orientation applied) at a bounded size.
  */
 import { fail } from '../errors.js';
+import { DETECTION } from './tiles.js';
 
 export interface DecodedImage {
   width: number;
@@ -37,6 +38,17 @@ export const MIN_IMAGE_SIDE = 16;
  * better descriptors of faces 100–160 pixels high only (cosine 0.982 against 0.944 at 120 px).
  */
 export const DECODE_SIDE = 1024;
+
+/**
+ * The longest side to decode a `width`×`height` photo at: `base` (default DECODE_SIDE), or more
+ * where faces down to `minFace` pixels high are searched (detectionWindows), so that such a face
+ * is DETECTION.smallestFace pixels high in the detector's finest windows; never above full size.
+ */
+export function decodeSide(width: number, height: number, minFace?: number, base = DECODE_SIDE): number {
+  const longest = Math.max(width, height);
+  const forSmallFaces = minFace === undefined ? 0 : Math.ceil((longest * DETECTION.smallestFace) / minFace);
+  return Math.min(longest, Math.max(base, forSmallFaces));
+}
 
 /** Refuses sizes no photo has, from the header, before any pixel is decoded. */
 export function checkImageSize(width: number | undefined, height: number | undefined, file: string): void {

@@ -17,7 +17,7 @@ export interface PhotoResult {
 /** Reads, decodes and describes the photo at `path`; any failure is the photo's error, never thrown. */
 export async function embedPhoto(embedder: FaceEmbedder, path: string, image: string): Promise<PhotoResult> {
   try {
-    const faces = await embedder.embed(await decodePhoto(await readFile(path), path), image);
+    const faces = await embedder.embed(await decodePhoto(await readFile(path), path, { minFace: embedder.minFace }), image);
     const result: PhotoResult = { image, faces: faces.map((f) => ({ ...f, descriptor: Array.from(f.descriptor) })) };
     if (faces.length === 0) result.error = 'no face found';
     return result;

@@ -24,7 +24,7 @@ import { MODEL_FILES } from '../model/model.js';
 import { usesFirstLayerTable } from '../model/score.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
 import { removeJobs, runJobs, type QueueRunOptions } from './coordinator.js';
-import { decodeEdges, FEATURES_FILE, jobId, runDir, sha256, type JobData } from './jobs.js';
+import { decodeEdges, FEATURES_FILE, jobId, runDir, sha256, type EmbedJob, type JobData } from './jobs.js';
 
 export interface QueuedRun extends QueueRunOptions {
   connection: Redis;
@@ -174,7 +174,7 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
 }
 
 /** Every photo's result, in the order given, from jobs of a few photos each. */
-export async function queuedEmbed(q: QueuedRun, photos: string[], settings: { minScore: number; cropSize: number }, jobPhotos = DISTRIBUTED_DEFAULTS.jobPhotos): Promise<PhotoResult[]> {
+export async function queuedEmbed(q: QueuedRun, photos: string[], settings: Pick<EmbedJob, 'minScore' | 'cropSize' | 'minFace'>, jobPhotos = DISTRIBUTED_DEFAULTS.jobPhotos): Promise<PhotoResult[]> {
   const run = sha256(JSON.stringify({ photos, settings })).slice(0, 20) + `-embed-${photos.length}`;
   const h = own(q, run);
   let done = false;

@@ -14,7 +14,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import type { FaceEmbedder } from '../embed/index.js';
+import type { EmbedOptions, FaceEmbedder } from '../embed/index.js';
+import { MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../embed/image.js';
 import { embedPhoto, type PhotoResult } from '../embed/photo.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
@@ -38,7 +39,7 @@ export interface KnnJob { kind: 'knn'; run: string; first: number; count: number
  */
 export interface GcnJob { kind: 'gcn'; run: string; first: number; count: number; ips: IpsOptions; firstLayer: boolean; knn: string; model: string; input?: string }
 /** Descriptors of photos: paths relative to the work directory, or absolute inside a worker's photo roots. */
-export interface EmbedJob { kind: 'embed'; run: string; photos: string[]; minScore: number; cropSize: number }
+export interface EmbedJob { kind: 'embed'; run: string; photos: string[]; minScore: number; cropSize: number; minFace?: number }
 export type JobData = KnnJob | GcnJob | EmbedJob;
 
 export interface JobResult {
@@ -107,6 +108,7 @@ export function validateJob(data: unknown): JobData {
     if (!Array.isArray(d.photos) || d.photos.length === 0 || d.photos.length > 10_000 || !d.photos.every((p) => typeof p === 'string' && p.length > 0 && p.length < 4096 && !p.includes('\0'))) bad('photos that are not a list of paths');
     if (typeof d.minScore !== 'number' || !(d.minScore >= 0 && d.minScore <= 1)) bad('a minimum score outside [0, 1]');
     if (!isCount(d.cropSize, 1, 100_000)) bad('a crop size that is not a whole number');
+    if (d.minFace !== undefined && !isCount(d.minFace, MIN_IMAGE_SIDE, MAX_IMAGE_SIDE)) bad('a smallest face size that is not a whole number of pixels');
   } else {
     bad('an unknown kind');
   }
@@ -187,14 +189,14 @@ export class RunCache {
   }
   /** One face-api set-up per worker thread, made again only when a job asks for other settings. */
   embedder(job: EmbedJob, create: () => Promise<FaceEmbedder>): Promise<FaceEmbedder> {
-    const key = `${job.minScore} ${job.cropSize}`;
+    const key = `${job.minScore} ${job.cropSize} ${job.minFace}`;
     if (key !== this.#embedderKey) [this.#embedderKey, this.#embedder] = [key, create()];
     return this.#embedder!;
   }
 }
 
 /** Does one job: checks it, computes, writes the result file atomically, returns its name and checksum. */
-export async function processJob(payload: unknown, cache: RunCache, worker: string, createEmbedder: (minScore: number, cropSize: number) => Promise<FaceEmbedder>): Promise<JobResult> {
+export async function processJob(payload: unknown, cache: RunCache, worker: string, createEmbedder: (options: EmbedOptions) => Promise<FaceEmbedder>): Promise<JobResult> {
   const data = validateJob(payload);
   const bytes = await compute(data, cache, createEmbedder);
   const file = resultFile(data);
@@ -203,9 +205,9 @@ export async function processJob(payload: unknown, cache: RunCache, worker: stri
   return { file, sha256: sha256(bytes), worker };
 }
 
-async function compute(data: JobData, cache: RunCache, createEmbedder: (minScore: number, cropSize: number) => Promise<FaceEmbedder>): Promise<Uint8Array> {
+async function compute(data: JobData, cache: RunCache, createEmbedder: (options: EmbedOptions) => Promise<FaceEmbedder>): Promise<Uint8Array> {
   if (data.kind === 'embed') {
-    const embedder = await cache.embedder(data, () => createEmbedder(data.minScore, data.cropSize));
+    const embedder = await cache.embedder(data, () => createEmbedder({ minScore: data.minScore, cropSize: data.cropSize, ...(data.minFace !== undefined ? { minFace: data.minFace } : {}) }));
     const results: PhotoResult[] = [];
     for (const photo of data.photos) results.push(await embedPhoto(embedder, photoPath(cache.workDir, cache.photoRoots, photo), photo));
     return new TextEncoder().encode(JSON.stringify(results));

@@ -15,5 +15,5 @@ const settings = workerData as ProcessorData;
 const cache = new RunCache(settings.workDir, settings.threads, settings.photoRoots);
 
 export default function process(job: Job<unknown, JobResult>): Promise<JobResult> {
-  return processJob(job.data, cache, settings.name, (minScore, cropSize) => createFaceEmbedder({ minScore, cropSize }));
+  return processJob(job.data, cache, settings.name, createFaceEmbedder);
 }

@@ -78,6 +78,38 @@ test('a 12-megapixel photo: its face found and described as in the small photo, 
   assert.ok(face.landmarks!.every(([x, y]) => x! > 516 && x! < 3516 && y! > 12 && y! < 3012), 'landmarks in full-size pixels');
 });
 
+test('small faces: a face 50 px high in a 2000×1500 photo is missed by one detector pass, found with minFace (on a worker thread too), the large face once', async (t) => {
+  const dir = tempDir(t);
+  const e = await loaded();
+  const original = readFileSync(PHOTO);
+  const reference = (await e.embed(await decodePhoto(original, 'small.jpg'), 'small.jpg'))[0]!;
+  const background = await sharp(join(SAMPLE, 'Edward_Lu', readdirSync(join(SAMPLE, 'Edward_Lu'))[0]!)).resize(2000, 1500, { fit: 'fill' }).blur(20).toBuffer();
+  // the photo scaled so that its face box is 50 px high, and another person's photo at 900 px
+  const side = Math.round((250 * 50) / reference.box![3]!);
+  const [left, top] = [1500, 1200];
+  const other = join(SAMPLE, 'Hal_Gehman', readdirSync(join(SAMPLE, 'Hal_Gehman'))[0]!);
+  writeFileSync(join(dir, 'group.jpg'), await sharp(background).composite([
+    { input: await sharp(other).resize(900, 900).toBuffer(), left: 100, top: 100 },
+    { input: await sharp(original).resize(side, side).toBuffer(), left, top },
+  ]).jpeg({ quality: 92 }).toBuffer());
+  const placed = { x: left + (reference.box![0]! * side) / 250, y: top + (reference.box![1]! * side) / 250, size: (reference.box![3]! * side) / 250 };
+  const isSmall = (box: number[]) => Math.abs(box[0]! + box[2]! / 2 - (placed.x + placed.size / 2)) < placed.size / 2 && Math.abs(box[1]! + box[3]! / 2 - (placed.y + placed.size / 2)) < placed.size / 2;
+  const results: Record<string, PhotoResult> = {};
+  for (const minFace of [undefined, 40]) {
+    await embedPhotos([{ path: join(dir, 'group.jpg'), image: 'group.jpg' }], { workers: 1, ...(minFace ? { minFace } : {}), onResult: (_, r) => { results[String(minFace)] = r; } });
+  }
+  const [plain, windowed] = [results.undefined!.faces!, results['40']!.faces!];
+  assert.equal(plain.length, 1, 'one pass: the large face only');
+  assert.ok(!isSmall(plain[0]!.box!));
+  assert.equal(windowed.length, 2, `with minFace: the two faces, each once (${windowed.map((f) => f.box).join(' | ')})`);
+  const large = windowed[0]!, small = windowed[1]!;
+  for (let i = 0; i < 4; i++) assert.ok(Math.abs(large.box![i]! - plain[0]!.box![i]!) < 0.05 * plain[0]!.box![3]!, `the large face where one pass puts it: ${large.box} against ${plain[0]!.box}`);
+  assert.ok(isSmall(small.box!), `the small face where it was placed: ${small.box} against ${JSON.stringify(placed)}`);
+  const c = cosine(small.descriptor, reference.descriptor);
+  t.diagnostic(`small face: box ${small.box}, cosine ${c.toFixed(3)} to the original photo's`);
+  assert.ok(c >= 0.95, `cosine ${c}`);
+});
+
 /** Images that are not faces: noise, flat colours, gradients, stripes, checkers, small icons, backgrounds of LFW photos. */
 async function nonFaces(dir: string): Promise<string[]> {
   const r = seededRandom(5);

@@ -23,12 +23,16 @@ test('validateJob: every field in its exact form; a hostile or damaged payload i
   assert.deepEqual(validateJob(knn), knn);
   const gcn = { kind: 'gcn', run: RUN, first: 0, count: 5, ips: { k1: 3, k2: 2, u: 2 }, firstLayer: false, knn: `knn-${'b'.repeat(64)}.npy`, model: `model-${'c'.repeat(64)}` };
   assert.deepEqual(validateJob(gcn), gcn);
+  const embed = { kind: 'embed', run: RUN, photos: ['a.jpg', 'b/c.heic'], minScore: 0.5, cropSize: 160 };
+  assert.deepEqual(validateJob(embed), embed);
+  assert.deepEqual(validateJob({ ...embed, minFace: 40 }), { ...embed, minFace: 40 });
   for (const [payload, why] of [
     [{ ...knn, run: '../../outside' }, /run id/], [{ ...knn, run: `${RUN}/..` }, /run id/], [{ ...knn, run: 42 }, /run id/],
     [{ ...knn, first: -1 }, /range/], [{ ...knn, count: 0 }, /range/], [{ ...knn, count: 1.5 }, /range/], [{ ...knn, k: 0 }, /k that/],
     [{ ...gcn, knn: '../../../etc/passwd' }, /kNN file/], [{ ...gcn, model: `model-${'c'.repeat(64)}/../..` }, /model folder/],
     [{ ...gcn, input: 'features.npy' }, /input file/], [{ ...gcn, ips: { k1: 3, k2: 2 } }, /subgraph/],
     [{ kind: 'embed', run: RUN, photos: [], minScore: 0.5, cropSize: 160 }, /photos/], [{ kind: 'embed', run: RUN, photos: ['a.jpg'], minScore: 2, cropSize: 160 }, /minimum score/],
+    [{ ...embed, minFace: 8 }, /smallest face/], [{ ...embed, minFace: 40.5 }, /smallest face/], [{ ...embed, minFace: '40' }, /smallest face/], [{ ...embed, cropSize: 0 }, /crop size/],
     [{ kind: 'delete', run: RUN }, /unknown kind/], [null, /no fields/],
   ] as const) assert.throws(() => validateJob(payload), refused(why), JSON.stringify(payload));
 });
