@@ -72,9 +72,10 @@ function contingency(truth: ArrayLike<number>, pred: ArrayLike<number>): Conting
   return { n: truth.length, trueSizes: t.sizes, predSizes: p.sizes, cells };
 }
 
+/** Entropy of a partition from its class sizes (each at least 1, as dense() counts them). */
 function entropy(sizes: number[], n: number): number {
   let h = 0;
-  for (const s of sizes) if (s > 0) h -= (s / n) * (Math.log(s) - Math.log(n));
+  for (const s of sizes) h -= (s / n) * (Math.log(s) - Math.log(n));
   return h;
 }
 

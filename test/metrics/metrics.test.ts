@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { npyToFloat64, npyToInt32 } from '../../src/io/npy.js';
 import { readNpyView } from '../../src/io/formats.js';
-import { clusterMetrics, edgeMetrics, evaluate } from '../../src/metrics/index.js';
+import { clusterMetrics, edgeMetrics, evaluate, newFaceScores } from '../../src/metrics/index.js';
 import { FIXTURES, SHARED } from '../helpers.js';
 
 const close = (a: number, b: number, tol = 1e-9) => assert.ok(Math.abs(a - b) <= tol, `${a} vs ${b}`);
@@ -45,6 +45,65 @@ test('degenerate labelings', () => {
   assert.equal(singles.pairwise.recall, 0);
   assert.equal(singles.bcubed.precision, 1);
   assert.throws(() => clusterMetrics([0, 1], [0]), /2 entries but predictions have 1/);
+});
+
+test('limits by hand: empty labelings, one class against several clusters, no pairs on either side (scikit-learn\'s conventions)', () => {
+  const empty = clusterMetrics([], []);
+  assert.deepEqual([empty.n, empty.clusters, empty.nmi, empty.nmi_geometric], [0, 0, 1, 1]);
+  assert.deepEqual(empty.bcubed, { precision: 0, recall: 0, f: 0 });
+  assert.deepEqual(empty.pairwise, { precision: 1, recall: 1, f: 1 });
+  // one person split into singletons: no information shared, whichever mean normalises it
+  const split = clusterMetrics([7, 7, 7], [0, 1, 2]);
+  assert.deepEqual([split.nmi, split.nmi_geometric], [0, 0]);
+  assert.deepEqual(split.pairwise, { precision: 1, recall: 0, f: 0 });
+  // three people in one cluster: the same, the other way round
+  const merged = clusterMetrics([0, 1, 2], [5, 5, 5]);
+  assert.deepEqual([merged.nmi, merged.nmi_geometric], [0, 0]);
+  assert.deepEqual(merged.pairwise, { precision: 0, recall: 1, f: 0 });
+  // no true pairs, one predicted wrongly: precision 0, recall 1 (no pair to find)
+  const strangers = clusterMetrics([0, 1, 2], [0, 0, 1]);
+  assert.deepEqual(strangers.pairwise, { precision: 0, recall: 1, f: 0 });
+  close(strangers.bcubed.precision, (1 / 2 + 1 / 2 + 1) / 3);
+  assert.equal(strangers.bcubed.recall, 1);
+});
+
+test('edgeMetrics by hand: a score equal to the threshold is negative; precision and recall with one of each error; no edges, no positives', () => {
+  const truth = [0, 0, 0, 1, 1, 2];
+  // edges: (0,1) same 0.9 → tp; (0,3) different 0.8 → fp; (1,2) same 0.5 → at the threshold: fn; (3,4) same 0.3 → fn; (2,5) different 0.1 → tn
+  const edges = { src: Int32Array.of(0, 0, 1, 3, 2), dst: Int32Array.of(1, 3, 2, 4, 5), score: Float64Array.of(0.9, 0.8, 0.5, 0.3, 0.1) };
+  const m = edgeMetrics(edges, truth, 0.5);
+  assert.equal(m.precision, 1 / 2);
+  assert.equal(m.recall, 1 / 3);
+  close(m.f, (2 * (1 / 2) * (1 / 3)) / (1 / 2 + 1 / 3));
+  assert.equal(m.accuracy, 2 / 5);
+  assert.equal(m.positiveRate, 3 / 5);
+  assert.equal(m.edges, 5);
+  // tp = fp = fn = 1
+  const even = edgeMetrics({ src: Int32Array.of(0, 0, 1), dst: Int32Array.of(1, 3, 2), score: Float64Array.of(0.9, 0.8, 0.2) }, truth, 0.5);
+  assert.deepEqual([even.precision, even.recall, even.f], [0.5, 0.5, 0.5]);
+  // every link wrong: precision and recall 0, F 0 (not 0/0)
+  const wrong = edgeMetrics({ src: Int32Array.of(0, 1), dst: Int32Array.of(3, 2), score: Float64Array.of(0.9, 0.1) }, truth, 0.5);
+  assert.deepEqual([wrong.precision, wrong.recall, wrong.f], [0, 0, 0]);
+  const none = edgeMetrics({ src: new Int32Array(0), dst: new Int32Array(0), score: new Float64Array(0) }, truth);
+  assert.deepEqual(none, { precision: 1, recall: 1, f: 1, accuracy: 0, edges: 0, positiveRate: 0 });
+});
+
+test('newFaceScores by hand: pairs with a new face counted once; the person of the cluster holding most of its old faces, ties to the lower cluster id', () => {
+  // old faces 0–3 (people 0, 0, 1, 1 in clusters 0, 0, 1, 1); new faces 4 (person 0 → cluster 0), 5 (1 → 0), 6 (2, unseen → 3)
+  const truth = [0, 0, 1, 1, 0, 1, 2], pred = [0, 0, 1, 1, 0, 0, 3];
+  // pairs: (4,0) (4,1) same and together; (5,0) (5,1) (5,4) together, apart in truth; (5,2) (5,3) same, apart: P 2/5, R 2/4
+  const s = newFaceScores(truth, pred, 4);
+  close(s.f, (2 * 0.4 * 0.5) / 0.9);
+  assert.deepEqual([s.rightPerson, s.known], [1 / 2, 2]);
+  // a person whose old faces are split 1–1 between clusters 3 and 2: cluster 2 counts as theirs
+  // (the new face paired with both old ones: one together, one apart: P 1, R 1/2)
+  assert.deepEqual(newFaceScores([0, 0, 0], [3, 2, 2], 2), { f: 2 / 3, rightPerson: 1, known: 1 });
+  assert.deepEqual(newFaceScores([0, 0, 0], [3, 2, 3], 2), { f: 2 / 3, rightPerson: 0, known: 1 });
+  // no new faces: nothing to get wrong, nobody known; all new: nobody known either
+  assert.deepEqual(newFaceScores([0, 1], [0, 1], 2), { f: 1, rightPerson: 0, known: 0 });
+  assert.deepEqual(newFaceScores([0, 0, 1], [0, 0, 1], 0), { f: 1, rightPerson: 0, known: 0 });
+  // every new face wrongly joined: F 0
+  assert.deepEqual(newFaceScores([0, 1], [5, 5], 1), { f: 0, rightPerson: 0, known: 0 });
 });
 
 test('without singletons drops faces alone in their predicted cluster', () => {

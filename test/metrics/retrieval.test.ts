@@ -16,7 +16,23 @@ test('retrieval, worked by hand: 1-NN accuracy over faces with a same-identity p
   // 0.114. At t = 0.114 both same pairs pass and six of eight different ones are refused:
   // ½ (2/2 + 6/8) = 0.875; above 0.985 only ½ (1/2 + 8/8) = 0.75
   assert.ok(Math.abs(r.verification - 0.875) < 1e-9);
-  assert.ok(r.threshold > 0 && r.threshold <= 0.114, `any threshold between the (a,e) 0 and (c,d) 0.114 does it: ${r.threshold}`);
+  // every threshold between the (a,e) 0 and the (c,d) 0.114 does it; the lowest is taken: the lower edge of the bin above 0's
+  assert.ok(Math.abs(r.threshold - ((2 * 1001) / 2000 - 1)) < 1e-12, `${r.threshold}`);
+  assert.throws(() => retrieval(f, [0, 0, 1, 1]), /4 labels for 5 faces/);
+});
+
+test('retrieval: ties go to the lower index; identical faces count in the top bin; one face or none gives nothing to measure', () => {
+  // face 1 is as close to face 0 (its identity) as to face 2 (another), face 3 as close to face 0
+  // (another) as to face 2 (its own): the lower index wins both times. Face 0 → 1 ✓, face 1 → 0 ✓,
+  // face 2 → 1 ✗, face 3 → 0 ✗
+  const f = l2Normalize({ n: 4, dim: 2, data: Float32Array.of(1, 1, 1, 0, 1, -1, -1, 0) });
+  assert.equal(retrieval(f, [0, 0, 1, 1]).nnAccuracy, 2 / 4);
+  // two identical faces of one person, two of another: cosine exactly 1 lands in the top bin
+  const twins = l2Normalize({ n: 4, dim: 2, data: Float32Array.of(1, 0, 1, 0, 0, 1, 0, 1) });
+  const t = retrieval(twins, [0, 0, 1, 1], 10);
+  assert.deepEqual([t.nnAccuracy, t.verification], [1, 1]);
+  assert.ok(t.threshold > 0 && t.threshold <= 0.8, `${t.threshold}`);
+  for (const n of [0, 1]) assert.deepEqual(retrieval({ n, dim: 2, data: new Float32Array(2 * n).fill(1) }, new Array(n).fill(0)), { queries: 0, nnAccuracy: 0, verification: 0, threshold: -1 });
 });
 
 test('retrieval matches brute force on random data', () => {

@@ -112,3 +112,65 @@ test('results are checked: links whole, faces in range, scores in [0, 1]; embed 
   assert.throws(() => photoResults(enc([{ image: 'a.jpg' }]), ['a.jpg'], 'j'), refused(/photo 0/));
   assert.throws(() => photoResults(new TextEncoder().encode('{"truncated'), ['a.jpg'], 'j'), refused(/not JSON/));
 });
+
+test('validateJob at its boundaries: the exact forms accepted up to their limits, anything a character or a unit past them refused', () => {
+  const hex = (c: string, n: number) => c.repeat(n);
+  const knn = { kind: 'knn', run: `${hex('a', 20)}-6929x128`, first: 0, count: 5, k: 3 };
+  const gcn = { kind: 'gcn', run: `${hex('a', 20)}-10x4`, first: 0, count: 5, ips: { k1: 10_000, k2: 0, u: 10_000 }, firstLayer: true, knn: `knn-${hex('b', 64)}.npy`, model: `model-${hex('c', 64)}`, input: `gcn-input-${hex('d', 64)}.npy` };
+  const embed = { kind: 'embed', run: `${hex('a', 20)}-embed-76`, photos: Array.from({ length: 10_000 }, (_, i) => `${i}.jpg`), minScore: 1, cropSize: 100_000 };
+  for (const ok of [knn, gcn, embed, { ...knn, first: 2 ** 31 - 1, count: 2 ** 31 - 1, k: 100_000 }, { ...embed, minScore: 0, photos: ['p'.repeat(4095)] }, { ...knn, run: `${hex('0', 20)}-123456789x123456` }]) {
+    assert.deepEqual(validateJob(ok), ok);
+  }
+  for (const [payload, why] of [
+    ['a string', /no fields/], [42, /no fields/],
+    [{ ...knn, run: `x${knn.run}` }, /run id/], [{ ...knn, run: `${knn.run}x` }, /run id/], [{ ...knn, run: `${hex('a', 20)}-1x1234567` }, /run id/],
+    [{ ...knn, run: `${hex('a', 20)}-embed-1234567890` }, /run id/], [{ ...knn, run: `${hex('a', 20)}-embed-x` }, /run id/], [{ ...knn, run: `${hex('A', 20)}-1x1` }, /run id/],
+    [{ ...knn, first: 2 ** 31 }, /range/], [{ ...knn, count: 2 ** 31 }, /range/], [{ ...knn, k: 100_001 }, /k that/],
+    [{ ...gcn, ips: null }, /subgraph/], [{ ...gcn, ips: { k1: 0, k2: 2, u: 2 } }, /subgraph/], [{ ...gcn, ips: { k1: 10_001, k2: 2, u: 2 } }, /subgraph/],
+    [{ ...gcn, ips: { k1: 3, k2: -1, u: 2 } }, /subgraph/], [{ ...gcn, ips: { k1: 3, k2: 2, u: 0 } }, /subgraph/], [{ ...gcn, ips: { k1: 3, k2: 2, u: 10_001 } }, /subgraph/],
+    [{ ...gcn, firstLayer: 'yes' }, /first-layer/], [{ ...gcn, knn: 5 }, /kNN file/], [{ ...gcn, knn: `x${gcn.knn}` }, /kNN file/], [{ ...gcn, knn: `${gcn.knn}x` }, /kNN file/],
+    [{ ...gcn, model: 5 }, /model folder/], [{ ...gcn, model: `x${gcn.model}` }, /model folder/], [{ ...gcn, model: `${gcn.model}0` }, /model folder/],
+    [{ ...gcn, input: 5 }, /input file/], [{ ...gcn, input: `x${gcn.input}` }, /input file/], [{ ...gcn, input: `${gcn.input}x` }, /input file/], [{ ...gcn, input: `gcn-input-${hex('g', 64)}.npy` }, /input file/],
+    [{ ...embed, photos: 'a.jpg' }, /photos/], [{ ...embed, photos: [...embed.photos, 'one more.jpg'] }, /photos/], [{ ...embed, photos: ['a.jpg', ''] }, /photos/],
+    [{ ...embed, photos: ['a.jpg', 5] }, /photos/], [{ ...embed, photos: ['p'.repeat(4096)] }, /photos/], [{ ...embed, photos: ['a\0.jpg'] }, /photos/],
+    [{ ...embed, minScore: '0.5' }, /minimum score/], [{ ...embed, minScore: -0.01 }, /minimum score/], [{ ...embed, minScore: 1.01 }, /minimum score/], [{ ...embed, minScore: Number.NaN }, /minimum score/],
+    [{ ...embed, cropSize: 100_001 }, /crop size/], [{ ...embed, minFace: 20_001 }, /smallest face/],
+  ] as const) assert.throws(() => validateJob(payload), refused(why), JSON.stringify(payload).slice(0, 200));
+});
+
+test('job ids: their exact form, a digest of the canonical JSON of every field (keys sorted, absent fields dropped)', () => {
+  const embed: JobData = { kind: 'embed', run: RUN, photos: ['b.jpg', 'a.jpg'], minScore: 0.5, cropSize: 160 };
+  const digest = (text: string) => sha256(text).slice(0, 16);
+  assert.equal(jobId(embed), `${RUN}-embed-${digest(`{"cropSize":160,"kind":"embed","minScore":0.5,"photos":["b.jpg","a.jpg"],"run":"${RUN}"}`)}`);
+  assert.equal(jobId({ ...embed, minFace: undefined } as JobData), jobId(embed), 'an absent field is no field');
+  assert.notEqual(jobId({ ...embed, photos: ['a.jpg', 'b.jpg'] }), jobId(embed), 'the photos\' order is part of the job');
+  const knn: JobData = { kind: 'knn', run: RUN, first: 5, count: 10, k: 3 };
+  assert.equal(jobId(knn), `${RUN}-knn-5-10-${digest(`{"count":10,"first":5,"k":3,"kind":"knn","run":"${RUN}"}`)}`);
+  assert.equal(resultFile(knn), join('runs', RUN, 'results', `${jobId(knn)}.bin`));
+});
+
+test('decodeEdges at its boundaries: faces 0 and n − 1, scores 0 and 1, a result inside a larger buffer', () => {
+  const m = 3, b = new ArrayBuffer(8 + m * 16);
+  // the result starts 8 bytes into the buffer, as a Buffer from a file may
+  const view = new Uint8Array(b, 8, m * 16), body = new ArrayBuffer(m * 16);
+  new Float64Array(body, 0, m).set([0, 1, 0.25]); new Int32Array(body, m * 8, m).set([0, 9, 4]); new Int32Array(body, m * 12, m).set([9, 0, 5]);
+  view.set(new Uint8Array(body));
+  const e = decodeEdges(view, 10, 'j');
+  assert.deepEqual([[...e.src], [...e.dst], [...e.score]], [[0, 9, 4], [9, 0, 5], [0, 1, 0.25]]);
+  assert.deepEqual([...decodeEdges(new Uint8Array(0), 10, 'j').src], []);
+});
+
+test('photoPath: a photo root given with or without its trailing separator, the root itself not a photo; absolute paths inside the work directory are not photo roots', (t) => {
+  const dir = tempDir(t);
+  const work = join(dir, 'work'), photos = join(dir, 'photos');
+  mkdirSync(work); mkdirSync(photos);
+  writeFileSync(join(photos, 'a.jpg'), 'x'); writeFileSync(join(work, 'b.jpg'), 'x');
+  mkdirSync(join(dir, 'photos-other')); writeFileSync(join(dir, 'photos-other', 'c.jpg'), 'x');
+  assert.equal(photoPath(work, [photos], join(photos, 'a.jpg')), join(photos, 'a.jpg'));
+  assert.equal(photoPath(work, [`${photos}/`], join(photos, 'a.jpg')), join(photos, 'a.jpg'));
+  assert.equal(photoPath(work, [], 'b.jpg'), join(work, 'b.jpg'));
+  // a sibling folder whose name starts like the root's is not inside it
+  assert.throws(() => photoPath(work, [photos], join(dir, 'photos-other', 'c.jpg')), refused(/outside the work directory and the worker's photo roots/));
+  assert.throws(() => photoPath(work, [], join(work, 'b.jpg')), refused(/none given to the worker/));
+  assert.throws(() => photoPath(work, [photos], join(dir, 'missing.jpg')), (e: Error) => e instanceof FaceclusterError && e.code === 'NOT_FOUND');
+});
