@@ -1,5 +1,5 @@
 /**
- * Embedding throughput and memory: `npm run bench:embed [-- --photos DIR] [--json]`.
+ * Embedding throughput and memory: `npm run bench:embed [-- --photos DIR] [--json] [--small-faces-only]`.
  *
  * Two sets: the photos of DIR (default ../shared/data/lfw-sample: 76 LFW photos, 250×250) and
  * the same photos made phone-sized, 12-megapixel JPEGs (4032×3024 or 3024×4032, the LFW photo
@@ -28,6 +28,8 @@ const { values } = parseArgs({
   options: {
     photos: { type: 'string', default: fileURLToPath(new URL('../../../shared/data/lfw-sample', import.meta.url)) },
     json: { type: 'boolean' },
+    // only the smallest faces found (the throughput runs take minutes)
+    'small-faces-only': { type: 'boolean' },
     // internal: one measured run in this process
     run: { type: 'string' },
     workers: { type: 'string' },
@@ -64,6 +66,9 @@ if (values.run) {
     faces: photos.reduce((s, p) => s + (results.get(p.image)?.faces?.length ?? 0), 0),
     results: JSON.stringify(photos.map((p) => results.get(p.image))),
   }));
+} else if (values['small-faces-only']) {
+  const found = await smallestFaces(photosUnder(values.photos!).slice(0, 10));
+  if (values.json) console.log(JSON.stringify(found));
 } else {
   const root = values.photos!;
   const work = mkdtempSync(join(tmpdir(), 'facecluster-bench-embed-'));
