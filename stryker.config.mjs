@@ -14,7 +14,7 @@ const AREAS = {
   // thousands, which take minutes a mutant once instrumented (about 2 h for its mutants on 2 cores)
   cluster: {
     mutate: ['src/cluster/**/*.ts', '!src/cluster/link-threshold.ts'],
-    tests: ['cannot-link', 'early-stop', 'infomap', 'online', 'propagation'].map((t) => `dist/test/cluster/${t}.test.js`),
+    tests: ['cannot-link', 'early-stop', 'edges', 'infomap', 'online', 'propagation'].map((t) => `dist/test/cluster/${t}.test.js`),
   },
 };
 const area = process.env.MUTATE_AREA ?? '';

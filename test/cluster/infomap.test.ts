@@ -136,3 +136,29 @@ test('bad edges and options are refused with a FaceclusterError', () => {
   assert.throws(() => infomap(2, [0], [1], [1], { trials: 0 }), FaceclusterError);
   assert.throws(() => infomap(2, [0], [1, 0], [1]), FaceclusterError);
 });
+
+test('edges at the bounds: ids n and −1 and fractions refused, each array\'s length checked; 0 and n − 1 taken', () => {
+  const refusedAs = (re: RegExp) => (e: unknown) => e instanceof FaceclusterError && re.test(e.message);
+  for (const [a, b] of [[3, 0], [0, 3], [-1, 1], [1, -1], [0.5, 1], [1, 1.5]]) {
+    assert.throws(() => run(3, [[0, 1, 1], [a!, b!, 1]]), refusedAs(new RegExp(`edge 1 joins ${a} and ${b}, outside 0\\.\\.2`)), `${a}–${b}`);
+  }
+  assert.throws(() => infomap(2, [0, 1], [1], [1, 1]), refusedAs(/edge arrays of lengths 2, 1, 2/));
+  assert.throws(() => infomap(2, [0], [1], [1, 1]), refusedAs(/edge arrays of lengths 1, 1, 2/));
+  assert.throws(() => run(2, [[0, 1, Infinity]]), refusedAs(/edge 0 has weight Infinity/));
+  assert.deepEqual([...run(3, [[0, 2, 1], [2, 0, 1]]).labels], [0, 1, 0]);
+  assert.throws(() => mapEquation(2, [0], [1], [1], [0]), refusedAs(/1 module numbers for 2 nodes/));
+});
+
+test('zero-weight links and self-loops join nothing: the partition and code are those of the graph without them, parallel edges add up', () => {
+  // two triangles, and zero-weight links between them and to a fourth group
+  const triangles: Edge[] = [[0, 1, 1], [1, 2, 1], [0, 2, 1], [3, 4, 1], [4, 5, 1], [3, 5, 1], [2, 3, 0.1]];
+  const plain = run(7, triangles);
+  const withZeros = run(7, [...triangles, [0, 3, 0], [5, 6, 0], [1, 4, 0], [6, 0, 0]]);
+  assert.deepEqual([...withZeros.labels], [...plain.labels]);
+  assert.equal(withZeros.codelength, plain.codelength);
+  assert.deepEqual([...plain.labels], [0, 0, 0, 1, 1, 1, 2]);
+  // an edge listed twice, or in both directions, is one edge of the summed weight
+  const doubled: Edge[] = triangles.flatMap((e) => [[e[0], e[1], e[2] / 2], [e[1], e[0], e[2] / 2]] as Edge[]);
+  assert.ok(Math.abs(L(7, doubled, [0, 0, 0, 1, 1, 1, 2]) - L(7, triangles, [0, 0, 0, 1, 1, 1, 2])) < 1e-12);
+  assert.deepEqual([...run(7, doubled).labels], [...plain.labels]);
+});
