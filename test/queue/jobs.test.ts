@@ -174,3 +174,47 @@ test('photoPath: a photo root given with or without its trailing separator, the 
   assert.throws(() => photoPath(work, [], join(work, 'b.jpg')), refused(/none given to the worker/));
   assert.throws(() => photoPath(work, [photos], join(dir, 'missing.jpg')), (e: Error) => e instanceof FaceclusterError && e.code === 'NOT_FOUND');
 });
+
+test('processJob on a kNN job: the exact rows asked for, written where the job id puts them; the run\'s features read once a run', async (t) => {
+  const work = tempDir(t);
+  // the coordinator makes the run's folder and its results folder
+  mkdirSync(join(work, 'runs', RUN, 'results'), { recursive: true });
+  // four unit rows in 2-d: 0 and 1 close, 2 and 3 close
+  const rows = Float32Array.of(1, 0, 0.8, 0.6, 0, 1, -0.6, 0.8);
+  writeNpy(join(work, 'runs', RUN, 'features.npy'), rows, [4, 2], 'f4');
+  const cache = new RunCache(work);
+  const job: JobData = { kind: 'knn', run: RUN, first: 1, count: 2, k: 1 };
+  const done = await processJob(job, cache, 'host:1', noEmbedder);
+  assert.equal(done.file, resultFile(job));
+  assert.equal(done.worker, 'host:1');
+  // a copy of its own (a Buffer from a file shares a pool)
+  const bytes = new Uint8Array(readResult(work, job, done));
+  assert.equal(done.sha256, sha256(bytes));
+  // rows 1 and 2, self first: indices (2 rows × 2) as int32, then their similarities as float32
+  assert.deepEqual([...new Int32Array(bytes.slice(0, 16).buffer)], [1, 0, 2, 3]);
+  const sims = new Float32Array(bytes.slice(16).buffer);
+  assert.deepEqual([...sims].map((x) => Math.round(x * 1e6) / 1e6), [1, 0.8, 1, 0.8]);
+  // the features are cached for the run: a changed file is not read again until another run comes
+  writeNpy(join(work, 'runs', RUN, 'features.npy'), Float32Array.of(1, 0, 1, 0, 1, 0, 1, 0), [4, 2], 'f4');
+  assert.deepEqual([...cache.features(RUN).data], [...rows]);
+  const other = `${'b'.repeat(20)}-4x2`;
+  mkdirSync(join(work, 'runs', other));
+  writeNpy(join(work, 'runs', other, 'features.npy'), Float32Array.of(0, 1, 0, 1, 0, 1, 0, 1), [4, 2], 'f4');
+  assert.deepEqual([...cache.features(other).data], [0, 1, 0, 1, 0, 1, 0, 1]);
+  assert.deepEqual([...cache.features(RUN).data], [1, 0, 1, 0, 1, 0, 1, 0], 'another run emptied the cache');
+  // rows past the run's faces, and k past them, are refused; a missing result is named
+  await assert.rejects(processJob({ ...job, first: 3 }, cache, 'w', noEmbedder), refused(/job rows 3\.\.4 are not among the run's 4 faces/));
+  await assert.rejects(processJob({ ...job, k: 4 }, cache, 'w', noEmbedder), refused(/k = 4 over 4 faces/));
+  assert.throws(() => readResult(work, { ...job, first: 0 }, { ...done, file: resultFile({ ...job, first: 0 }) }), (e: unknown) => e instanceof FaceclusterError && e.code === 'NOT_FOUND' && /result is not in the work directory/.test(e.message));
+});
+
+test('decodeEdges refuses each end and score one step outside its range', () => {
+  const edges = (src: number, dst: number, score: number) => {
+    const b = new ArrayBuffer(16);
+    new Float64Array(b, 0, 1)[0] = score; new Int32Array(b, 8, 1)[0] = src; new Int32Array(b, 12, 1)[0] = dst;
+    return new Uint8Array(b);
+  };
+  for (const [s, d] of [[10, 2], [2, 10], [-1, 2], [2, -1]]) assert.throws(() => decodeEdges(edges(s!, d!, 0.5), 10, 'j'), refused(new RegExp(`link 0 names a face outside \\[0, 10\\)`)), `${s}, ${d}`);
+  for (const score of [-0.001, 1.001]) assert.throws(() => decodeEdges(edges(1, 2, score), 10, 'j'), refused(/not in \[0, 1\]/));
+  assert.deepEqual([...decodeEdges(edges(9, 0, 0), 10, 'j').dst], [0]);
+});
