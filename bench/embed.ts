@@ -19,7 +19,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { createFaceEmbedder, decodePhoto, IMAGE_EXTENSIONS } from '../src/embed/index.js';
+import { createFaceEmbedder, decodePhoto, IMAGE_EXTENSIONS, type EmbeddedFace } from '../src/embed/index.js';
 import { seededRandom } from '../src/random.js';
 import { embedPhotos, type Photo } from '../src/embed/parallel.js';
 import type { PhotoResult } from '../src/embed/photo.js';
@@ -123,6 +123,12 @@ async function smallestFaces(photos: Photo[]): Promise<Record<string, number>> {
   const plain = await createFaceEmbedder();
   const cosine = (a: Float32Array, b: Float32Array) => { let s = 0, x = 0, y = 0; for (let i = 0; i < a.length; i++) { s += a[i]! * b[i]!; x += a[i]! ** 2; y += b[i]! ** 2; } return s / Math.sqrt(x * y); };
   const background = await sharp(photos.at(-1)!.path).resize(4032, 3024, { fit: 'fill' }).blur(20).raw().toBuffer();
+  // each photo's bytes and its face found by one pass over the photo itself, the reference
+  const originals: { bytes: Buffer; reference: EmbeddedFace | undefined }[] = [];
+  for (const p of photos) {
+    const bytes = await sharp(p.path).toBuffer();
+    originals.push({ bytes, reference: (await plain.embed(await decodePhoto(bytes, p.path), p.image))[0] });
+  }
   const out: Record<string, number> = {};
   for (const [minFace, heights] of [[undefined, [60, 80, 100, 120, 160, 200, 400]], [80, [80, 100, 120]], [40, [40, 60]]] as const) {
     const embedder = minFace === undefined ? plain : await createFaceEmbedder({ minFace });
@@ -130,9 +136,7 @@ async function smallestFaces(photos: Photo[]): Promise<Record<string, number>> {
     const random = seededRandom(4);
     for (const height of heights) {
       let found = 0, sum = 0, others = 0, seconds = 0;
-      for (const p of photos) {
-        const bytes = await sharp(p.path).toBuffer();
-        const reference = (await plain.embed(await decodePhoto(bytes, p.path), p.image))[0];
+      for (const { bytes, reference } of originals) {
         if (!reference) continue;
         const [bx, by, bw, bh] = reference.box as [number, number, number, number];
         const side = Math.round((250 * height) / bh);

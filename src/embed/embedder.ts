@@ -10,7 +10,7 @@ import type * as Tf from '@tensorflow/tfjs';
 import type * as FaceApi from '@vladmandic/face-api';
 import type { FaceRecord } from '../io/faces.js';
 import { MIN_IMAGE_SIDE, type DecodedImage, type DecodedPhoto } from './image.js';
-import { detectionWindows, mergeDetections, type Window } from './tiles.js';
+import { detectionWindows, mergeDetections, type Detection, type Window } from './tiles.js';
 
 export interface EmbeddedFace extends FaceRecord {
   descriptor: Float32Array;
@@ -24,7 +24,7 @@ export interface EmbedOptions {
   /**
    * Faces down to this many pixels high (in the full-size photo) are searched in windows of the
    * photo (tiles.ts), at the cost of one detector pass a window; by default one pass over the
-   * whole photo finds faces down to about 1/25 of its longest side (120 pixels in 12 megapixels).
+   * whole photo finds faces down to about 1/20 of its longest side (200 pixels in 12 megapixels).
    */
   minFace?: number;
 }
@@ -131,7 +131,7 @@ export class FaceEmbedder {
   /** Detections in the windows that find faces down to `minFace` pixels high (tiles.ts), one per face. */
   private async detectInWindows(input: Tf.Tensor3D, img: DecodedImage, minFace: number, settings: FaceApi.SsdMobilenetv1Options): Promise<{ detection: FaceApi.FaceDetection }[]> {
     const { api, tf } = this;
-    const found: { window: Window; detections: { x: number; y: number; width: number; height: number; score: number }[] }[] = [];
+    const found: { window: Window; detections: Detection[] }[] = [];
     for (const w of detectionWindows(img.width, img.height, minFace)) {
       const whole = w.width === img.width && w.height === img.height;
       const tile = whole ? input : tf.slice(input, [w.y, w.x, 0], [w.height, w.width, 3]);

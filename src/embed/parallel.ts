@@ -30,7 +30,7 @@ export interface ParallelEmbedOptions extends EmbedOptions {
 export async function embedPhotos(photos: readonly Photo[], options: ParallelEmbedOptions): Promise<void> {
   const count = Math.max(1, Math.min(photos.length, options.workers ?? availableParallelism()));
   // the embedder's settings only (functions and URLs do not cross to a worker)
-  const settings: EmbedOptions = Object.fromEntries((['minScore', 'cropSize', 'minFace'] as const).filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
+  const settings: EmbedOptions = { minScore: options.minScore, cropSize: options.cropSize, minFace: options.minFace };
   const url = options.workerUrl ?? new URL('./embed-worker.js', import.meta.url);
   let next = 0, done = 0;
   const live = new Set<Worker>();

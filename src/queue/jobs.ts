@@ -207,7 +207,7 @@ export async function processJob(payload: unknown, cache: RunCache, worker: stri
 
 async function compute(data: JobData, cache: RunCache, createEmbedder: (options: EmbedOptions) => Promise<FaceEmbedder>): Promise<Uint8Array> {
   if (data.kind === 'embed') {
-    const embedder = await cache.embedder(data, () => createEmbedder({ minScore: data.minScore, cropSize: data.cropSize, ...(data.minFace !== undefined ? { minFace: data.minFace } : {}) }));
+    const embedder = await cache.embedder(data, () => createEmbedder({ minScore: data.minScore, cropSize: data.cropSize, minFace: data.minFace }));
     const results: PhotoResult[] = [];
     for (const photo of data.photos) results.push(await embedPhoto(embedder, photoPath(cache.workDir, cache.photoRoots, photo), photo));
     return new TextEncoder().encode(JSON.stringify(results));

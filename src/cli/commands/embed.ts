@@ -20,7 +20,7 @@ export const embedCommand: CommandSpec = {
     out: { type: 'string', help: 'folder for features.npy (N×128) and faces.json (one entry per row)', required: true },
     resume: { type: 'boolean', help: 'continue an interrupted run in DIR' },
     'min-score': { type: 'number', min: 0, max: 1, default: 0.5, help: 'detections scoring less are dropped' },
-    'min-face': { type: 'integer', min: MIN_IMAGE_SIDE, max: MAX_IMAGE_SIDE, help: 'also find faces down to PX pixels high, searching the photo in windows (one detector pass each: about 40 passes for 40 px in 12 megapixels; default one pass, faces down to about 1/25 of the longest side)' },
+    'min-face': { type: 'integer', min: MIN_IMAGE_SIDE, max: MAX_IMAGE_SIDE, help: 'also find faces down to PX pixels high, searching the photo in windows (one detector pass each: 65 for 40 px in 12 megapixels; default one pass, faces down to about 1/20 of the longest side)' },
     'crop-size': { type: 'integer', min: 1, default: 160, help: 'square images up to this size are taken as one face crop each, where they show the evidence of a face' },
     threads: { type: 'integer', min: 1, help: 'worker threads, each with its own face-api engine (default: one per core)' },
     json: { type: 'boolean', help: 'print the summary as one JSON object' },
@@ -78,7 +78,7 @@ export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise
       }
     }
   }
-  const settings = { minScore: o['min-score'] as number, cropSize: o['crop-size'] as number, ...(o['min-face'] !== undefined ? { minFace: o['min-face'] as number } : {}) };
+  const settings = { minScore: o['min-score'] as number, cropSize: o['crop-size'] as number, minFace: o['min-face'] as number | undefined };
   const bar = new Progress('embed', 'photos', o.quiet as boolean);
   const todo = images.map((path) => ({ path, image: relative(resolve(dir), path) })).filter((p) => !done.has(p.image));
   const queued = await queuedRunFrom(o, o.quiet as boolean);
