@@ -13,7 +13,7 @@ export { parseFaces, photoIds, type FaceRecord } from './io/faces.js';
 export { buildKnn, l2Normalize, knnRecall, KNN_DEFAULTS, type KnnOptions } from './knn/index.js';
 export { knnEdges, propagate, thresholdComponents, onlineGrouping, splitCannotLinks, infomap, mapEquation, estimateLinkThreshold, recognizeDescriptors, earlyStopEdges, PROPAGATION_DEFAULTS, INFOMAP_DEFAULTS, EARLY_STOP_DEFAULTS, type PropagationOptions, type InfomapOptions, type EarlyStopOptions } from './cluster/index.js';
 export { evaluate, clusterMetrics, edgeMetrics, type Evaluation, type ClusterMetrics, type EdgeMetrics } from './metrics/index.js';
-export { clusterFaces, summarizeClustering, formatClusteringSummary, linkThresholdOrigin, type ClusteringSummary, METHODS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, type ClusterOptions, type ClusterResult, type LinkScorer, type Method } from './pipeline/cluster.js';
+export { clusterFaces, summarizeClustering, formatClusteringSummary, linkThresholdOrigin, type ClusteringSummary, METHODS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, GCN_MIN_SCORES, DEFAULT_LINKAGE, type ClusterOptions, type ClusterResult, type LinkScorer, type Method } from './pipeline/cluster.js';
 export { decodeModel, fetchModel, type Model, type ModelConfig } from './model/model.js';
 export { scoreLinks } from './model/score.js';
 export { IpsBuilder, IPS_TEST_DEFAULTS, type IpsOptions } from './ips/index.js';

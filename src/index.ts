@@ -14,7 +14,7 @@ export { siteMounts, startSiteServer, type Mounts, type SiteServer } from './web
 export { syntheticFaces } from './synthetic/index.js';
 export { groupFaces, type FaceEmbedding, type GroupOptions, type PersonOfFace } from './pipeline/group.js';
 export { assignFaces, joinOrStart, ASSIGN_DEFAULTS, type AssignOptions, type AssignResult } from './pipeline/assign.js';
-export { clusterFaces, METHODS, LINKAGES, EDGE_FILTERS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, DEFAULT_MODEL_DIR, type ClusterOptions, type ClusterResult, type LinkScorer, type Method, type Linkage, type EdgeFilter } from './pipeline/index.js';
+export { clusterFaces, METHODS, LINKAGES, EDGE_FILTERS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, GCN_MIN_SCORES, DEFAULT_LINKAGE, DEFAULT_MODEL_DIR, type ClusterOptions, type ClusterResult, type LinkScorer, type Method, type Linkage, type EdgeFilter } from './pipeline/index.js';
 export { onlineGrouping, splitCannotLinks, type OnlineOptions } from './cluster/index.js';
 export { photoIds, parseFaces, type FaceRecord } from './io/faces.js';
 export { decodeTorchCheckpoint } from './io/torch.js';

@@ -10,6 +10,7 @@
  * This is the part that runs anywhere, a browser included; index.ts adds Node's defaults (the
  * shipped model, GCN scoring in worker threads).
  */
+import { rescoreEdges } from '../cluster/rescore.js';
 import { earlyStopEdges, edgesAbove, estimateLinkThreshold, infomap, knnEdges, onlineGrouping, poolPairs, propagate, splitCannotLinks, thresholdComponents, PROPAGATION_DEFAULTS, type EarlyStopOptions, type LinkThreshold, type Pool, type PropagationOptions } from '../cluster/index.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
@@ -52,14 +53,35 @@ export const BASELINE_DEFAULTS = Object.freeze({ k: 80, threshold: 0.955, maxDis
  */
 export const GCN_PROPAGATION_DEFAULTS: Readonly<PropagationOptions> = Object.freeze({ ...PROPAGATION_DEFAULTS, minScore: 0.5 });
 
+/**
+ * The GCN probability a link needs, for each use of the scores, chosen by 5-fold validation over
+ * lfw-train identities (models/README.md): the propagation's (above), Infomap's over the GCN's
+ * links, and re-scoring's over the default's links.
+ */
+export const GCN_MIN_SCORES = Object.freeze({ propagation: GCN_PROPAGATION_DEFAULTS.minScore!, infomap: 0.7, rescore: 0.02 });
+
+/** How the gcn method's links become clusters when no linkage is asked for (models/README.md). */
+export const DEFAULT_LINKAGE: Linkage = 'propagation';
+
 /** Scores the GCN's links: the model's input, the kNN graph, the subgraph settings, progress. */
 export type LinkScorer = (input: Features, knn: KnnGraph, ips: IpsOptions, onProgress: (done: number, total: number) => void) => Promise<ScoredEdges>;
 
 export interface ClusterOptions {
   /** Default: DEFAULT_METHOD. */
   method?: Method;
-  /** gcn: how the scored links become clusters (default: the seed's propagation, which scored higher than Infomap on held-out identities). */
+  /** gcn: how the scored links become clusters (default DEFAULT_LINKAGE). */
   linkage?: Linkage;
+  /**
+   * infomap: a second opinion on the links kept, from the GCN (`model`): those it scores under
+   * `minScore` are dropped (supervised re-scoring over the unsupervised graph, as FC-ESER over
+   * FC-ES).
+   */
+  rescore?: boolean;
+  /**
+   * gcn and re-scoring: the GCN probability a link needs (default GCN_MIN_SCORES for the
+   * linkage, or for re-scoring; the propagation's may also come in `propagation.minScore`).
+   */
+  minScore?: number;
   /** infomap: which kNN links are kept (default: those at or above `threshold`). */
   edgeFilter?: EdgeFilter;
   /** infomap with the early-stop filter: FC-ES's settings. */
@@ -68,7 +90,7 @@ export interface ClusterOptions {
   trials?: number;
   /** Infomap's seed (default 1). */
   seed?: number;
-  /** gcn: the model (in Node, the shipped one when not given). */
+  /** gcn and re-scoring: the model (in Node, the shipped one when not given). */
   model?: Model;
   /** gcn: subgraph settings; the model's inference defaults (paper: 80, 5, 5) when not given. */
   ips?: IpsOptions;
@@ -225,13 +247,14 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
     return infomap(n, edges.src, edges.dst, edges.score, infomapOptions).labels;
   };
   try {
-    if (method === 'gcn') {
-      const model = options.model ?? fail('BAD_OPTION', 'the gcn method needs a model: loadModel(folder) in Node, fetchModel(url) in a browser');
+    // the GCN's link probabilities over the kNN graph (built at the model's k1 when not given)
+    const scoreWithModel = async (knnGiven?: KnnGraph) => {
+      const model = options.model ?? fail('BAD_OPTION', `${method === 'gcn' ? 'the gcn method' : 're-scoring'} needs a model: loadModel(folder) in Node, fetchModel(url) in a browser`);
       if (model.config.architecture.dim !== features.dim) {
         fail('SHAPE_MISMATCH', `the model takes ${model.config.architecture.dim}-d features, these are ${features.dim}-d`);
       }
       const ips = fitIps(options.ips ?? model.config.ips, n, options.ips !== undefined, options.onNotice, options.source);
-      const knn = options.knn ?? await makeKnn(ips.k1);
+      const knn = knnGiven ?? options.knn ?? await makeKnn(ips.k1);
       checkIpsOptions(ips, knn.k);
       const input = model.config.normalize === 'l2' ? unit : features;
       const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
@@ -239,14 +262,17 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
       const edges = options.linkScorer
         ? await options.linkScorer(input, knn, ips, onProgress)
         : await scoreLinks(model.params, input, knn, { ips, backend: options.backend ?? ownEngine!, onProgress });
+      return { edges, knn, ips };
+    };
+    if (method === 'gcn') {
+      const { edges, knn, ips } = await scoreWithModel();
       const propagation = { ...GCN_PROPAGATION_DEFAULTS, ...options.propagation };
       let labels: Int32Array;
-      if ((options.linkage ?? 'propagation') === 'infomap') {
-        // the links the GCN believes (p ≥ min score), weighted by its probability
-        const kept = edgesAbove(edges, propagation.minScore ?? 0.5);
-        labels = runInfomap(kept);
+      if ((options.linkage ?? DEFAULT_LINKAGE) === 'infomap') {
+        // the links the GCN believes, weighted by its probability
+        labels = runInfomap(edgesAbove(edges, options.minScore ?? GCN_MIN_SCORES.infomap));
       } else {
-        labels = propagate(edges, n, propagation);
+        labels = propagate(edges, n, options.minScore !== undefined ? { ...propagation, minScore: options.minScore } : propagation);
       }
       return { labels: respectConstraints(labels, edges, n, propagation.pool, options), knn, edges, ips };
     }
@@ -263,6 +289,10 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
         linkThreshold = wanted === 'auto' ? readLinkThreshold(unit, withSims, options.descriptors, options.onNotice) : undefined;
         threshold = linkThreshold ? linkThreshold.threshold : Number(wanted);
         kept = knnEdges(withSims, threshold);
+      }
+      if (options.rescore) {
+        const { edges } = await scoreWithModel(withSims);
+        kept = rescoreEdges(kept, poolPairs(edges, n, 'avg'), n, options.minScore ?? GCN_MIN_SCORES.rescore);
       }
       const labels = runInfomap(kept);
       return { labels: respectConstraints(labels, kept, n, propagation.pool, options), knn: withSims, edges: kept, ...(threshold !== undefined ? { threshold } : {}), ...(linkThreshold ? { linkThreshold } : {}) };

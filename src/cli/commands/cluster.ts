@@ -11,7 +11,7 @@ import { fail } from '../../errors.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
 import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
-import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_METHOD, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
+import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_LINKAGE, DEFAULT_METHOD, GCN_MIN_SCORES, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
 import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
@@ -30,7 +30,8 @@ export const clusterCommand: CommandSpec = {
     knn: { type: 'string', help: 'kNN graph (.npy or .npz); built when not given' },
     ...KNN_SEARCH_OPTIONS,
     method: { type: 'string', choices: METHODS, help: 'infomap: kNN links above a threshold read off the collection, then Infomap (no training, any descriptor model); gcn: L-GCN link scores, then --linkage; threshold: components of kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping (default infomap; gcn when --model, --k-at-hop or --active-connection is given)' },
-    linkage: { type: 'string', choices: LINKAGES, default: 'propagation', help: 'gcn: how links become clusters: the seed\'s propagation, or Infomap over the links scoring ≥ --min-score' },
+    linkage: { type: 'string', choices: LINKAGES, default: DEFAULT_LINKAGE, help: 'gcn: how links become clusters: the seed\'s propagation, or Infomap over the links scoring ≥ --min-score' },
+    rescore: { type: 'boolean', help: 'infomap: the GCN (--model, default the shipped one) gives a second opinion on the links kept, and those it scores under --min-score are dropped' },
     'edge-filter': { type: 'string', choices: EDGE_FILTERS, default: 'threshold', help: 'infomap: kNN links at or above --threshold, or FC-ES\'s neighbour-probability early stop (--theta, --sigma)' },
     theta: { type: 'number', min: 0, max: 1, default: EARLY_STOP_DEFAULTS.theta, help: 'infomap with --edge-filter early-stop: neighbour probability a link needs' },
     sigma: { type: 'string', default: 'auto', help: 'infomap with --edge-filter early-stop: softmax temperature on 2 − 2·cos, a number or auto (half the row\'s mean distance)' },
@@ -46,7 +47,7 @@ export const clusterCommand: CommandSpec = {
     'min-faces': { type: 'integer', min: 1, default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
     'max-size': { type: 'integer', min: 1, default: 900, help: 'gcn, cdp: largest cluster the propagation keeps whole' },
     step: { type: 'number', above: 0, max: 1, default: 0.6, help: 'gcn, cdp: propagation threshold step toward 1' },
-    'min-score': { type: 'number', min: 0, max: 1, help: 'gcn, cdp: links scoring less are dropped before the propagation (default gcn 0.5, cdp 0 as the seed)' },
+    'min-score': { type: 'number', min: 0, max: 1, help: `gcn, --rescore: the GCN probability a link needs (default: propagation ${GCN_MIN_SCORES.propagation}, Infomap linkage ${GCN_MIN_SCORES.infomap}, --rescore ${GCN_MIN_SCORES.rescore}); cdp: links scoring less are dropped before the propagation (default 0, as the seed)` },
     pool: { type: 'string', choices: ['avg', 'max', 'none'], default: 'avg', help: 'gcn, cdp: how the two scores of a pair combine' },
     out: { type: 'string', help: 'predicted cluster of each face (.npy or .meta)', required: true },
     labels: { type: 'string', help: 'true identities (.npy or .meta): print the metrics' },
@@ -77,8 +78,9 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   const features = loadFeatures(featuresPath, o.dim as number | undefined);
   const labels = o.labels === undefined ? undefined : loadLabels(o.labels as string, features.n);
   // a model or subgraph settings ask for the GCN
-  const gcnAsked = o.model !== undefined || o['k-at-hop'] !== undefined || o['active-connection'] !== undefined;
+  const gcnAsked = !o.rescore && (o.model !== undefined || o['k-at-hop'] !== undefined || o['active-connection'] !== undefined);
   const method = (o.method as Method | undefined) ?? (gcnAsked ? 'gcn' : DEFAULT_METHOD);
+  if (o.rescore && method !== 'infomap') fail('BAD_OPTION', `--rescore gives a second opinion on the infomap method's links; --method ${method} has none`);
   // Infomap's links are weighted by their cosine, which may not be negative
   if (method === 'infomap' && typeof threshold === 'number' && threshold < 0) fail('BAD_OPTION', `--threshold ${threshold}: the infomap method needs a cosine from 0 to 1 (or auto)`);
   const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
@@ -105,12 +107,14 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     ...(descriptors !== undefined ? { descriptors } : {}),
     maxDistance: o['max-distance'] as number,
     minFaces: o['min-faces'] as number,
-    propagation: { maxSize: o['max-size'] as number, step: o.step as number, pool: o.pool as Pool, ...(o['min-score'] !== undefined ? { minScore: o['min-score'] as number } : {}) },
+    propagation: { maxSize: o['max-size'] as number, step: o.step as number, pool: o.pool as Pool, ...(o['min-score'] !== undefined && method === 'cdp' ? { minScore: o['min-score'] as number } : {}) },
+    ...(o['min-score'] !== undefined && method !== 'cdp' ? { minScore: o['min-score'] as number } : {}),
+    ...(o.rescore ? { rescore: true } : {}),
     onProgress: (stage, done, total) => bars[stage].update(done, total),
     onNotice: (m) => console.error(`facecluster: note: ${m}`),
     ...(faces ? { photos: photoIds(faces.map((f) => f.image)) } : {}),
   };
-  if (method === 'gcn') {
+  if (method === 'gcn' || o.rescore) {
     const model = loadModel((o.model as string | undefined) ?? DEFAULT_MODEL_DIR);
     options.model = model;
     const hops = o['k-at-hop'] as number[] | undefined;
