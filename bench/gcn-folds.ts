@@ -17,7 +17,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { edgesAbove, infomap, knnEdges, onlineGrouping, poolPairs, propagate, thresholdComponents } from '../src/cluster/index.js';
-import { rescoreEdges } from '../src/cluster/rescore.js';
+import { addConfidentLinks } from '../src/cluster/rescore.js';
+import type { PairScores } from '../src/cluster/pairs.js';
 import { OnnxEngine } from '../src/engine/onnx.js';
 import { IPS_TEST_DEFAULTS } from '../src/ips/index.js';
 import { readFeatures, readLabels, writeFeatures, writeLabels } from '../src/io/index.js';
@@ -27,7 +28,7 @@ import { loadModel } from '../src/model/files.js';
 import { scoreLinks } from '../src/model/score.js';
 import { BASELINE_DEFAULTS, clusterFaces, GCN_PROPAGATION_DEFAULTS } from '../src/pipeline/cluster.js';
 import { seededRandom, shuffledRange } from '../src/random.js';
-import { album, realPeople, strangers } from '../src/synthetic/collections.js';
+import { album, manyFacesEach, realPeople, strangers } from '../src/synthetic/collections.js';
 import type { Features, ScoredEdges } from '../src/types.js';
 
 export const FOLDS = 5;
@@ -113,25 +114,21 @@ function split(): void {
 }
 
 
-const INFOMAP_CUTS = [0.5, 0.7, 0.8, 0.9, 0.95, 0.98];
-const RESCORE_CUTS = [0.02, 0.05, 0.1, 0.2, 0.3, 0.5];
-const UNION_CUTS = [0.5, 0.7, 0.9, 0.95];
+const INFOMAP_CUTS = [0.5, 0.6, 0.7, 0.8, 0.9];
+const DROP_CUTS = [0.02, 0.05, 0.1, 0.3];
+const RESCORE_CUTS = [0.8, 0.85, 0.9, 0.93, 0.95, 0.97];
 const BINS = 10;
 
-/** The same links weighted by the cosine of their two faces. */
-function withCosines(e: ScoredEdges, unit: Features): ScoredEdges {
-  const d = unit.dim, score = new Float64Array(e.src.length);
-  for (let i = 0; i < e.src.length; i++) {
-    let c = 0;
-    for (let j = 0; j < d; j++) c += unit.data[e.src[i]! * d + j]! * unit.data[e.dst[i]! * d + j]!;
-    score[i] = Math.max(0, c);
-  }
-  return { src: e.src, dst: e.dst, score };
-}
-
-function joinEdges(a: ScoredEdges, b: ScoredEdges): ScoredEdges {
-  const cat = <T extends Int32Array | Float64Array>(x: T, y: T, make: (n: number) => T) => { const o = make(x.length + y.length); o.set(x); o.set(y, x.length); return o; };
-  return { src: cat(a.src, b.src, (n) => new Int32Array(n)), dst: cat(a.dst, b.dst, (n) => new Int32Array(n)), score: cat(a.score, b.score, (n) => new Float64Array(n)) };
+/**
+ * The other direction re-scoring could take, measured and not kept: the links of `kept` whose
+ * pair (pooled over both directions) the GCN scores under `minScore` are dropped.
+ */
+function dropDoubted(kept: ScoredEdges, pairs: PairScores, n: number, minScore: number): ScoredEdges {
+  const key = (a: number, b: number) => Math.min(a, b) * n + Math.max(a, b);
+  const p = new Map<number, number>();
+  pairs.a.forEach((a, i) => p.set(key(a, pairs.b[i]!), pairs.score[i]!));
+  const keep = [...kept.src.keys()].filter((e) => !((p.get(key(kept.src[e]!, kept.dst[e]!)) ?? 1) < minScore));
+  return { src: Int32Array.from(keep, (e) => kept.src[e]!), dst: Int32Array.from(keep, (e) => kept.dst[e]!), score: Float64Array.from(keep, (e) => kept.score[e]!) };
 }
 
 type Scores = Record<string, { b: number; p: number }>;
@@ -152,6 +149,8 @@ async function evaluateFolds(argv: string[]): Promise<void> {
         const people = realPeople({ features: val.f, labels: val.l });
         const s = strangers(people, { n: people.people, seed: 2 });
         sets.push([`${source} strangers`, { f: s.features, l: s.labels }]);
+        const family = manyFacesEach(people, { people: 12, min: 30, max: 300, seed: 1 });
+        sets.push([`${source} family`, { f: family.features, l: family.labels }]);
         for (let a = 0; a < Number(o.albums); a++) {
           const c = album(people, { minFaces: 10, maxFaces: 50, seed: 100 + a, minReal: 4 });
           sets.push([`${source} album`, { f: c.features, l: c.labels }]);
@@ -178,14 +177,10 @@ async function evaluateFolds(argv: string[]): Promise<void> {
           add(s, 'propagation', propagate(edges, n, GCN_PROPAGATION_DEFAULTS));
           for (const cut of INFOMAP_CUTS) add(s, `infomap ${cut}`, infomap(n, ...spread(edgesAbove(edges, cut)), { trials: 3 }).labels);
           const pairs = poolPairs(edges, n, 'avg');
-          for (const cut of RESCORE_CUTS) add(s, `rescore ${cut}`, infomap(n, ...spread(rescoreEdges(d.edges!, pairs, n, cut)), { trials: 3 }).labels);
-          for (const cut of UNION_CUTS) {
-            const extra = withCosines(edgesAbove(edges, cut), unit);
-            add(s, `union ${cut}`, infomap(n, ...spread(joinEdges(d.edges!, extra)), { trials: 3 }).labels);
-            add(s, `union ${cut} rescore 0.05`, infomap(n, ...spread(joinEdges(rescoreEdges(d.edges!, pairs, n, 0.05), extra)), { trials: 3 }).labels);
-          }
+          for (const cut of DROP_CUTS) add(s, `drop ${cut}`, infomap(n, ...spread(dropDoubted(d.edges!, pairs, n, cut)), { trials: 3 }).labels);
+          for (const cut of RESCORE_CUTS) add(s, `rescore ${cut}`, infomap(n, ...spread(addConfidentLinks(d.edges!, edges, d.knn, cut)), { trials: 3 }).labels);
           r.scores.push([name, s]);
-          if (name.includes('album') || name.includes('strangers')) continue;
+          if (o.shapes) continue;
           for (let e = 0; e < edges.score.length; e++) {
             const bin = r.calibration[Math.min(BINS - 1, Math.floor(edges.score[e]! * BINS))]!;
             bin.n++; bin.p += edges.score[e]!; bin.same += set.l[edges.src[e]!] === set.l[edges.dst[e]!] ? 1 : 0;

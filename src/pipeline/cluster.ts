@@ -10,7 +10,7 @@
  * This is the part that runs anywhere, a browser included; index.ts adds Node's defaults (the
  * shipped model, GCN scoring in worker threads).
  */
-import { rescoreEdges } from '../cluster/rescore.js';
+import { addConfidentLinks } from '../cluster/rescore.js';
 import { earlyStopEdges, edgesAbove, estimateLinkThreshold, infomap, knnEdges, onlineGrouping, poolPairs, propagate, splitCannotLinks, thresholdComponents, PROPAGATION_DEFAULTS, type EarlyStopOptions, type LinkThreshold, type Pool, type PropagationOptions } from '../cluster/index.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
@@ -56,7 +56,7 @@ export const GCN_PROPAGATION_DEFAULTS: Readonly<PropagationOptions> = Object.fre
 /**
  * The GCN probability a link needs, for each use of the scores, chosen by 5-fold validation over
  * lfw-train identities (models/README.md): the propagation's (above), Infomap's over the GCN's
- * links, and re-scoring's over the default's links.
+ * links, and the links re-scoring adds to the default's.
  */
 export const GCN_MIN_SCORES = Object.freeze({ propagation: GCN_PROPAGATION_DEFAULTS.minScore!, infomap: 0.7, rescore: 0.02 });
 
@@ -72,9 +72,9 @@ export interface ClusterOptions {
   /** gcn: how the scored links become clusters (default DEFAULT_LINKAGE). */
   linkage?: Linkage;
   /**
-   * infomap: a second opinion on the links kept, from the GCN (`model`): those it scores under
-   * `minScore` are dropped (supervised re-scoring over the unsupervised graph, as FC-ESER over
-   * FC-ES).
+   * infomap: a second opinion on the kNN links from the GCN (`model`), as FC-ESER re-scores
+   * FC-ES's links with a supervised model: the links it scores at `minScore` or more are kept
+   * too, under the threshold (see cluster/rescore.ts).
    */
   rescore?: boolean;
   /**
@@ -292,7 +292,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
       }
       if (options.rescore) {
         const { edges } = await scoreWithModel(withSims);
-        kept = rescoreEdges(kept, poolPairs(edges, n, 'avg'), n, options.minScore ?? GCN_MIN_SCORES.rescore);
+        kept = addConfidentLinks(kept, edges, withSims, options.minScore ?? GCN_MIN_SCORES.rescore);
       }
       const labels = runInfomap(kept);
       return { labels: respectConstraints(labels, kept, n, propagation.pool, options), knn: withSims, edges: kept, ...(threshold !== undefined ? { threshold } : {}), ...(linkThreshold ? { linkThreshold } : {}) };

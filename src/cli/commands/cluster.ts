@@ -31,7 +31,7 @@ export const clusterCommand: CommandSpec = {
     ...KNN_SEARCH_OPTIONS,
     method: { type: 'string', choices: METHODS, help: 'infomap: kNN links above a threshold read off the collection, then Infomap (no training, any descriptor model); gcn: L-GCN link scores, then --linkage; threshold: components of kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping (default infomap; gcn when --model, --k-at-hop or --active-connection is given)' },
     linkage: { type: 'string', choices: LINKAGES, default: DEFAULT_LINKAGE, help: 'gcn: how links become clusters: the seed\'s propagation, or Infomap over the links scoring ≥ --min-score' },
-    rescore: { type: 'boolean', help: 'infomap: the GCN (--model, default the shipped one) gives a second opinion on the links kept, and those it scores under --min-score are dropped' },
+    rescore: { type: 'boolean', help: 'infomap: the GCN (--model, default the shipped one, for face-api descriptors) gives a second opinion on the kNN links, and those it scores at --min-score or more are kept too (helps small albums; costs the GCN\'s time)' },
     'edge-filter': { type: 'string', choices: EDGE_FILTERS, default: 'threshold', help: 'infomap: kNN links at or above --threshold, or FC-ES\'s neighbour-probability early stop (--theta, --sigma)' },
     theta: { type: 'number', min: 0, max: 1, default: EARLY_STOP_DEFAULTS.theta, help: 'infomap with --edge-filter early-stop: neighbour probability a link needs' },
     sigma: { type: 'string', default: 'auto', help: 'infomap with --edge-filter early-stop: softmax temperature on 2 − 2·cos, a number or auto (half the row\'s mean distance)' },
