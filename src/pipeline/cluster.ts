@@ -58,7 +58,7 @@ export const GCN_PROPAGATION_DEFAULTS: Readonly<PropagationOptions> = Object.fre
  * lfw-train identities (models/README.md): the propagation's (above), Infomap's over the GCN's
  * links, and the links re-scoring adds to the default's.
  */
-export const GCN_MIN_SCORES = Object.freeze({ propagation: GCN_PROPAGATION_DEFAULTS.minScore!, infomap: 0.7, rescore: 0.02 });
+export const GCN_MIN_SCORES = Object.freeze({ propagation: GCN_PROPAGATION_DEFAULTS.minScore!, infomap: 0.7, rescore: 0.95 });
 
 /** How the gcn method's links become clusters when no linkage is asked for (models/README.md). */
 export const DEFAULT_LINKAGE: Linkage = 'propagation';
