@@ -3,7 +3,7 @@
  * fifth was too noisy a judge). Fold f holds out every identity whose number is f mod 5, on both
  * photo sources (lfw-train's photo descriptors, lfw-train-aligned's crop descriptors).
  *
- *   npm run build && node dist/bench/gcn-folds.js split      # training and held-out sets of each fold and recipe
+ *   npm run build && node dist/bench/gcn-folds.js split      # training and held-out sets of each fold and recipe, and data/all/ (every identity)
  *   bash bench/gcn-folds-train.sh RECIPE FOLD...             # trains out/folds/RECIPE/FOLD (facecluster train)
  *   node dist/bench/gcn-folds.js eval [--recipes A,B]         # every trained fold: linkages, re-scoring, calibration
  *
@@ -109,6 +109,9 @@ function split(): void {
     save(dir, 'val-crops', valCrops);
     summary.push({ fold, trainPhotos: trainPhotos.f.n, trainBoth: both.f.n, trainMixed: mixed.f.n, valPhotos: valPhotos.f.n, valCrops: valCrops.f.n });
   }
+  // the shipped model's training set: both sources, every identity
+  mkdirSync(`${FOLDS_OUT}data/all/`, { recursive: true });
+  save(`${FOLDS_OUT}data/all/`, 'train-both', concat(photos, crops));
   writeFileSync(`${FOLDS_OUT}data/summary.json`, JSON.stringify(summary, null, 1));
   console.table(summary);
 }
