@@ -16,9 +16,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { edgesAbove, infomap, knnEdges, onlineGrouping, poolPairs, propagate, thresholdComponents } from '../src/cluster/index.js';
-import { addConfidentLinks } from '../src/cluster/rescore.js';
-import type { PairScores } from '../src/cluster/pairs.js';
+import { addConfidentLinks, edgesAbove, infomap, knnEdges, onlineGrouping, poolPairs, propagate, thresholdComponents, type PairScores } from '../src/cluster/index.js';
 import { OnnxEngine } from '../src/engine/onnx.js';
 import { IPS_TEST_DEFAULTS } from '../src/ips/index.js';
 import { readFeatures, readLabels, writeFeatures, writeLabels } from '../src/io/index.js';
@@ -31,21 +29,21 @@ import { seededRandom, shuffledRange } from '../src/random.js';
 import { album, manyFacesEach, realPeople, strangers } from '../src/synthetic/collections.js';
 import type { Features, ScoredEdges } from '../src/types.js';
 
-export const FOLDS = 5;
+const FOLDS = 5;
 const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
 const DATA = new URL('../../data/', import.meta.url).pathname;
-export const FOLDS_OUT = new URL('../../out/folds/', import.meta.url).pathname;
+const FOLDS_OUT = new URL('../../out/folds/', import.meta.url).pathname;
 
-export interface Labelled { f: Features; l: Int32Array }
+interface Labelled { f: Features; l: Int32Array }
 
-export function pickRows(s: Labelled, keep: (label: number) => boolean): Labelled {
+function pickRows(s: Labelled, keep: (label: number) => boolean): Labelled {
   const rows = [...s.l.keys()].filter((i) => keep(s.l[i]!));
   const data = new Float32Array(rows.length * s.f.dim);
   rows.forEach((r, i) => data.set(s.f.data.subarray(r * s.f.dim, (r + 1) * s.f.dim), i * s.f.dim));
   return { f: { n: rows.length, dim: s.f.dim, data }, l: Int32Array.from(rows, (r) => s.l[r]!) };
 }
 
-export function concat(...sets: Labelled[]): Labelled {
+function concat(...sets: Labelled[]): Labelled {
   const dim = sets[0]!.f.dim, n = sets.reduce((a, s) => a + s.f.n, 0);
   const data = new Float32Array(n * dim), l = new Int32Array(n);
   let at = 0;
@@ -54,7 +52,7 @@ export function concat(...sets: Labelled[]): Labelled {
 }
 
 /** Look-alike people from pairs of real ones with 2 faces or more: face i = unit(a_i + b_i). */
-export function mixedPeople(s: Labelled, firstLabel: number, seed: number): Labelled {
+function mixedPeople(s: Labelled, firstLabel: number, seed: number): Labelled {
   const byId = new Map<number, number[]>();
   s.l.forEach((id, row) => byId.set(id, [...(byId.get(id) ?? []), row]));
   const ids = [...byId.keys()].filter((id) => byId.get(id)!.length >= 2);
@@ -78,7 +76,7 @@ export function mixedPeople(s: Labelled, firstLabel: number, seed: number): Labe
   return { f: { n: rows.length, dim, data }, l: Int32Array.from(labels) };
 }
 
-export function loadSources(): { photos: Labelled; crops: Labelled } {
+function loadSources(): { photos: Labelled; crops: Labelled } {
   return {
     photos: { f: readFeatures(`${SHARED}lfw-train.feats.npy`), l: readLabels(`${SHARED}lfw-train.labels.npy`) },
     crops: { f: readFeatures(`${DATA}lfw-train-aligned.feats.npy`), l: readLabels(`${DATA}lfw-train-aligned.labels.npy`) },

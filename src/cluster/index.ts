@@ -2,6 +2,7 @@ export { propagate, relabelByFirstMember, PROPAGATION_DEFAULTS, type Propagation
 export { poolPairs, type Pool, type PairScores } from './pairs.js';
 export { thresholdComponents } from './threshold.js';
 export { knnEdges, edgesAbove } from './knn-edges.js';
+export { addConfidentLinks } from './rescore.js';
 export { UnionFind } from './union-find.js';
 export { onlineGrouping, type OnlineOptions } from './online.js';
 export { splitCannotLinks } from './cannot-link.js';

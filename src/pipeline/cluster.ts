@@ -10,8 +10,7 @@
  * This is the part that runs anywhere, a browser included; index.ts adds Node's defaults (the
  * shipped model, GCN scoring in worker threads).
  */
-import { addConfidentLinks } from '../cluster/rescore.js';
-import { earlyStopEdges, edgesAbove, estimateLinkThreshold, infomap, knnEdges, onlineGrouping, poolPairs, propagate, splitCannotLinks, thresholdComponents, PROPAGATION_DEFAULTS, type EarlyStopOptions, type LinkThreshold, type Pool, type PropagationOptions } from '../cluster/index.js';
+import { addConfidentLinks, earlyStopEdges, edgesAbove, estimateLinkThreshold, infomap, knnEdges, onlineGrouping, poolPairs, propagate, splitCannotLinks, thresholdComponents, PROPAGATION_DEFAULTS, type EarlyStopOptions, type LinkThreshold, type Pool, type PropagationOptions } from '../cluster/index.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
