@@ -66,6 +66,11 @@ export function writeNpy(path: string, data: NpyWritable, shape: readonly number
   writeFileAtomic(path, encodeNpy(data, shape, dtype, path));
 }
 
+/** A UTF-8 text file (faces.json, a constraints or questions file). */
+export function readText(path: string): string {
+  return new TextDecoder().decode(readFileAligned(path));
+}
+
 export function readFaces(path: string): FaceRecord[] {
-  return parseFaces(new TextDecoder().decode(readFileAligned(path)), path);
+  return parseFaces(readText(path), path);
 }

@@ -10,7 +10,7 @@
  * This is the part that runs anywhere, a browser included; index.ts adds Node's defaults (the
  * shipped model, GCN scoring in worker threads).
  */
-import { addConfidentLinks, earlyStopEdges, edgesAbove, estimateLinkThreshold, infomap, knnEdges, onlineGrouping, poolPairs, propagate, splitCannotLinks, thresholdComponents, PROPAGATION_DEFAULTS, type EarlyStopOptions, type LinkThreshold, type Pool, type PropagationOptions } from '../cluster/index.js';
+import { addConfidentLinks, constraintCount, earlyStopEdges, keepConstraints, edgesAbove, estimateLinkThreshold, infomap, knnEdges, onlineGrouping, poolPairs, propagate, thresholdComponents, PROPAGATION_DEFAULTS, type Constraints, type EarlyStopOptions, type LinkThreshold, type Pool, type PropagationOptions } from '../cluster/index.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
@@ -134,8 +134,11 @@ export interface ClusterOptions {
    * faces of one photo never end in one cluster.
    */
   photos?: Int32Array;
-  /** Pairs of faces marked as different people (a user's "not the same person"): never in one cluster. */
-  apart?: readonly (readonly [number, number])[];
+  /**
+   * A user's answers (see cluster/constraints.ts): faces must-linked end in one cluster,
+   * faces cannot-linked in different ones, whatever the method.
+   */
+  constraints?: Constraints;
   /** Told when settings had to shrink to fit a small set of faces. */
   onNotice?: (message: string) => void;
 }
@@ -309,15 +312,11 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
   }
 }
 
-/** Splits clusters holding two faces of one photo or a pair marked apart (see splitCannotLinks), with a notice. */
+/** Merges clusters for must-links and splits them for cannot-links and shared photos (see keepConstraints), with notices. */
 function respectConstraints(labels: Int32Array, edges: ScoredEdges, n: number, pool: Pool, options: ClusterOptions): Int32Array {
-  const apart = options.apart ?? [];
-  if (!options.photos && apart.length === 0) return labels;
-  if (options.photos && options.photos.length !== n) fail('SHAPE_MISMATCH', `${options.photos.length} photo numbers for ${n} faces`);
-  for (const pair of apart) {
-    if (!pair.every((i) => Number.isInteger(i) && i >= 0 && i < n)) fail('BAD_OPTION', `a pair marked apart, [${pair.join(', ')}], names a face outside 0..${n - 1}`);
-  }
-  const r = splitCannotLinks(labels, options.photos, poolPairs(edges, n, pool), apart);
+  if (!options.photos && constraintCount(options.constraints) === 0) return labels;
+  const r = keepConstraints(labels, poolPairs(edges, n, pool), options.constraints, options.photos);
+  if (r.merged > 0) options.onNotice?.(`faces marked as one person were apart: ${r.merged} fewer clusters`);
   if (r.split > 0) options.onNotice?.(`faces that must be apart were together: ${r.split} more clusters`);
   return r.labels;
 }

@@ -13,9 +13,14 @@ export interface FaceEmbedding<Id = string | number> {
   photo?: string | number | null;
 }
 
-export interface GroupOptions extends Omit<ClusterOptions, 'photos' | 'source'> {
+export interface GroupOptions<Id = string | number> extends Omit<ClusterOptions, 'photos' | 'source' | 'constraints'> {
   /** People need at least this many faces; faces of smaller groups get person −1 (default 1). */
   minFaces?: number;
+  /**
+   * A user's answers by face id (see ClusterOptions.constraints): pairs that are one person,
+   * pairs that are not. Pairs naming a face not given (deleted since) are left out.
+   */
+  constraints?: { mustLink?: readonly (readonly [Id, Id])[]; cannotLink?: readonly (readonly [Id, Id])[] };
 }
 
 export interface PersonOfFace<Id = string | number> {
@@ -24,7 +29,7 @@ export interface PersonOfFace<Id = string | number> {
   person: number;
 }
 
-export async function groupFaces<Id>(faces: readonly FaceEmbedding<Id>[], options: GroupOptions = {}): Promise<PersonOfFace<Id>[]> {
+export async function groupFaces<Id>(faces: readonly FaceEmbedding<Id>[], options: GroupOptions<Id> = {}): Promise<PersonOfFace<Id>[]> {
   if (faces.length === 0) return [];
   const dim = faces[0]!.embedding.length;
   const data = new Float32Array(faces.length * dim);
@@ -37,8 +42,14 @@ export async function groupFaces<Id>(faces: readonly FaceEmbedding<Id>[], option
     }
   });
   const photos = photoIds(faces.map((f) => f.photo));
-  const { minFaces = 1, ...rest } = options;
-  const { labels } = await clusterFaces({ n: faces.length, dim, data }, { ...rest, photos });
+  const { minFaces = 1, constraints, ...rest } = options;
+  const row = new Map(faces.map((f, i) => [f.id, i]));
+  const rows = (pairs: readonly (readonly [Id, Id])[] = []) => pairs.flatMap(([a, b]): [number, number][] => {
+    const i = row.get(a), j = row.get(b);
+    return i === undefined || j === undefined ? [] : [[i, j]];
+  });
+  const byRow = constraints ? { constraints: { mustLink: rows(constraints.mustLink), cannotLink: rows(constraints.cannotLink) } } : {};
+  const { labels } = await clusterFaces({ n: faces.length, dim, data }, { ...rest, ...byRow, photos });
   const size = new Map<number, number>();
   for (const l of labels) size.set(l, (size.get(l) ?? 0) + 1);
   // renumber the people that stay, in order of their first face

@@ -108,6 +108,18 @@ export function manyFacesEach(source: PeopleSource, options: { people: number; m
   return collectionOf(source, people, people.map(() => logUniform(random, options.min, options.max)), options.seed + 1);
 }
 
+/**
+ * A household's library: `people` people with `min` to `max` faces each (log-uniform), the
+ * source's most photographed, and a long tail of `tail` others with 1 to `tailMax` faces each.
+ */
+export function family(source: PeopleSource, options: { people: number; min: number; max: number; tail: number; tailMax: number; seed: number }): LabelledFaces {
+  const random = seededRandom(options.seed);
+  const main = Array.from({ length: options.people }, (_, i) => i);
+  const others = Array.from(shuffledRange(source.people - options.people, random).subarray(0, options.tail), (p) => p + options.people);
+  const sizes = [...main.map(() => logUniform(random, options.min, options.max)), ...others.map(() => logUniform(random, 1, options.tailMax))];
+  return collectionOf(source, [...main, ...others], sizes, options.seed + 1);
+}
+
 /** One face each of `n` different people. */
 export function strangers(source: PeopleSource, options: { n: number; seed: number }): LabelledFaces {
   const people = Array.from(shuffledRange(source.people, seededRandom(options.seed)).subarray(0, options.n));
