@@ -1,7 +1,7 @@
 /** Loading the inputs a command names, with the cross-checks between them (sizes, K). */
-import { DESCRIPTOR_PRIORS, descriptorPrior } from '../cluster/index.js';
+import { DESCRIPTOR_PRIORS, descriptorPrior, type Constraints } from '../cluster/index.js';
 import { fail } from '../errors.js';
-import { readFeatures, readKnn, readLabels } from '../io/index.js';
+import { parseConstraints, readFeatures, readKnn, readLabels, readText, resolveConstraints, type FaceRecord } from '../io/index.js';
 import type { KnnMethod, KnnSearch } from '../knn/index.js';
 import type { Features, KnnGraph } from '../types.js';
 import { checkRange, type OptionSpec, type ParsedOptions } from './args.js';
@@ -73,4 +73,11 @@ export function descriptorsFrom(o: ParsedOptions, faces?: readonly { model?: str
     fail('BAD_OPTION', `--descriptors: no measurements of '${named}'; known: ${Object.keys(DESCRIPTOR_PRIORS).join(', ')}, or unknown`);
   }
   return named ?? faces?.find((f) => f.model !== undefined)?.model;
+}
+
+/** --constraints: the file's pairs as face rows (faces named by photo need --faces), with a note for pairs whose faces are gone. */
+export function loadConstraints(path: string, n: number, faces: readonly FaceRecord[] | undefined, quiet: boolean): Constraints {
+  const { constraints, missing } = resolveConstraints(parseConstraints(readText(path), path), n, path, faces);
+  if (missing > 0 && !quiet) console.error(`facecluster: note: ${path}: ${missing} ${missing === 1 ? 'pair names a face' : 'pairs name faces'} not among these faces (left out)`);
+  return constraints;
 }

@@ -11,7 +11,7 @@
  *   and the group joins the cluster with the largest total vote, or starts a new cluster.
  *   Assignment never merges two existing clusters.
  */
-import { knnEdges, poolPairs, UnionFind } from '../cluster/index.js';
+import { constraintCount, keepConstraints, knnEdges, poolPairs, UnionFind, type Constraints } from '../cluster/index.js';
 import { readLinkThreshold } from './cluster.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { fail } from '../errors.js';
@@ -47,6 +47,11 @@ export interface AssignOptions {
   backend?: ComputeBackend;
   workers?: number;
   onProgress?: (stage: 'knn' | 'gcn', done: number, total: number) => void;
+  /**
+   * A user's answers over all the faces (see ClusterOptions.constraints): kept after the new
+   * faces are placed, so a must-link may merge two existing clusters and a cannot-link split one.
+   */
+  constraints?: Constraints;
 }
 
 export interface AssignResult {
@@ -98,7 +103,7 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
       // the new faces' rows: face, neighbour, cosine
       const edges = knnEdges({ n: n - old, k, indices: rows.indices, sims: rows.sims });
       for (let e = 0; e < edges.src.length; e++) edges.src[e]! += old;
-      return { ...joinOrStart(edges, oldLabels, n, threshold), knn, edges, threshold };
+      return { ...keep(joinOrStart(edges, oldLabels, n, threshold), knn, unit, options), knn, edges, threshold };
     }
     const wanted = options.ips ?? model.config.ips;
     const ips = options.ips ?? { k1: Math.min(wanted.k1, k), k2: Math.min(wanted.k2, k), u: Math.min(wanted.u, k) };
@@ -110,10 +115,18 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
       ? await scoreLinks(model.params, input, knn, { ips, backend: options.backend, pivots, onProgress })
       : await parallelScoreLinks(model.params, input, knn, { ips, pivots, onProgress, ...(options.workers ? { workers: options.workers } : {}) });
     const threshold = options.threshold === undefined || options.threshold === 'auto' ? ASSIGN_DEFAULTS.gcnThreshold : options.threshold;
-    return { ...joinOrStart(edges, oldLabels, n, threshold), knn, edges, threshold };
+    return { ...keep(joinOrStart(edges, oldLabels, n, threshold), knn, unit, options), knn, edges, threshold };
   } finally {
     await engine?.dispose();
   }
+}
+
+/** The assignment with the constraints kept: clusters split along the kNN similarities of all faces. */
+function keep(assigned: { labels: Int32Array; joined: number; started: number }, knn: KnnGraph, unit: Features, options: AssignOptions) {
+  if (constraintCount(options.constraints) === 0) return assigned;
+  const withSims = knn.sims ? knn : { ...knn, sims: knnSimilarities(knn, unit) };
+  const { labels } = keepConstraints(assigned.labels, poolPairs(knnEdges(withSims), unit.n, 'avg'), options.constraints);
+  return { ...assigned, labels };
 }
 
 /** The assignment rule of this module's comment, over the new faces' links. */

@@ -1,4 +1,4 @@
-import { checkLabelsPath, writeFeatures, writeKnn, writeLabels } from '../../io/index.js';
+import { checkLabelsPath, readFaces, writeFeatures, writeKnn, writeLabels } from '../../io/index.js';
 import { evaluate } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
 import { ASSIGN_DEFAULTS, assignFaces } from '../../pipeline/assign.js';
@@ -6,7 +6,7 @@ import { JsBackend } from '../../engine/backend.js';
 import { fail } from '../../errors.js';
 import { DESCRIPTORS_OPTION, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
-import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
+import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
 import { loadHnswIndex } from '../../knn/index.js';
 import { Progress } from '../progress.js';
 
@@ -28,6 +28,8 @@ export const assignCommand: CommandSpec = {
     model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
     threshold: { type: 'string', help: `what a link needs to count: infomap, a cosine or auto (read off all the faces, as cluster does); gcn, a link score (default ${ASSIGN_DEFAULTS.gcnThreshold})` },
     labels: { type: 'string', help: 'true identities of all N + M faces: print the metrics' },
+    constraints: { type: 'string', help: 'answers to keep over all N + M faces (apply --constraints-out)' },
+    faces: { type: 'string', help: 'faces.json of all N + M faces, old then new (for --constraints that name faces by photo)' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine' },
     threads: { type: 'integer', min: 1, help: 'threads for HNSW and worker threads for the GCN (default: one per core)' },
     json: { type: 'boolean', help: 'print a summary (and metrics) as one JSON object' },
@@ -50,6 +52,9 @@ export async function runAssign(o: ParsedOptions): Promise<void> {
   all.data.set(old.data);
   all.data.set(fresh.data, old.data.length);
   const truth = o.labels === undefined ? undefined : loadLabels(o.labels as string, all.n);
+  const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
+  if (faces && faces.length !== all.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${all.n} faces (old and new)`, o.faces as string);
+  const constraints = o.constraints === undefined ? undefined : loadConstraints(o.constraints as string, all.n, faces, o.quiet as boolean);
   const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
   const index = o.index === undefined ? undefined : loadHnswIndex(o.index as string, old.dim, old.n, knnSearch.hnsw);
   const result = await assignFaces(all, clusters, knn, {
@@ -62,6 +67,7 @@ export async function runAssign(o: ParsedOptions): Promise<void> {
     ...(o.backend === 'js' ? { backend: new JsBackend() } : {}),
     ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
     onProgress: (stage, done, total) => bars[stage].update(done, total),
+    ...(constraints ? { constraints } : {}),
   });
   bars.knn.done();
   bars.gcn.done();

@@ -14,7 +14,7 @@ import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
 import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_LINKAGE, DEFAULT_METHOD, GCN_MIN_SCORES, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
 import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
-import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
+import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
 import type { Features } from '../../types.js';
 import { JOB_FACES_OPTION, QUEUE_OPTIONS, queuedRunFrom } from '../queue.js';
@@ -52,6 +52,7 @@ export const clusterCommand: CommandSpec = {
     out: { type: 'string', help: 'predicted cluster of each face (.npy or .meta)', required: true },
     labels: { type: 'string', help: 'true identities (.npy or .meta): print the metrics' },
     faces: { type: 'string', help: 'faces.json (one entry per face, with its "image"): faces of one image never share a cluster' },
+    constraints: { type: 'string', help: 'answers to keep (apply --constraints-out): faces must-linked end together, cannot-linked apart' },
     report: { type: 'string', help: 'also write an HTML report (thumbnails from --faces)' },
     'knn-out': { type: 'string', help: 'write the kNN graph used (.npy or .npz), e.g. for a later assign' },
     'edges-out': { type: 'string', help: 'write the links, E×2 (face, neighbour) .npy: gcn, every scored link; infomap, the links kept' },
@@ -86,6 +87,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
   if (faces && faces.length !== features.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${features.n} faces`, o.faces as string);
   const descriptors = descriptorsFrom(o, faces);
+  const constraints = o.constraints === undefined ? undefined : loadConstraints(o.constraints as string, features.n, faces, o.quiet as boolean);
   const started = performance.now();
   if (!o.quiet && !(await nativeRuntimeInstalled())) {
     console.error('facecluster: note: onnxruntime-node is not installed (its install fetches CUDA files from outside the npm registry), so the WebAssembly kernels run, about 3× slower; `npm install onnxruntime-node` where that works adds the native ones');
@@ -113,6 +115,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     onProgress: (stage, done, total) => bars[stage].update(done, total),
     onNotice: (m) => console.error(`facecluster: note: ${m}`),
     ...(faces ? { photos: photoIds(faces.map((f) => f.image)) } : {}),
+    ...(constraints ? { constraints } : {}),
   };
   if (method === 'gcn' || o.rescore) {
     const model = loadModel((o.model as string | undefined) ?? DEFAULT_MODEL_DIR);

@@ -1,4 +1,5 @@
 import type { CommandSpec, ParsedOptions } from '../args.js';
+import { applyCommand, runApply } from './apply.js';
 import { assignCommand, runAssign } from './assign.js';
 import { clusterCommand, runCluster } from './cluster.js';
 import { demoCommand, runDemo } from './demo.js';
@@ -8,6 +9,7 @@ import { exportCommand, runExport } from './export.js';
 import { importTorchCommand, runImportTorch } from './import-torch.js';
 import { knnCommand, runKnn } from './knn.js';
 import { reportCommand, runReport } from './report.js';
+import { reviewCommand, runReview } from './review.js';
 import { runTrain, trainCommand } from './train.js';
 import { runWeb, webCommand } from './web.js';
 import { runWorker, workerCommand } from './worker.js';
@@ -22,6 +24,8 @@ export const COMMANDS: [CommandSpec, (o: ParsedOptions, positionals: string[]) =
   [exportCommand, runExport],
   [importTorchCommand, runImportTorch],
   [assignCommand, runAssign],
+  [reviewCommand, runReview],
+  [applyCommand, runApply],
   [reportCommand, runReport],
   [embedCommand, runEmbed],
   [workerCommand, runWorker],
