@@ -74,8 +74,8 @@ export const REVIEW_DEFAULTS = Object.freeze({
    * --fit`): "same" from the strongest links between two clusters, "belongs" from a face's
    * strongest links into its own cluster.
    */
-  same: Object.freeze({ bias: -6.869, slope: 4.030, weight: 7.983 }) as Logistic,
-  belongs: Object.freeze({ bias: -3.513, slope: 0.939, weight: 4.738 }) as Logistic,
+  same: Object.freeze({ bias: -8.709, slope: 2.208, weight: 9.581 }) as Logistic,
+  belongs: Object.freeze({ bias: -3.779, slope: 0.944, weight: 5.252 }) as Logistic,
   /** Impostor spread (of x) where a collection is too small to read one: face-api's. */
   fallbackScale: 0.246,
 });

@@ -68,3 +68,20 @@ test('assign on lfw-test: every tenth face placed among the other 90 % about as 
   assert.equal(knn.n, n);
   assert.deepEqual(knn.indices.subarray(0, old * (knn.k + 1)), readKnn(p('old-knn.npy')).indices);
 });
+
+test('assignFaces keeps constraints over old and new faces: a new face must-linked to an old one joins its cluster, a cannot-link splits', async () => {
+  const { assignFaces } = await import('../../src/pipeline/assign.js');
+  const { clusterFaces } = await import('../../src/pipeline/index.js');
+  const f = readFeatures(join(ROOT, 'data/lfw-test.feats.npy'));
+  const n = 400, old = 380;
+  const all = { n, dim: f.dim, data: f.data.slice(0, n * f.dim) };
+  const first = await clusterFaces({ n: old, dim: f.dim, data: all.data.subarray(0, old * f.dim) });
+  const plain = await assignFaces(all, first.labels, first.knn);
+  // a new face, and an old face in another cluster; two old faces of one cluster
+  const v = old + 5;
+  const u = [...first.labels.keys()].find((i) => first.labels[i] !== plain.labels[v])!;
+  const [p, q] = [...first.labels.keys()].filter((i) => first.labels[i] === [...first.labels].find((l) => first.labels.filter((x) => x === l).length > 1));
+  const kept = await assignFaces(all, first.labels, first.knn, { constraints: { mustLink: [[v, u]], cannotLink: [[p!, q!]] } });
+  assert.equal(kept.labels[v], kept.labels[u]);
+  assert.notEqual(kept.labels[p!], kept.labels[q!]);
+});

@@ -47,3 +47,16 @@ test('the photo-server example runs on rows from a JSON file', (t) => {
   const pred = Int32Array.from(out, (o, k) => (o.personId === null ? -1 - k : (ids.get(o.personId) ?? ids.set(o.personId, ids.size).get(o.personId)!)));
   assert.ok(evaluate(truth, pred).pairwise.f > 0.8);
 });
+
+test('groupFaces keeps a user\'s answers by face id; answers naming faces deleted since are left out', async () => {
+  const faces = rows.slice(0, 300).map((r) => ({ id: r.faceId, embedding: r.embedding, photo: r.assetId }));
+  const people = await groupFaces(faces);
+  // two faces of different people, and two of one person
+  const a = people.findIndex((p, k) => people.some((o, j) => j !== k && o.person === p.person));
+  const b = people.findIndex((p) => p.person !== people[a]!.person);
+  const c = people.findIndex((p, k) => k !== a && p.person === people[a]!.person);
+  assert.ok(a >= 0 && b >= 0 && c >= 0);
+  const kept = await groupFaces(faces, { constraints: { mustLink: [[faces[a]!.id, faces[b]!.id], ['gone', faces[a]!.id]], cannotLink: [[faces[a]!.id, faces[c]!.id]] } });
+  assert.equal(kept[a]!.person, kept[b]!.person);
+  assert.notEqual(kept[a]!.person, kept[c]!.person);
+});
