@@ -4,7 +4,7 @@
  * result: every face carries data-image (its photo's file name) and data-person (its person),
  * and <body data-state="done"> says a clustering has finished.
  */
-import { encodeLabels, encodeNpy, IMAGE_EXTENSIONS, type FaceRecord } from 'facecluster/browser';
+import { encodeLabels, encodeNpy, IMAGE_EXTENSIONS, type FaceRecord, type Question } from 'facecluster/browser';
 import type { FoundFace, FromWorker, ToWorker } from './messages.js';
 import { carryPeople, exportLabels, groupPeople, withMoves } from './people.js';
 
@@ -16,7 +16,11 @@ interface Face { record: FaceRecord; descriptor: Float32Array; thumb: string }
 const faces: Face[] = [];
 let clustered: number[] = []; // the clustering's person of each face
 const moves = new Map<number, number>(); // the user's: face → person
-const apart: [number, number][] = [];
+/** The user's answers (questions, "not the same person"): every clustering keeps them. */
+const constraints: { mustLink: [number, number][]; cannotLink: [number, number][] } = { mustLink: [], cannotLink: [] };
+let questions: Question[] = [];
+/** Questions skipped, by the faces they show. */
+const skippedQuestions = new Set<string>();
 const names = new Map<number, string>();
 let nextPerson = 0;
 const selected: number[] = [];
@@ -84,8 +88,10 @@ function onWorker(message: FromWorker) {
       const carried = carryPeople(clustered, message.labels, nextPerson);
       clustered = carried.personOf;
       nextPerson = carried.nextId;
+      questions = message.questions;
       busy = false;
       draw();
+      showQuestion();
       bar.max = 1;
       bar.value = 1;
       // the same line as the CLI's cluster: faces, people, faces alone, the link cut and where it came from
@@ -151,13 +157,14 @@ function embed(files: File[]) {
 
 function cluster() {
   busy = true;
+  $('review').hidden = true;
   setState('working');
   status.textContent = `Grouping ${faces.length} faces into people…`;
   bar.removeAttribute('value');
   const dim = faces[0]?.descriptor.length ?? 128;
   const descriptors = new Float32Array(faces.length * dim);
   faces.forEach((f, i) => descriptors.set(f.descriptor, i * dim));
-  send({ type: 'cluster', descriptors, dim, images: faces.map((f) => f.record.image), apart: apart.slice() });
+  send({ type: 'cluster', descriptors, dim, images: faces.map((f) => f.record.image), constraints: { mustLink: constraints.mustLink.slice(), cannotLink: constraints.cannotLink.slice() } });
 }
 
 const current = () => withMoves(clustered, moves);
@@ -260,15 +267,74 @@ $('move').addEventListener('click', () => {
 $('apart').addEventListener('click', () => {
   if (selected.length !== 2 || busy) return;
   const [a, b] = selected as [number, number];
-  apart.push([a, b]);
-  // the user's word wins over an earlier move that put them together
-  const personOf = current();
-  if (personOf[a] === personOf[b]) { moves.delete(a); moves.delete(b); }
   selected.length = 0;
-  cluster();
+  answer([a, b], false);
 });
 
 $('clear').addEventListener('click', clearSelection);
+
+const questionKey = (q: Question) => `${q.faces[0]}-${q.faces[1]}`;
+
+/** The best question not skipped, two faces side by side; the section hides when none is left. */
+function showQuestion() {
+  const open = questions.filter((q) => !skippedQuestions.has(questionKey(q)));
+  const q = open[0];
+  const section = $('review');
+  section.hidden = q === undefined || busy;
+  if (!q) return;
+  const personOf = current();
+  const groups = groupPeople(personOf).filter((g) => g.faces.length > 1);
+  const named = (face: number) => {
+    const at = groups.findIndex((g) => g.person === personOf[face]);
+    return at >= 0 ? nameOf(groups[at]!.person, at) : 'a face seen once';
+  };
+  section.dataset.faces = q.faces.join(' ');
+  section.dataset.kind = q.kind;
+  $('question').textContent = q.kind === 'same'
+    ? `Are these two the same person? (${named(q.faces[0])} and ${named(q.faces[1])})`
+    : `Is the face on the left ${named(q.faces[1])}, like the face on the right?`;
+  const [a, b] = [$<HTMLImageElement>('question-a'), $<HTMLImageElement>('question-b')];
+  a.src = faces[q.faces[0]]!.thumb;
+  b.src = faces[q.faces[1]]!.thumb;
+  a.alt = `face ${q.faces[0] + 1}, in ${baseName(faces[q.faces[0]]!.record.image)}`;
+  b.alt = `face ${q.faces[1] + 1}, in ${baseName(faces[q.faces[1]]!.record.image)}`;
+  $('questions-left').textContent = `${open.length} ${open.length === 1 ? 'question' : 'questions'} left`;
+}
+
+/** The user's word on two faces: kept as a constraint, and the faces clustered again with it. */
+function answer(pair: [number, number], same: boolean) {
+  if (busy) return;
+  (same ? constraints.mustLink : constraints.cannotLink).push(pair);
+  // the answer wins over earlier moves of the two faces
+  moves.delete(pair[0]);
+  moves.delete(pair[1]);
+  $('review').hidden = true;
+  cluster();
+}
+
+function answerQuestion(reply: 'yes' | 'no' | 'skip') {
+  const q = questions.find((x) => !skippedQuestions.has(questionKey(x)));
+  if (!q || busy) return;
+  if (reply === 'skip') {
+    skippedQuestions.add(questionKey(q));
+    showQuestion();
+    return;
+  }
+  answer([q.faces[0], q.faces[1]], reply === 'yes');
+}
+
+$('answer-yes').addEventListener('click', () => answerQuestion('yes'));
+$('answer-no').addEventListener('click', () => answerQuestion('no'));
+$('answer-skip').addEventListener('click', () => answerQuestion('skip'));
+document.addEventListener('keydown', (event) => {
+  // typing a name is not an answer
+  const target = event.target as HTMLElement | null;
+  if (event.ctrlKey || event.metaKey || event.altKey || target?.closest('input, select, textarea') || $('review').hidden) return;
+  const reply = ({ y: 'yes', n: 'no', s: 'skip' } as const)[event.key.toLowerCase() as 'y' | 'n' | 's'];
+  if (!reply) return;
+  event.preventDefault();
+  answerQuestion(reply);
+});
 
 cancel.addEventListener('click', () => {
   if (!busy || cancelling) return;

@@ -5,7 +5,7 @@
  * read between photos (each photo's work awaits), so the networks stay loaded and the page
  * stays usable offline.
  */
-import { clusterFaces, formatClusteringSummary, summarizeClustering, createBrowserFaceEmbedder, FaceclusterError, OnnxEngine, ortEnv, photoIds, type FaceEmbedder } from 'facecluster/browser';
+import { clusterFaces, reviewQuestions, formatClusteringSummary, summarizeClustering, createBrowserFaceEmbedder, FaceclusterError, OnnxEngine, ortEnv, photoIds, type FaceEmbedder } from 'facecluster/browser';
 import { decodeBlob } from './decode.js';
 import type { FoundFace, FromWorker, ToWorker } from './messages.js';
 
@@ -82,12 +82,14 @@ async function cluster(message: Extract<ToWorker, { type: 'cluster' }>): Promise
   const start = performance.now();
   const n = message.images.length;
   if (n === 0) {
-    post({ type: 'clustered', labels: new Int32Array(0), seconds: 0, summary: 'no faces' });
+    post({ type: 'clustered', labels: new Int32Array(0), seconds: 0, summary: 'no faces', questions: [] });
     return;
   }
-  const result = await clusterFaces({ n, dim: message.dim, data: message.descriptors }, { photos: photoIds(message.images), apart: message.apart });
+  const features = { n, dim: message.dim, data: message.descriptors };
+  const result = await clusterFaces(features, { photos: photoIds(message.images), constraints: message.constraints });
   const seconds = (performance.now() - start) / 1000;
-  post({ type: 'clustered', labels: result.labels, seconds, summary: formatClusteringSummary(summarizeClustering(result, seconds)) });
+  const questions = await reviewQuestions(features, result.labels, { answered: message.constraints, ...(result.linkThreshold ? { linkThreshold: result.linkThreshold } : {}) });
+  post({ type: 'clustered', labels: result.labels, seconds, summary: formatClusteringSummary(summarizeClustering(result, seconds)), questions });
 }
 
 scope.onmessage = (event) => {

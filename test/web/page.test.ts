@@ -18,7 +18,7 @@ import { buildSite } from '../../web/build.js';
 import { ROOT, samePartition, SHARED } from '../helpers.js';
 
 // the little of the DOM that the functions run in the page use (the project's TypeScript has no DOM types)
-interface Tagged { dataset: Record<string, string | undefined> }
+interface Tagged { dataset: Record<string, string | undefined>; hidden?: boolean }
 declare const document: { body: Tagged; querySelector(selector: string): Tagged | null; querySelectorAll(selector: string): { length: number } };
 declare const location: { href: string };
 
@@ -166,6 +166,27 @@ test('the page groups lfw-sample\'s photos into its people, as the CLI does, wit
   assert.ok(samePartition(Int32Array.from(after.filter(untouched), (s) => Number(s.person)), Int32Array.from(shown.filter(untouched), (s) => Number(s.person))), 'other people unchanged');
   assert.equal(after[last]!.person, movedTo, 'the move outlives the new clustering');
   assert.ok(await page.$$eval('.name', (inputs) => inputs.some((i) => (i as unknown as { value: string }).value === 'Andy')), 'the name outlives it too');
+
+  // the questions: two faces side by side; Y merges, N keeps apart, S moves on; the galleries follow each answer
+  await page.waitForFunction(() => !document.querySelector('#review')!.hidden, null, { timeout: 30_000 });
+  await page.locator('#review').screenshot({ path: join(SHOTS, 'page-questions.png') });
+  const asked = async () => (await page.getAttribute('#review', 'data-faces'))!.split(' ').map(Number) as [number, number];
+  const personOfFace = (f: number) => page.getAttribute(`.face[data-face="${f}"]`, 'data-person');
+  const [y1, y2] = await asked();
+  await page.keyboard.press('y');
+  await page.waitForFunction(() => document.body.dataset.state === 'done' && !document.querySelector('#review')!.hidden, null, { timeout: 120_000 });
+  assert.equal(await personOfFace(y1), await personOfFace(y2), 'yes: one person');
+  const [n1, n2] = await asked();
+  assert.notDeepEqual([n1, n2], [y1, y2], 'an answered question is not asked again');
+  await page.click('#answer-no');
+  await page.waitForFunction(() => document.body.dataset.state === 'done' && !document.querySelector('#review')!.hidden, null, { timeout: 120_000 });
+  assert.notEqual(await personOfFace(n1), await personOfFace(n2), 'no: two people');
+  assert.equal(await personOfFace(y1), await personOfFace(y2), 'the earlier yes holds through the new clustering');
+  const before = await asked();
+  const left = await page.textContent('#questions-left');
+  await page.keyboard.press('s');
+  assert.notDeepEqual(await asked(), before, 'skip: the next question');
+  assert.notEqual(await page.textContent('#questions-left'), left);
 
   // Cancel while photos are being described: the work stops, the faces found before stay, the page is ready again
   await page.setInputFiles('#photos', photos().slice(0, 20));
