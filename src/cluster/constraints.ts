@@ -83,11 +83,18 @@ export function keepConstraints(labels: Int32Array, pairs: PairScores, constrain
   const cannot = constraints.cannotLink ?? [];
   if (!photos && cannot.length === 0) return { labels: out, merged, split: 0 };
   // the must-links are the strongest links of all: a split never parts them (mustLinkGroups checked they can stay together)
-  const withMust: PairScores = must.length === 0 ? pairs : {
-    a: Int32Array.from([...pairs.a, ...must.map((p) => p[0])]),
-    b: Int32Array.from([...pairs.b, ...must.map((p) => p[1])]),
-    score: Float64Array.from([...pairs.score, ...must.map(() => Infinity)]),
-  };
+  const withMust = must.length === 0 ? pairs : appendPairs(pairs, must, Infinity);
   const r = splitCannotLinks(out, photos, withMust, cannot);
   return { labels: r.labels, merged, split: r.split };
+}
+
+/** The pairs with `extra` appended at `score` (typed arrays, not spread: links may number millions). */
+function appendPairs(pairs: PairScores, extra: readonly FacePair[], score: number): PairScores {
+  const m = pairs.a.length;
+  const a = new Int32Array(m + extra.length), b = new Int32Array(m + extra.length), s = new Float64Array(m + extra.length);
+  a.set(pairs.a);
+  b.set(pairs.b);
+  s.set(pairs.score);
+  extra.forEach(([x, y], e) => { a[m + e] = x; b[m + e] = y; s[m + e] = score; });
+  return { a, b, score: s };
 }

@@ -11,6 +11,7 @@
 import type { Constraints, FacePair } from '../cluster/constraints.js';
 import { fail } from '../errors.js';
 import type { FaceRecord } from './faces.js';
+import { parseJson } from './json.js';
 
 export interface FaceKey {
   image: string;
@@ -43,12 +44,7 @@ function checkRef(v: unknown, where: string, path: string): FaceRef {
 }
 
 export function parseConstraints(text: string, path: string): ConstraintsFile {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    fail('BAD_FILE', 'not valid JSON', path);
-  }
+  const v = parseJson(text, path);
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('BAD_FILE', 'expected {"mustLink": [...], "cannotLink": [...]}', path);
   const out: ConstraintsFile = { mustLink: [], cannotLink: [] };
   for (const kind of ['mustLink', 'cannotLink'] as const) {

@@ -4,6 +4,7 @@
  * Clustering reads only `image`: faces of one image are different people.
  */
 import { fail } from '../errors.js';
+import { parseJson } from './json.js';
 
 export interface FaceRecord {
   image: string;
@@ -14,12 +15,7 @@ export interface FaceRecord {
 }
 
 export function parseFaces(text: string, path: string): FaceRecord[] {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    fail('BAD_FILE', 'not valid JSON', path);
-  }
+  const v = parseJson(text, path);
   if (!Array.isArray(v)) fail('BAD_FILE', 'expected an array with one entry per face', path);
   v.forEach((f, i) => {
     if (typeof f !== 'object' || f === null || typeof (f as FaceRecord).image !== 'string') fail('BAD_FILE', `entry ${i} has no "image" path`, path);

@@ -3,6 +3,7 @@
  * feature normalisation, subgraph settings, provenance, metrics), decoded from bytes, so that a
  * browser can load one from a URL (fetchModel) and Node from a folder (files.ts).
  */
+import { parseJson } from '../io/json.js';
 import { fail } from '../errors.js';
 import { IPS_TEST_DEFAULTS, type IpsOptions } from '../ips/index.js';
 import { checkParams, type Architecture, type Params } from './params.js';
@@ -74,12 +75,7 @@ export async function fetchModel(url: string | URL): Promise<Model> {
 
 /** A model's config.json, checked field by field (the weights are checked against it by decodeModel). */
 export function parseModelConfig(raw: string, configPath: string): ModelConfig {
-  let config: ModelConfig;
-  try {
-    config = JSON.parse(raw);
-  } catch {
-    fail('BAD_FILE', 'not valid JSON', configPath);
-  }
+  const config = parseJson(raw, configPath) as ModelConfig;
   if (typeof config !== 'object' || config === null) fail('BAD_FILE', 'not a JSON object', configPath);
   if (config.format !== 'facecluster-lgcn') fail('BAD_FILE', `not a facecluster model config (format is ${JSON.stringify(config?.format)})`, configPath);
   if (config.normalize !== 'l2' && config.normalize !== 'none') fail('BAD_FILE', `normalize must be "l2" or "none"`, configPath);

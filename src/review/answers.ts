@@ -8,6 +8,7 @@
  */
 import { mustLinkGroups, relabelByFirstMember, UnionFind, type Constraints, type FacePair } from '../cluster/index.js';
 import { fail } from '../errors.js';
+import { parseJson } from '../io/json.js';
 import type { Question } from './questions.js';
 
 export interface Answer {
@@ -22,14 +23,6 @@ export interface AppliedAnswers {
   /** Clusters merged away, and faces taken out of their cluster. */
   merged: number;
   moved: number;
-}
-
-function parseJson(text: string, path: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    fail('BAD_FILE', 'not valid JSON', path);
-  }
 }
 
 const isRow = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;

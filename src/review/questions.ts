@@ -157,7 +157,7 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
   const linkCount = new Map<number, number>();
   const insideCount = new Int32Array(n);
   const inside: number[][] = Array.from({ length: n }, () => []);
-  const toOther: Map<number, number[]>[] = Array.from({ length: n }, () => new Map());
+  const toOther: Map<number, { top: number[]; count: number }>[] = Array.from({ length: n }, () => new Map());
   const indices = knn.indices, sims = knn.sims!;
   const w = knn.k + 1;
   for (let i = 0; i < n; i++) {
@@ -173,8 +173,9 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
       if (!list) between.set(key, (list = []));
       pushTop(list, s, top);
       let own = toOther[i]!.get(cj);
-      if (!own) toOther[i]!.set(cj, (own = []));
-      pushTop(own, s, top);
+      if (!own) toOther[i]!.set(cj, (own = { top: [], count: 0 }));
+      pushTop(own.top, s, top);
+      own.count++;
     }
   }
 
@@ -188,7 +189,8 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
     settledFaces.add(a).add(b);
   }
 
-  const candidates: { evidence: Evidence; p: number }[] = [];
+  // `pair`: a "same" question's two clusters as numbered here
+  const candidates: { evidence: Evidence; p: number; pair?: [number, number] }[] = [];
   for (const [key, list] of between) {
     if (settledPairs.has(key)) continue;
     const a = Math.floor(key / m), b = key % m;
@@ -198,13 +200,8 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
     const share = (linkCount.get(small * m + large) ?? 0) / (size[small]! * Math.min(knn.k, size[large]!));
     const p = probability(same, z, share);
     const gain = (size[a]! * size[b]!) / ((size[a]! + size[b]!) * n);
-    candidates.push({ p, evidence: { z, share, question: { id: 0, kind: 'same', a: idOf[a]!, b: idOf[b]!, faces: [rep[a]!, rep[b]!], score: p * gain } } });
+    candidates.push({ p, pair: [a, b], evidence: { z, share, question: { id: 0, kind: 'same', a: idOf[a]!, b: idOf[b]!, faces: [rep[a]!, rep[b]!], score: p * gain } } });
   }
-  const countTo = (i: number, d: number) => {
-    let count = 0;
-    for (let t = 0; t < w; t++) if (indices[i * w + t] !== i && cluster[indices[i * w + t]!] === d) count++;
-    return count;
-  };
   for (let i = 0; i < n; i++) {
     const c = cluster[i]!, sc = size[c]!;
     if (sc < 2 || rep[c] === i || settledFaces.has(i)) continue;
@@ -213,8 +210,8 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
     const pNot = 1 - probability(belongs, z, share);
     // where a "no" moves it: the other cluster it is most likely the person of
     let next = -1, pNext = 0;
-    for (const [d, list] of toOther[i]!) {
-      const p = probability(same, zOf(mean(list)), countTo(i, d) / Math.min(knn.k, size[d]!));
+    for (const [d, links] of toOther[i]!) {
+      const p = probability(same, zOf(mean(links.top)), links.count / Math.min(knn.k, size[d]!));
       if (p > pNext || (p === pNext && d < next)) [next, pNext] = [d, p];
     }
     if (pNext < 0.5) next = -1;
@@ -223,20 +220,18 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
   }
   candidates.sort((x, y) => y.evidence.question.score - x.evidence.question.score || x.evidence.z - y.evidence.z);
 
-  // a question whose answer the earlier ones already imply is not asked: clusters that earlier
-  // likely "yes" answers join, a face asked about once
+  // a "same" question whose answer earlier likely "yes" answers already imply is not asked
+  // (each face has one "belongs" question at most)
   const joined = new UnionFind(m);
-  const denseOf = new Map<number, number>();
-  for (let c = 0; c < m; c++) denseOf.set(idOf[c]!, c);
   const out: Evidence[] = [];
-  for (const { evidence, p } of candidates) {
+  for (const { evidence, p, pair } of candidates) {
     if (out.length >= limit) break;
-    const q = evidence.question;
-    if (q.kind === 'same') {
-      const a = denseOf.get(q.a)!, b = denseOf.get(q.b)!;
+    if (pair) {
+      const [a, b] = pair;
       if (joined.find(a) === joined.find(b)) continue;
       if (p >= 0.5) joined.union(a, b);
     }
+    const q = evidence.question;
     q.id = out.length;
     out.push(evidence);
   }
