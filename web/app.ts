@@ -275,9 +275,11 @@ $('clear').addEventListener('click', clearSelection);
 
 const questionKey = (q: Question) => `${q.faces[0]}-${q.faces[1]}`;
 
+const openQuestions = () => questions.filter((q) => !skippedQuestions.has(questionKey(q)));
+
 /** The best question not skipped, two faces side by side; the section hides when none is left. */
 function showQuestion() {
-  const open = questions.filter((q) => !skippedQuestions.has(questionKey(q)));
+  const open = openQuestions();
   const q = open[0];
   const section = $('review');
   section.hidden = q === undefined || busy;
@@ -305,15 +307,14 @@ function showQuestion() {
 function answer(pair: [number, number], same: boolean) {
   if (busy) return;
   (same ? constraints.mustLink : constraints.cannotLink).push(pair);
-  // the answer wins over earlier moves of the two faces
-  moves.delete(pair[0]);
-  moves.delete(pair[1]);
-  $('review').hidden = true;
+  // the answer wins over an earlier move that said otherwise of the two faces
+  const personOf = current();
+  if ((personOf[pair[0]] === personOf[pair[1]]) !== same) { moves.delete(pair[0]); moves.delete(pair[1]); }
   cluster();
 }
 
 function answerQuestion(reply: 'yes' | 'no' | 'skip') {
-  const q = questions.find((x) => !skippedQuestions.has(questionKey(x)));
+  const q = openQuestions()[0];
   if (!q || busy) return;
   if (reply === 'skip') {
     skippedQuestions.add(questionKey(q));
