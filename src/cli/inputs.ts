@@ -1,7 +1,7 @@
 /** Loading the inputs a command names, with the cross-checks between them (sizes, K). */
 import { DESCRIPTOR_PRIORS, descriptorPrior, type Constraints } from '../cluster/index.js';
 import { fail } from '../errors.js';
-import { parseConstraints, readFeatures, readKnn, readLabels, readText, resolveConstraints, type FaceRecord } from '../io/index.js';
+import { parseConstraints, readFaces, readFeatures, readKnn, readLabels, readText, resolveConstraints, type FaceRecord } from '../io/index.js';
 import type { KnnMethod, KnnSearch } from '../knn/index.js';
 import type { Features, KnnGraph } from '../types.js';
 import { checkRange, type OptionSpec, type ParsedOptions } from './args.js';
@@ -80,4 +80,12 @@ export function loadConstraints(path: string, n: number, faces: readonly FaceRec
   const { constraints, missing } = resolveConstraints(parseConstraints(readText(path), path), n, path, faces);
   if (missing > 0 && !quiet) console.error(`facecluster: note: ${path}: ${missing} ${missing === 1 ? 'pair names a face' : 'pairs name faces'} not among these faces (left out)`);
   return constraints;
+}
+
+/** --faces: faces.json with one entry per face (`n`), or undefined when not given; `which` says which faces when that is not plain. */
+export function loadFaces(path: string | undefined, n: number, which = ''): FaceRecord[] | undefined {
+  if (path === undefined) return undefined;
+  const faces = readFaces(path);
+  if (faces.length !== n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${n} faces${which}`, path);
+  return faces;
 }

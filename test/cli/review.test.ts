@@ -84,6 +84,14 @@ test('apply and review: bad answers and files are one line, exit 2, no output wr
     assert.equal(r.stderr.trim().split('\n').length, 1);
     assert.ok(!existsSync(path('new.npy')) && !existsSync(path('c.json')));
   }
+  // a constraints file to add to that is damaged: nothing written, not even the labels
+  writeFileSync(path('a.json'), '[{"id": 0, "answer": "yes"}]');
+  writeFileSync(path('c.json'), '{"mustLink": 3}');
+  const damaged = cli('apply', '--clusters', path('pred.npy'), '--questions', path('q.json'), '--answers', path('a.json'), '--out', path('new.npy'), '--constraints-out', path('c.json'));
+  assert.equal(damaged.status, 2);
+  assert.match(damaged.stderr, /c.json: "mustLink" must be a list of pairs/);
+  assert.ok(!existsSync(path('new.npy')));
+  assert.equal(readFileSync(path('c.json'), 'utf8'), '{"mustLink": 3}');
   writeFileSync(path('c.json'), '{"mustLink": [[0, 9]]}');
   writeNpy(path('f.npy'), Float32Array.from({ length: 4 * 8 }, (_, i) => Math.sin(i + 1)), [4, 8], 'f4');
   const r = cli('cluster', '--features', path('f.npy'), '--constraints', path('c.json'), '--out', path('p2.npy'));

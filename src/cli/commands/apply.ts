@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fail } from '../../errors.js';
-import { checkLabelsPath, constraintsFile, formatConstraints, mergeConstraints, parseConstraints, readFaces, readLabels, readText, writeFileAtomic, writeLabels } from '../../io/index.js';
+import { checkLabelsPath, constraintsFile, formatConstraints, mergeConstraints, parseConstraints, readLabels, readText, writeFileAtomic, writeLabels } from '../../io/index.js';
 import { applyAnswers, parseAnswers, parseQuestions } from '../../review/index.js';
 import { QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { loadFaces } from '../inputs.js';
 
 export const applyCommand: CommandSpec = {
   name: 'apply',
@@ -27,12 +28,12 @@ export function runApply(o: ParsedOptions): void {
   const questions = parseQuestions(readText(o.questions as string), o.questions as string);
   const answers = parseAnswers(readText(o.answers as string), o.answers as string);
   const clusters = readLabels(o.clusters as string);
-  const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
-  if (faces && faces.length !== clusters.length) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${clusters.length} faces`, o.faces as string);
+  const faces = loadFaces(o.faces as string | undefined, clusters.length);
+  // the constraints file to add to is read before anything is written: a bad one leaves no output
+  const before = constraintsOut !== undefined && existsSync(constraintsOut) ? parseConstraints(readText(constraintsOut), constraintsOut) : { mustLink: [], cannotLink: [] };
   const applied = applyAnswers(clusters, questions, answers);
   writeLabels(o.out as string, applied.labels);
   if (constraintsOut !== undefined) {
-    const before = existsSync(constraintsOut) ? parseConstraints(readText(constraintsOut), constraintsOut) : { mustLink: [], cannotLink: [] };
     const merged = mergeConstraints(before, constraintsFile(applied.constraints, faces));
     writeFileAtomic(constraintsOut, [new TextEncoder().encode(formatConstraints(merged))]);
   }

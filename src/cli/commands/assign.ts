@@ -1,4 +1,4 @@
-import { checkLabelsPath, readFaces, writeFeatures, writeKnn, writeLabels } from '../../io/index.js';
+import { checkLabelsPath, writeFeatures, writeKnn, writeLabels } from '../../io/index.js';
 import { evaluate } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
 import { ASSIGN_DEFAULTS, assignFaces } from '../../pipeline/assign.js';
@@ -6,7 +6,7 @@ import { JsBackend } from '../../engine/backend.js';
 import { fail } from '../../errors.js';
 import { DESCRIPTORS_OPTION, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
-import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
+import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFaces, loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
 import { loadHnswIndex } from '../../knn/index.js';
 import { Progress } from '../progress.js';
 
@@ -52,8 +52,7 @@ export async function runAssign(o: ParsedOptions): Promise<void> {
   all.data.set(old.data);
   all.data.set(fresh.data, old.data.length);
   const truth = o.labels === undefined ? undefined : loadLabels(o.labels as string, all.n);
-  const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
-  if (faces && faces.length !== all.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${all.n} faces (old and new)`, o.faces as string);
+  const faces = loadFaces(o.faces as string | undefined, all.n, ' (old and new)');
   const constraints = o.constraints === undefined ? undefined : loadConstraints(o.constraints as string, all.n, faces, o.quiet as boolean);
   const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean) };
   const index = o.index === undefined ? undefined : loadHnswIndex(o.index as string, old.dim, old.n, knnSearch.hnsw);

@@ -6,7 +6,6 @@ import { renderReport } from '../../report/index.js';
 import { loadReportExtras } from './report.js';
 import { nativeRuntimeInstalled } from '../../engine/runtime.js';
 import { photoIds } from '../../io/faces.js';
-import { readFaces } from '../../io/formats.js';
 import { fail } from '../../errors.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
@@ -14,7 +13,7 @@ import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
 import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_LINKAGE, DEFAULT_METHOD, GCN_MIN_SCORES, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
 import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
-import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
+import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFaces, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
 import type { Features } from '../../types.js';
 import { JOB_FACES_OPTION, QUEUE_OPTIONS, queuedRunFrom } from '../queue.js';
@@ -84,8 +83,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   if (o.rescore && method !== 'infomap') fail('BAD_OPTION', `--rescore gives a second opinion on the infomap method's links; --method ${method} has none`);
   // Infomap's links are weighted by their cosine, which may not be negative
   if (method === 'infomap' && typeof threshold === 'number' && threshold < 0) fail('BAD_OPTION', `--threshold ${threshold}: the infomap method needs a cosine from 0 to 1 (or auto)`);
-  const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
-  if (faces && faces.length !== features.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${features.n} faces`, o.faces as string);
+  const faces = loadFaces(o.faces as string | undefined, features.n);
   const descriptors = descriptorsFrom(o, faces);
   const constraints = o.constraints === undefined ? undefined : loadConstraints(o.constraints as string, features.n, faces, o.quiet as boolean);
   const started = performance.now();

@@ -2,14 +2,13 @@ import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fail } from '../../errors.js';
 import { type FaceRecord } from '../../io/faces.js';
-import { readFaces } from '../../io/formats.js';
 import { npyToFloat64, npyToInt32, readNpyView, writeFileAtomic } from '../../io/index.js';
 import { thumbnailsFrom } from '../../report/images.js';
 import { renderReport, type ReportInput } from '../../report/index.js';
 import type { EpochLog } from '../../train/index.js';
 import type { ScoredEdges } from '../../types.js';
 import type { CommandSpec, ParsedOptions } from '../args.js';
-import { loadLabels } from '../inputs.js';
+import { loadFaces, loadLabels } from '../inputs.js';
 
 export const reportCommand: CommandSpec = {
   name: 'report',
@@ -31,9 +30,7 @@ export const reportCommand: CommandSpec = {
 export function loadReportExtras(n: number, o: ParsedOptions, read?: FaceRecord[]): Pick<ReportInput, 'faces' | 'trainLog'> & { root?: string } {
   const out: Pick<ReportInput, 'faces' | 'trainLog'> & { root?: string } = {};
   if (o.faces !== undefined) {
-    const faces = read ?? readFaces(o.faces as string);
-    if (faces.length !== n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${n} faces`, o.faces as string);
-    out.faces = faces;
+    out.faces = read ?? loadFaces(o.faces as string, n)!;
     out.root = dirname(o.faces as string);
   }
   if (o['train-log'] !== undefined) out.trainLog = readTrainLog(o['train-log'] as string);

@@ -1,8 +1,8 @@
 import { fail } from '../../errors.js';
-import { readFaces, writeFileAtomic } from '../../io/index.js';
+import { writeFileAtomic } from '../../io/index.js';
 import { REVIEW_DEFAULTS, reviewQuestions } from '../../review/index.js';
 import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
-import { descriptorsFrom, loadConstraints, loadFeatures, loadLabels } from '../inputs.js';
+import { descriptorsFrom, loadConstraints, loadFaces, loadFeatures, loadLabels } from '../inputs.js';
 
 export const reviewCommand: CommandSpec = {
   name: 'review',
@@ -28,8 +28,7 @@ export async function runReview(o: ParsedOptions): Promise<void> {
   const started = performance.now();
   const features = loadFeatures(o.features as string, o.dim as number | undefined);
   const clusters = loadLabels(o.clusters as string, features.n);
-  const faces = o.faces === undefined ? undefined : readFaces(o.faces as string);
-  if (faces && faces.length !== features.n) fail('SHAPE_MISMATCH', `has ${faces.length} entries but there are ${features.n} faces`, o.faces as string);
+  const faces = loadFaces(o.faces as string | undefined, features.n);
   const answered = o.constraints === undefined ? undefined : loadConstraints(o.constraints as string, features.n, faces, o.quiet as boolean);
   const descriptors = descriptorsFrom(o, faces);
   const questions = await reviewQuestions(features, clusters, {
