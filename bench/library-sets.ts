@@ -8,8 +8,8 @@ import { readFeatures, readLabels } from '../src/io/index.js';
 import { album, manyFacesEach, realPeople, strangers, syntheticPeople, withDuplicates, withStrays, type LabelledFaces, type PeopleSource } from '../src/synthetic/collections.js';
 import { syntheticFaces } from '../src/synthetic/index.js';
 
-const DATA = new URL('../../data/', import.meta.url).pathname;
-const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
+export const DATA = new URL('../../data/', import.meta.url).pathname;
+export const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
 
 export interface LibrarySet extends LabelledFaces {
   source: string;
@@ -18,7 +18,8 @@ export interface LibrarySet extends LabelledFaces {
   variant: string;
 }
 
-function split(path: string): LabelledFaces {
+/** A labelled split: `path`.feats.npy and `path`.labels.npy. */
+export function split(path: string): LabelledFaces {
   return { features: readFeatures(`${path}.feats.npy`), labels: readLabels(`${path}.labels.npy`) };
 }
 

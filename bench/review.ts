@@ -15,13 +15,10 @@ import { evaluate } from '../src/metrics/index.js';
 import { clusterFaces } from '../src/pipeline/index.js';
 import { seededRandom, shuffledRange } from '../src/random.js';
 import { applyAnswers, reviewWithEvidence, type Answer, type Evidence, type Logistic, type Question } from '../src/review/index.js';
-import { readFeatures, readLabels } from '../src/io/index.js';
+import { DATA, SHARED, split } from './library-sets.js';
 import { album, family, manyFacesEach, realPeople, strangers, syntheticPeople, withDuplicates, withStrays, type LabelledFaces, type PeopleSource } from '../src/synthetic/collections.js';
 
 const { values: flags } = parseArgs({ options: { fit: { type: 'boolean' }, quick: { type: 'boolean' } } });
-const DATA = new URL('../../data/', import.meta.url).pathname;
-const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
-const split = (path: string): LabelledFaces => ({ features: readFeatures(`${path}.feats.npy`), labels: readLabels(`${path}.labels.npy`) });
 
 const sources: [string, PeopleSource][] = [
   ['lfw-train photos', realPeople(split(`${SHARED}lfw-train`))],
