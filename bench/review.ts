@@ -4,7 +4,8 @@
  * people in the shapes photo libraries have, the default clustering is reviewed and a simulated
  * user answers the first N questions from the truth ("same": yes when both clusters' majority
  * person is one; "belongs": yes when the face is its cluster's majority person). B-Cubed F after
- * 0, 5, 10, 20 and 50 answers, beside as many random questions of each kind (mean of 5 draws).
+ * 0, 5, 10, 20 and 50 answers, beside as many random questions of each kind drawn from every
+ * candidate question (mean of 5 draws).
  *
  * --fit: the logistic calibrations of REVIEW_DEFAULTS, fitted to every candidate question's
  * evidence and truth on these collections (no test split is read).
@@ -71,7 +72,8 @@ for (const [source, people] of sources) {
     const pred = clustered.labels;
     const major = majorities(c.labels, pred);
     const options = { normalized: true, ...(clustered.linkThreshold ? { linkThreshold: clustered.linkThreshold } : {}) };
-    const all: Evidence[] = await reviewWithEvidence(unit, pred, { ...options, limit: Infinity });
+    // every candidate, for the calibration and the random questions; the ranked ones as review chooses them
+    const all: Evidence[] = await reviewWithEvidence(unit, pred, { ...options, limit: Infinity, everyCandidate: true });
     if (flags.fit) {
       const ev = evaluate(c.labels, pred).bcubed.f;
       const sameZ = all.filter((e) => e.question.kind === 'same');
@@ -87,7 +89,7 @@ for (const [source, people] of sources) {
       const answers: Answer[] = qs.map((q) => ({ id: q.id, answer: truthOf(q, c.labels, major) ? 'yes' : 'no' }));
       return evaluate(c.labels, applyAnswers(pred, qs, answers).labels).bcubed.f;
     };
-    const ranked = all.slice(0, Math.max(...NS)).map((e) => e.question);
+    const ranked = (await reviewWithEvidence(unit, pred, { ...options, limit: Math.max(...NS) })).map((e) => e.question);
     const pool = { same: all.filter((e) => e.question.kind === 'same'), belongs: all.filter((e) => e.question.kind === 'belongs') };
     const row = table.get(`${source} | ${shape}`) ?? { ranked: NS.map(() => 0), random: NS.map(() => 0), count: 0 };
     table.set(`${source} | ${shape}`, row);

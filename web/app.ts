@@ -294,7 +294,7 @@ function showQuestion() {
   section.dataset.kind = q.kind;
   $('question').textContent = q.kind === 'same'
     ? `Are these two the same person? (${named(q.faces[0])} and ${named(q.faces[1])})`
-    : `Is the face on the left ${named(q.faces[1])}, like the face on the right?`;
+    : `Is the face on the left ${named(q.faces[1])}, like the face on the right?${q.part.length > 1 ? ` (a "no" takes ${q.part.length - 1} more like it along)` : ''}`;
   const [a, b] = [$<HTMLImageElement>('question-a'), $<HTMLImageElement>('question-b')];
   a.src = faces[q.faces[0]]!.thumb;
   b.src = faces[q.faces[1]]!.thumb;

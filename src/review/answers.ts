@@ -4,7 +4,7 @@
  * - "same" yes merges the two clusters (must-link between the faces shown), no keeps them apart
  *   (cannot-link);
  * - "belongs" yes keeps the face where it is (must-link with the face shown for its cluster), no
- *   takes it out (cannot-link) to the cluster it fits next, or alone.
+ *   takes it out (cannot-link) with the rest of its part to the cluster it fits next, or alone.
  */
 import { mustLinkGroups, relabelByFirstMember, UnionFind, type Constraints, type FacePair } from '../cluster/index.js';
 import { fail } from '../errors.js';
@@ -20,7 +20,7 @@ export interface AppliedAnswers {
   labels: Int32Array;
   /** The answers as pairs of faces (see cluster/constraints.ts). */
   constraints: Required<Constraints>;
-  /** Clusters merged away, and faces taken out of their cluster. */
+  /** Clusters merged away, and faces taken out of their cluster (with their parts). */
   merged: number;
   moved: number;
 }
@@ -52,7 +52,9 @@ export function parseQuestions(text: string, path: string): Question[] {
       if (!isRow(o.face) || !isCluster(o.cluster)) bad('"face" must be a face row and "cluster" a cluster id');
       const next = o.next === undefined ? -1 : o.next;
       if (!isCluster(next)) bad('"next" must be a cluster id or −1');
-      return { id: o.id as number, kind: 'belongs', face: o.face as number, cluster: o.cluster as number, faces: pair, next: next as number, score };
+      const part = o.part === undefined ? [o.face] : o.part;
+      if (!(Array.isArray(part) && part.every(isRow) && part.includes(o.face as number))) bad('"part" must be face rows, the question\'s face among them');
+      return { id: o.id as number, kind: 'belongs', face: o.face as number, cluster: o.cluster as number, faces: pair, part: [...new Set(part as number[])], next: next as number, score };
     }
     return bad(`"kind" must be "same" or "belongs", not ${JSON.stringify(o.kind)}`);
   });
@@ -97,7 +99,7 @@ export function applyAnswers(labels: Int32Array, questions: readonly Question[],
   let m = 0;
   for (const c of cluster) m = Math.max(m, c + 1);
   const merges = new UnionFind(m);
-  const moves: { face: number; from: number; to: number }[] = [];
+  const moves: { part: readonly number[]; face: number; shown: number; from: number; to: number }[] = [];
   for (const a of answers) {
     const q = byId.get(a.id) ?? fail('BAD_VALUE', `answer to question ${a.id}, which is not among the questions`);
     const yes = a.answer === 'yes';
@@ -111,23 +113,36 @@ export function applyAnswers(labels: Int32Array, questions: readonly Question[],
       const c = clusterOf(q.cluster, q);
       inCluster(q.face, c, q.cluster, q);
       inCluster(q.faces[1], c, q.cluster, q);
-      if (!yes) moves.push({ face: q.face, from: c, to: q.next >= 0 ? clusterOf(q.next, q) : -1 });
+      for (const i of q.part) inCluster(i, c, q.cluster, q);
+      if (q.part.includes(q.faces[1])) fail('BAD_VALUE', `question ${q.id}: the part to take out holds face ${q.faces[1]}, the face shown for cluster ${q.cluster}`);
+      if (!yes) moves.push({ part: q.part, face: q.face, shown: q.faces[1], from: c, to: q.next >= 0 ? clusterOf(q.next, q) : -1 });
     }
   }
   const constraints = { mustLink: must, cannotLink: cannot };
-  mustLinkGroups(n, constraints);
+  const together = mustLinkGroups(n, constraints);
 
-  // merges first; then each face said not to belong goes where it fits next, unless that is
-  // where it already is after the merges (then alone)
+  // merges first; then each part said not to belong goes where it fits next, unless that is
+  // where it already is after the merges (then on its own). Larger parts first: a face that a
+  // larger part has taken out already stays with it, and a part leaves behind the faces that an
+  // earlier move took elsewhere or that a "yes" keeps with the cluster's face
   const key = Int32Array.from(cluster, (c) => merges.find(c));
   let alone = m;
-  for (const { face: i, from, to } of moves) {
-    key[i] = to >= 0 && merges.find(to) !== merges.find(from) ? merges.find(to) : alone++;
+  moves.sort((x, y) => y.part.length - x.part.length);
+  let movedFaces = 0;
+  for (const { part, face, shown, from, to } of moves) {
+    const there = key[shown]!;
+    if (key[face] !== there) continue;
+    const where = to >= 0 && merges.find(to) !== merges.find(from) ? merges.find(to) : alone++;
+    for (const i of part) {
+      if (key[i] !== there || (i !== face && together.find(i) === together.find(shown))) continue;
+      key[i] = where;
+      movedFaces++;
+    }
   }
   const out = relabelByFirstMember(key);
   for (const [a, b] of must) if (out[a] !== out[b]) fail('BAD_VALUE', `the answers disagree: faces ${a} and ${b} are one person by one answer and apart by the others`);
   for (const [a, b] of cannot) if (out[a] === out[b]) fail('BAD_VALUE', `the answers disagree: faces ${a} and ${b} are different people by one answer and one person by the others`);
   let roots = 0;
   for (let c = 0; c < m; c++) if (merges.find(c) === c) roots++;
-  return { labels: out, constraints, merged: m - roots, moved: moves.length };
+  return { labels: out, constraints, merged: m - roots, moved: movedFaces };
 }

@@ -2,14 +2,16 @@
  * The few yes/no questions about a clustering whose answers are expected to improve it most.
  *
  * Two kinds: "same" (are clusters A and B one person?) between clusters joined by kNN links,
- * and "belongs" (is face i the person of its cluster C?) for faces weakly tied to theirs. Each
- * is scored by its expected gain in B-Cubed F: the chance of the answer that changes the
- * clustering times what that change is worth, from the cluster sizes. With n faces and
- * clusters pure but for the question's:
+ * and "belongs" (is face i the person of its cluster C?) for each face, and for parts of a
+ * cluster beyond its weakest inside links (a "no" takes the part out: two people merged in one
+ * cluster are parted by one answer). Each is scored by its expected gain in B-Cubed F: the
+ * chance of the answer that changes the clustering times what that change is worth, from the
+ * cluster sizes. With n faces and clusters pure but for the question's:
  * - merging pieces of sizes a and b of one person raises their members' recall, B-Cubed F by
  *   about a·b / ((a + b)·n);
- * - taking a stranger out of a cluster of size c raises its members' precision, F by about
- *   (c − 1) / (c·n), and putting it with its own person (size d) adds about d / ((d + 1)·n).
+ * - taking a part of p faces of another person out of a cluster of size c raises its members'
+ *   precision, F by about p·(c − p) / (c·n), and putting it with its own person (size d) adds
+ *   about p·d / ((p + d)·n).
  *
  * The chances come from link evidence put in the collection's own units: a similarity s is
  * z = (x(s) − x(cut)) / scale, with x = −ln(1 − s), cut the link threshold read off the
@@ -35,7 +37,9 @@ export interface SameQuestion {
 
 /**
  * "Is face `face` the person of cluster `cluster`?", shown beside the face that best shows
- * the cluster (faces[1]); `next` is the cluster it fits next (−1: none), where a "no" moves it.
+ * the cluster (faces[1]). A "no" takes out `part`: the face and the faces of the cluster that
+ * its links tie to the face rather than to the rest (as re-clustering with the answer splits
+ * the cluster; just the face when none are), to `next`, the cluster they fit next (−1: alone).
  */
 export interface BelongsQuestion {
   id: number;
@@ -43,6 +47,7 @@ export interface BelongsQuestion {
   face: number;
   cluster: number;
   faces: [number, number];
+  part: number[];
   next: number;
   score: number;
 }
@@ -68,14 +73,16 @@ export const REVIEW_DEFAULTS = Object.freeze({
   k: 20,
   /** Links averaged into a pair's evidence (the strongest). */
   top: 3,
+  /** Parts of more than one face asked about in each cluster: those beyond its weakest inside links. */
+  parts: 3,
   /**
    * Fitted on collections of lfw-train identities (photos and crops) and synthetic people in
    * every shape of the library benchmark, clustered by the default (`npm run bench:review --
    * --fit`): "same" from the strongest links between two clusters, "belongs" from a face's
    * strongest links into its own cluster.
    */
-  same: Object.freeze({ bias: -8.709, slope: 2.208, weight: 9.581 }) as Logistic,
-  belongs: Object.freeze({ bias: -3.779, slope: 0.944, weight: 5.252 }) as Logistic,
+  same: Object.freeze({ bias: -8.819, slope: 2.234, weight: 9.707 }) as Logistic,
+  belongs: Object.freeze({ bias: -2.113, slope: 0.874, weight: 3.611 }) as Logistic,
   /** Impostor spread (of x) where a collection is too small to read one: face-api's. */
   fallbackScale: 0.246,
 });
@@ -95,6 +102,11 @@ export interface ReviewOptions {
   /** Calibrations (default REVIEW_DEFAULTS'). */
   same?: Logistic;
   belongs?: Logistic;
+  /**
+   * Every candidate question, best first, none left out as implied by the ones before (the
+   * benchmark's random questions are drawn from these).
+   */
+  everyCandidate?: boolean;
   /** Pairs already answered: no question is asked again about them (see cluster/constraints.ts). */
   answered?: { mustLink?: readonly (readonly [number, number])[]; cannotLink?: readonly (readonly [number, number])[] };
 }
@@ -151,13 +163,13 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
   for (let i = 0; i < n; i++) { idOf[cluster[i]!] = labels[i]!; size[cluster[i]!]!++; }
   const rep = representatives(unit, cluster, m);
 
-  // the strongest links between clusters, within each face's own cluster, and from each face to each other cluster
+  const members = membersOf(cluster, m);
+
+  // the strongest links between clusters, how many each cluster (as pivot) sends to each other
+  // one, and the links inside clusters (for their maximum spanning forests)
   const between = new Map<number, number[]>();
-  // links from each cluster (as pivot) into each other one, and from each face into its own
   const linkCount = new Map<number, number>();
-  const insideCount = new Int32Array(n);
-  const inside: number[][] = Array.from({ length: n }, () => []);
-  const toOther: Map<number, { top: number[]; count: number }>[] = Array.from({ length: n }, () => new Map());
+  const insideA: number[] = [], insideB: number[] = [], insideS: number[] = [];
   const indices = knn.indices, sims = knn.sims!;
   const w = knn.k + 1;
   for (let i = 0; i < n; i++) {
@@ -166,18 +178,40 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
       const j = indices[i * w + t]!;
       if (j === i || j < 0) continue;
       const s = sims[i * w + t]!, cj = cluster[j]!;
-      if (cj === ci) { pushTop(inside[i]!, s, top); insideCount[i]!++; continue; }
+      if (cj === ci) { insideA.push(i); insideB.push(j); insideS.push(s); continue; }
       linkCount.set(ci * m + cj, (linkCount.get(ci * m + cj) ?? 0) + 1);
       const key = Math.min(ci, cj) * m + Math.max(ci, cj);
       let list = between.get(key);
       if (!list) between.set(key, (list = []));
       pushTop(list, s, top);
-      let own = toOther[i]!.get(cj);
-      if (!own) toOther[i]!.set(cj, (own = { top: [], count: 0 }));
-      pushTop(own.top, s, top);
-      own.count++;
     }
   }
+
+  // the links out of a part of cluster c: the strongest and their count into the rest of c, and into each other cluster
+  const inPart = new Int32Array(n).fill(-1);
+  let stamp = 0;
+  const linksOut = (part: readonly number[], c: number) => {
+    stamp++;
+    for (const i of part) inPart[i] = stamp;
+    const rest: Links = { top: [], count: 0 };
+    const other = new Map<number, Links>();
+    for (const i of part) {
+      for (let t = 0; t < w; t++) {
+        const j = indices[i * w + t]!;
+        if (j < 0 || inPart[j] === stamp) continue;
+        const cj = cluster[j]!;
+        let to = rest;
+        if (cj !== c) {
+          const known = other.get(cj);
+          if (known) to = known;
+          else other.set(cj, (to = { top: [], count: 0 }));
+        }
+        pushTop(to.top, sims[i * w + t]!, top);
+        to.count++;
+      }
+    }
+    return { rest, other };
+  };
 
   // pairs already answered: the clusters they name and the faces they ask about are settled
   const settledPairs = new Set<number>();
@@ -189,8 +223,7 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
     settledFaces.add(a).add(b);
   }
 
-  // `pair`: a "same" question's two clusters as numbered here
-  const candidates: { evidence: Evidence; p: number; pair?: [number, number] }[] = [];
+  const candidates: Candidate[] = [];
   for (const [key, list] of between) {
     if (settledPairs.has(key)) continue;
     const a = Math.floor(key / m), b = key % m;
@@ -202,38 +235,55 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
     const gain = (size[a]! * size[b]!) / ((size[a]! + size[b]!) * n);
     candidates.push({ p, pair: [a, b], evidence: { z, share, question: { id: 0, kind: 'same', a: idOf[a]!, b: idOf[b]!, faces: [rep[a]!, rep[b]!], score: p * gain } } });
   }
-  for (let i = 0; i < n; i++) {
-    const c = cluster[i]!, sc = size[c]!;
-    if (sc < 2 || rep[c] === i || settledFaces.has(i)) continue;
-    const z = inside[i]!.length > 0 ? zOf(mean(inside[i]!)) : -Infinity;
-    const share = insideCount[i]! / Math.min(knn.k, sc - 1);
+  // "belongs": each face of a cluster of 2+ alone, and the parts of each cluster beyond its weakest inside links
+  const parts: number[][] = [];
+  for (let i = 0; i < n; i++) if (size[cluster[i]!]! >= 2 && rep[cluster[i]!] !== i) parts.push([i]);
+  parts.push(...weakParts(n, members, rep, { a: insideA, b: insideB, s: insideS }, REVIEW_DEFAULTS.parts));
+  for (const part of parts) {
+    if (part.some((i) => settledFaces.has(i))) continue;
+    const c = cluster[part[0]!]!, sc = size[c]!, p = part.length;
+    const face = p === 1 ? part[0]! : nearestMean(unit, part);
+    const { rest, other } = linksOut(part, c);
+    const z = rest.top.length > 0 ? zOf(mean(rest.top)) : -Infinity;
+    const share = rest.count / (p * Math.min(knn.k, sc - p));
     const pNot = 1 - probability(belongs, z, share);
     // where a "no" moves it: the other cluster it is most likely the person of
     let next = -1, pNext = 0;
-    for (const [d, links] of toOther[i]!) {
-      const p = probability(same, zOf(mean(links.top)), links.count / Math.min(knn.k, size[d]!));
-      if (p > pNext || (p === pNext && d < next)) [next, pNext] = [d, p];
+    for (const [d, links] of other) {
+      const pd = probability(same, zOf(mean(links.top)), links.count / (p * Math.min(knn.k, size[d]!)));
+      if (pd > pNext || (pd === pNext && d < next)) [next, pNext] = [d, pd];
     }
     if (pNext < 0.5) next = -1;
-    const gain = ((sc - 1) / sc + (next >= 0 ? pNext * size[next]! / (size[next]! + 1) : 0)) / n;
-    candidates.push({ p: 1 - pNot, evidence: { z, share, question: { id: 0, kind: 'belongs', face: i, cluster: idOf[c]!, faces: [i, rep[c]!], next: next >= 0 ? idOf[next]! : -1, score: pNot * gain } } });
+    // taking a part of p out of c raises precision; joining it to its person (size d) raises recall
+    const gain = (p * (sc - p) / sc + (next >= 0 ? pNext * p * size[next]! / (size[next]! + p) : 0)) / n;
+    const question: BelongsQuestion = { id: 0, kind: 'belongs', face, cluster: idOf[c]!, faces: [face, rep[c]!], part: [...part].sort((x, y) => x - y), next: next >= 0 ? idOf[next]! : -1, score: pNot * gain };
+    candidates.push({ p: 1 - pNot, evidence: { z, share, question } });
   }
   candidates.sort((x, y) => y.evidence.question.score - x.evidence.question.score || x.evidence.z - y.evidence.z);
 
-  // a "same" question whose answer earlier likely "yes" answers already imply is not asked
-  // (each face has one "belongs" question at most)
+  // a question that the questions before it already decide is not asked: a "same" between
+  // clusters that earlier "same" questions join (the answers decide it unless two of them are
+  // "no", and a "no" changes nothing), a "belongs" about a face that an earlier, likely "no"
+  // takes out with its part; and each face is shown in one "belongs" question at most
   const joined = new UnionFind(m);
-  const out: Evidence[] = [];
-  for (const { evidence, p, pair } of candidates) {
-    if (out.length >= limit) break;
+  const takenOut = new Uint8Array(n), shown = new Uint8Array(n);
+  const decided = ({ evidence: { question: q }, p, pair }: Candidate): boolean => {
     if (pair) {
-      const [a, b] = pair;
-      if (joined.find(a) === joined.find(b)) continue;
-      if (p >= 0.5) joined.union(a, b);
+      if (joined.find(pair[0]) === joined.find(pair[1])) return true;
+      joined.union(pair[0], pair[1]);
+    } else if (q.kind === 'belongs') {
+      if (takenOut[q.face] || shown[q.face]) return true;
+      shown[q.face] = 1;
+      if (p < 0.5) for (const i of q.part) takenOut[i] = 1;
     }
-    const q = evidence.question;
-    q.id = out.length;
-    out.push(evidence);
+    return false;
+  };
+  const out: Evidence[] = [];
+  for (const candidate of candidates) {
+    if (out.length >= limit) break;
+    if (!options.everyCandidate && decided(candidate)) continue;
+    candidate.evidence.question.id = out.length;
+    out.push(candidate.evidence);
   }
   return out;
 }
@@ -256,4 +306,101 @@ function representatives(unit: Features, cluster: Int32Array, m: number): Int32A
     if (s > bestDot[c]!) { bestDot[c] = s; best[c] = i; }
   }
   return best;
+}
+
+/** A question before the choice: `p` the chance of "yes", `pair` a "same" question's two clusters as numbered here. */
+interface Candidate {
+  evidence: Evidence;
+  p: number;
+  pair?: [number, number];
+}
+
+interface Links {
+  top: number[];
+  count: number;
+}
+
+/** The faces of each cluster, 0..m−1. */
+function membersOf(cluster: Int32Array, m: number): number[][] {
+  const out: number[][] = Array.from({ length: m }, () => []);
+  cluster.forEach((c, i) => out[c]!.push(i));
+  return out;
+}
+
+/** The face of `faces` nearest their mean direction. */
+function nearestMean(unit: Features, faces: readonly number[]): number {
+  const { dim, data } = unit;
+  const sum = new Float64Array(dim);
+  for (const i of faces) for (let d = 0; d < dim; d++) sum[d]! += data[i * dim + d]!;
+  let best = faces[0]!, bestDot = -Infinity;
+  for (const i of faces) {
+    let s = 0;
+    for (let d = 0; d < dim; d++) s += data[i * dim + d]! * sum[d]!;
+    if (s > bestDot) [best, bestDot] = [i, s];
+  }
+  return best;
+}
+
+/**
+ * Parts of 2+ faces that a cluster's inside links tie to each other more than to the face that
+ * best shows it (its representative): each cluster's maximum spanning forest of its inside links,
+ * rooted at the representative; a part is what lies beyond one of its `count` weakest tree links
+ * (no bigger than the rest), or a piece the links do not join to the representative at all. A
+ * cannot-link between a part's face and the representative splits the cluster there
+ * (cluster/cannot-link.ts joins the strongest links first).
+ */
+function weakParts(n: number, members: readonly number[][], rep: Int32Array, links: { a: number[]; b: number[]; s: number[] }, count: number): number[][] {
+  const order = Int32Array.from(links.s.keys()).sort((x, y) => links.s[y]! - links.s[x]! || x - y);
+  const forest = new UnionFind(n);
+  const tree: { to: number; s: number }[][] = Array.from({ length: n }, () => []);
+  for (const e of order) {
+    const a = links.a[e]!, b = links.b[e]!;
+    if (forest.find(a) === forest.find(b)) continue;
+    forest.union(a, b);
+    tree[a]!.push({ to: b, s: links.s[e]! });
+    tree[b]!.push({ to: a, s: links.s[e]! });
+  }
+  const parent = new Int32Array(n).fill(-1), up = new Float64Array(n), seen = new Uint8Array(n);
+  const out: number[][] = [];
+  /** The faces reached from `root` without crossing back to `from`, in the order reached. */
+  const reach = (root: number, from: number): number[] => {
+    const found = [root];
+    seen[root] = 1;
+    parent[root] = from;
+    for (let t = 0; t < found.length; t++) {
+      for (const { to, s } of tree[found[t]!]!) {
+        if (to === parent[found[t]!] || seen[to]) continue;
+        seen[to] = 1;
+        parent[to] = found[t]!;
+        up[to] = s;
+        found.push(to);
+      }
+    }
+    return found;
+  };
+  for (let c = 0; c < members.length; c++) {
+    const faces = members[c]!;
+    if (faces.length < 4) continue;
+    const main = reach(rep[c]!, -1);
+    // the size of each face's subtree, leaves first
+    const below = new Map<number, number>();
+    for (let t = main.length - 1; t >= 0; t--) {
+      const v = main[t]!;
+      below.set(v, (below.get(v) ?? 0) + 1);
+      if (parent[v]! >= 0) below.set(parent[v]!, (below.get(parent[v]!) ?? 0) + below.get(v)!);
+    }
+    const cuts = main.filter((v) => v !== rep[c] && below.get(v)! >= 2 && 2 * below.get(v)! <= faces.length).sort((x, y) => up[x]! - up[y]! || x - y).slice(0, count);
+    for (const v of cuts) {
+      // the subtree beyond v's link to its parent
+      const part = [v];
+      for (let t = 0; t < part.length; t++) for (const { to } of tree[part[t]!]!) if (to !== parent[part[t]!]) part.push(to);
+      out.push(part);
+    }
+    for (const i of faces) {
+      if (seen[i]) continue;
+      const piece = reach(i, -1);
+      if (piece.length >= 2 && 2 * piece.length <= faces.length) out.push(piece);
+    }
+  }
+  return out;
 }

@@ -42,13 +42,25 @@ test('strangers in random directions: the cut is the theory of random unit vecto
   assert.ok(Math.abs(cut.scale - 1 / Math.sqrt(dim)) < 0.1 / Math.sqrt(dim), `scale ${cut.scale}`);
 });
 
-test('face-api descriptors are recognised by their mean direction; other models are not', () => {
-  const first = rows(l2Normalize(train.features), [0, 1, 2, 3, 4]);
-  assert.equal(recognizeDescriptors(first), 'face-api');
+test('face-api descriptors are recognised face by face, one person as well as a crowd; other models are not', () => {
+  const unit = l2Normalize(train.features);
+  assert.equal(recognizeDescriptors(rows(unit, [0, 1, 2, 3, 4])), 'face-api');
+  assert.equal(recognizeDescriptors(rows(unit, [7])), 'face-api');
+  // every face of one person (the collection's mean is that person's, far from face-api's mean)
+  const count = new Map<number, number>();
+  for (const l of train.labels) count.set(l, (count.get(l) ?? 0) + 1);
+  const most = [...count].sort((a, b) => b[1] - a[1])[0]![0];
+  const person = [...train.labels.keys()].filter((i) => train.labels[i] === most);
+  assert.ok(person.length >= 50);
+  assert.equal(recognizeDescriptors(rows(unit, person)), 'face-api');
   assert.equal(recognizeDescriptors(syntheticFaces({ n: 200, dim: 128, seed: 1 }).features), undefined);
   assert.equal(recognizeDescriptors(syntheticFaces({ n: 200, dim: 512, seed: 1 }).features), undefined);
-  // too few faces to tell
-  assert.equal(recognizeDescriptors(rows(first, [0, 1])), undefined);
+  assert.equal(recognizeDescriptors({ n: 0, dim: 128, data: new Float32Array(0) }), undefined);
+  // a median: face-api faces with a third as many strays are recognised; with more strays than faces, not
+  const strays = syntheticFaces({ n: 30, dim: 128, seed: 2 }).features;
+  const mixed = (faces: number, strayCount: number) => ({ n: faces + strayCount, dim: 128, data: Float32Array.from([...rows(unit, [...Array(faces).keys()]).data, ...strays.data.subarray(0, strayCount * 128)]) });
+  assert.equal(recognizeDescriptors(mixed(30, 10)), 'face-api');
+  assert.equal(recognizeDescriptors(mixed(10, 20)), undefined);
   // the model names embed writes into faces.json find face-api's prior
   assert.deepEqual(descriptorPrior(MODEL_NAME), DESCRIPTOR_PRIORS['face-api']);
   assert.deepEqual(descriptorPrior(`${MODEL_NAME}, the image as a face crop`), DESCRIPTOR_PRIORS['face-api']);
