@@ -182,12 +182,17 @@ test('with default settings a tiny set still clusters: k shrinks to fit, with a 
   for (const n of [2, 3]) {
     const feats = join(dir, `f${n}.npy`), out = join(dir, `p${n}.npy`);
     writeNpy(feats, lfw.data.subarray(0, n * 128), [n, 128], 'f4');
+    // face-api's descriptors, recognised face by face: its prior gives the cut
     let r = run('cluster', '--features', feats, '--out', out);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`note: only ${n} faces: k shrinks to ${n - 1}`));
+    assert.match(r.stderr, new RegExp(`facecluster: ${n} faces: 0 people with two faces or more, ${n} faces alone; link cut 0\\.9\\d\\d \\(face-api descriptors, ${n} different faces\\)`));
+    assert.ok(existsSync(out));
+    // an unknown model: nothing to read a cut from
+    r = run('cluster', '--features', feats, '--descriptors', 'unknown', '--out', out);
+    assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`note: only ${n} different faces and no known descriptor model: only identical faces are linked`));
     assert.match(r.stderr, new RegExp(`facecluster: ${n} faces: 0 people with two faces or more, ${n} faces alone; link cut 1\\.000 \\(too few faces`));
-    assert.ok(existsSync(out));
     r = run('cluster', '--features', feats, '--method', 'gcn', '--out', out);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`note: only ${n} faces: k_at_hop shrinks to ${n - 1}`));
