@@ -20,7 +20,7 @@ const SHARED = new URL('../../../shared/data/', import.meta.url).pathname;
 const DATA = new URL('../../data/', import.meta.url).pathname;
 const rows = (f: Features, picked: number[]): Features => {
   const data = new Float32Array(picked.length * f.dim);
-  picked.forEach((r, i) => data.set(f.data.subarray(r * f.dim, (r + 1) * f.dim), i * f.dim));
+  picked.forEach((r, i) => { data.set(f.data.subarray(r * f.dim, (r + 1) * f.dim), i * f.dim); });
   return { n: picked.length, dim: f.dim, data };
 };
 const fmt = (x: number) => x.toFixed(4);
@@ -40,12 +40,12 @@ for (const split of flags.split ? [flags.split] : ['train', 'test']) {
   });
   if (missed.length > 0) console.error(`${split}: ${missed.length} crops not described as one face: ${missed.join(', ')}`);
   // a crop not described keeps a zero row: l2Normalize would refuse it, so give it a unit one
-  missed.forEach((m) => data[row.get(m.split(' (')[0]!)! * 128] = 1);
+  missed.forEach((m) => { data[row.get(m.split(' (')[0]!)! * 128] = 1; });
   const crops = l2Normalize({ n: paths.length, dim: 128, data });
   if (!flags['no-write'] && !flags.limit && missed.length === 0) {
     writeFeatures(`${DATA}lfw-${split}-aligned.feats.npy`, crops);
     writeLabels(`${DATA}lfw-${split}-aligned.labels.npy`, labels);
-    writeFileSync(`${DATA}lfw-${split}-aligned.paths.txt`, paths.join('\n') + '\n');
+    writeFileSync(`${DATA}lfw-${split}-aligned.paths.txt`, `${paths.join('\n')}\n`);
   }
   // the same photos through the photo pipeline
   const photoPaths = readFileSync(`${SHARED}lfw-${split}.paths.txt`, 'utf8').trim().split('\n');
@@ -59,6 +59,7 @@ for (const split of flags.split ? [flags.split] : ['train', 'test']) {
   console.log(JSON.stringify({
     split, crops: paths.length, missed: missed.length, msPerCrop: Math.round((performance.now() - started) / paths.length),
     all: { nn: fmt(all.nnAccuracy), verification: fmt(all.verification), queries: all.queries },
-    samePhotos: { n: both.length, crops: { nn: fmt(c.nnAccuracy), verification: fmt(c.verification) }, photos: { nn: fmt(p.nnAccuracy), verification: fmt(p.verification) } },
+    samePhotos: { n: both.length, crops: { nn: fmt(c.nnAccuracy), verification: fmt(c.verification) }, photos: { nn: fmt(p.nnAccuracy),
+      verification: fmt(p.verification) } },
   }));
 }

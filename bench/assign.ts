@@ -21,7 +21,7 @@ const lfwLabels = readLabels(`${BUNDLED_DATA}lfw-test.labels.npy`);
 const order = [...lfwLabels.keys()].filter((i) => i % every !== every - 1).concat([...lfwLabels.keys()].filter((i) => i % every === every - 1));
 const dim = lfw.dim;
 const features = { n: lfw.n, dim, data: new Float32Array(lfw.data.length) };
-order.forEach((r, i) => features.data.set(lfw.data.subarray(r * dim, (r + 1) * dim), i * dim));
+order.forEach((r, i) => { features.data.set(lfw.data.subarray(r * dim, (r + 1) * dim), i * dim); });
 const labels = Int32Array.from(order, (r) => lfwLabels[r]!);
 const old = order.findIndex((r) => r % every === every - 1);
 const base = await clusterFaces({ n: old, dim, data: features.data.subarray(0, old * dim) });

@@ -83,7 +83,8 @@ if (values.run) {
       const background = await sharp(p.path).resize(w, h, { fit: 'cover' }).blur(30).toBuffer();
       const side = Math.min(w, h);
       const face = await sharp(p.path).resize(side, side).toBuffer();
-      const upright = await sharp(background).composite([{ input: face, left: Math.floor((w - side) / 2), top: Math.floor((h - side) / 2) }]).removeAlpha().raw().toBuffer();
+      const upright = await sharp(background).composite([{ input: face, left: Math.floor((w - side) / 2),
+        top: Math.floor((h - side) / 2) }]).removeAlpha().raw().toBuffer();
       // a portrait stored sideways (pixels turned 90° anticlockwise) with orientation 6, as phones
       // write it (sharp rotates before it composites, hence the upright pixels first)
       const photo = sharp(upright, { raw: { width: w, height: h, channels: 3 } });
@@ -96,7 +97,9 @@ if (values.run) {
       for (const workers of [...new Set([1, availableParallelism()])]) {
         const r = spawnSync(process.execPath, [script, '--run', dir, '--workers', String(workers)], { encoding: 'utf8', maxBuffer: 1 << 30 });
         if (r.status !== 0) throw new Error(`bench run failed: ${r.stderr}`);
-        const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; photosPerSecond: number; peakRssMb: number; faces: number; results: string };
+        const m = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+          seconds: number; photosPerSecond: number; peakRssMb: number; faces: number; results: string;
+        };
         runs.push(m.results);
         out[`${set}_photos_per_s_${workers}_workers`] = Math.round(m.photosPerSecond * 100) / 100;
         out[`${set}_peak_rss_mb_${workers}_workers`] = Math.round(m.peakRssMb);
@@ -121,7 +124,8 @@ if (values.run) {
  */
 async function smallestFaces(photos: Photo[]): Promise<Record<string, number>> {
   const plain = await createFaceEmbedder();
-  const cosine = (a: Float32Array, b: Float32Array) => { let s = 0, x = 0, y = 0; for (let i = 0; i < a.length; i++) { s += a[i]! * b[i]!; x += a[i]! ** 2; y += b[i]! ** 2; } return s / Math.sqrt(x * y); };
+  const cosine = (a: Float32Array, b: Float32Array) => { let s = 0, x = 0,
+    y = 0; for (let i = 0; i < a.length; i++) { s += a[i]! * b[i]!; x += a[i]! ** 2; y += b[i]! ** 2; } return s / Math.sqrt(x * y); };
   const background = await sharp(photos.at(-1)!.path).resize(4032, 3024, { fit: 'fill' }).blur(20).raw().toBuffer();
   // each photo's bytes and its face found by one pass over the photo itself, the reference
   const originals: { bytes: Buffer; reference: EmbeddedFace | undefined }[] = [];
@@ -153,7 +157,8 @@ async function smallestFaces(photos: Photo[]): Promise<Record<string, number>> {
         others += faces.length - (hit ? 1 : 0);
       }
       const key = `faces_${height}px${minFace === undefined ? '' : `_min_face_${minFace}`}`;
-      Object.assign(out, { [`${key}_found`]: found, [`${key}_cosine`]: found > 0 ? Math.round((sum / found) * 1000) / 1000 : 0, [`${key}_other_faces`]: others, [`${key}_seconds_per_photo`]: Math.round((seconds / photos.length) * 100) / 100 });
+      Object.assign(out, { [`${key}_found`]: found, [`${key}_cosine`]: found > 0 ? Math.round((sum / found) * 1000) / 1000 : 0, [`${key}_other_faces`]: others,
+        [`${key}_seconds_per_photo`]: Math.round((seconds / photos.length) * 100) / 100 });
       if (!values.json) console.log(`faces ${height} px high in a 12 MP photo, ${minFace === undefined ? 'one detector pass' : `--min-face ${minFace}`}: ${found} of ${photos.length} found${found > 0 ? `, mean cosine to the original photo's descriptor ${(sum / found).toFixed(3)}` : ''}, ${others} other faces, ${(seconds / photos.length).toFixed(2)} s a photo`);
     }
   }

@@ -39,7 +39,7 @@ interface Labelled { f: Features; l: Int32Array }
 function pickRows(s: Labelled, keep: (label: number) => boolean): Labelled {
   const rows = [...s.l.keys()].filter((i) => keep(s.l[i]!));
   const data = new Float32Array(rows.length * s.f.dim);
-  rows.forEach((r, i) => data.set(s.f.data.subarray(r * s.f.dim, (r + 1) * s.f.dim), i * s.f.dim));
+  rows.forEach((r, i) => { data.set(s.f.data.subarray(r * s.f.dim, (r + 1) * s.f.dim), i * s.f.dim); });
   return { f: { n: rows.length, dim: s.f.dim, data }, l: Int32Array.from(rows, (r) => s.l[r]!) };
 }
 
@@ -54,7 +54,7 @@ function concat(...sets: Labelled[]): Labelled {
 /** Look-alike people from pairs of real ones with 2 faces or more: face i = unit(a_i + b_i). */
 function mixedPeople(s: Labelled, firstLabel: number, seed: number): Labelled {
   const byId = new Map<number, number[]>();
-  s.l.forEach((id, row) => byId.set(id, [...(byId.get(id) ?? []), row]));
+  s.l.forEach((id, row) => { byId.set(id, [...(byId.get(id) ?? []), row]); });
   const ids = [...byId.keys()].filter((id) => byId.get(id)!.length >= 2);
   const order = shuffledRange(ids.length, seededRandom(seed));
   const dim = s.f.dim, rows: number[][] = [], labels: number[] = [];
@@ -127,15 +127,17 @@ const BINS = 10;
 function dropDoubted(kept: ScoredEdges, pairs: PairScores, n: number, minScore: number): ScoredEdges {
   const key = (a: number, b: number) => Math.min(a, b) * n + Math.max(a, b);
   const p = new Map<number, number>();
-  pairs.a.forEach((a, i) => p.set(key(a, pairs.b[i]!), pairs.score[i]!));
+  pairs.a.forEach((a, i) => { p.set(key(a, pairs.b[i]!), pairs.score[i]!); });
   const keep = [...kept.src.keys()].filter((e) => !((p.get(key(kept.src[e]!, kept.dst[e]!)) ?? 1) < minScore));
-  return { src: Int32Array.from(keep, (e) => kept.src[e]!), dst: Int32Array.from(keep, (e) => kept.dst[e]!), score: Float64Array.from(keep, (e) => kept.score[e]!) };
+  return { src: Int32Array.from(keep, (e) => kept.src[e]!), dst: Int32Array.from(keep, (e) => kept.dst[e]!), score: Float64Array.from(keep,
+    (e) => kept.score[e]!) };
 }
 
 type Scores = Record<string, { b: number; p: number }>;
 
 async function evaluateFolds(argv: string[]): Promise<void> {
-  const { values: o } = parseArgs({ args: argv, options: { recipes: { type: 'string', default: 'photos,both,long,mixed,seed' }, folds: { type: 'string', default: '0,1,2,3,4' }, shapes: { type: 'boolean' }, albums: { type: 'string', default: '10' } } });
+  const { values: o } = parseArgs({ args: argv, options: { recipes: { type: 'string', default: 'photos,both,long,mixed,seed' }, folds: { type: 'string',
+    default: '0,1,2,3,4' }, shapes: { type: 'boolean' }, albums: { type: 'string', default: '10' } } });
   const recipes = o.recipes!.split(','), folds = o.folds!.split(',').map(Number);
   const engine = new OnnxEngine();
   mkdirSync(`${FOLDS_OUT}eval`, { recursive: true });
@@ -157,7 +159,8 @@ async function evaluateFolds(argv: string[]): Promise<void> {
           sets.push([`${source} album`, { f: c.features, l: c.labels }]);
         }
       }
-      const results = new Map(trained.map((r) => [r, { scores: [] as [string, Scores][], calibration: Array.from({ length: BINS }, () => ({ n: 0, p: 0, same: 0 })) }]));
+      const results = new Map(trained.map((r) => [r, { scores: [] as [string, Scores][], calibration: Array.from({ length: BINS }, () => ({ n: 0, p: 0,
+        same: 0 })) }]));
       const models = new Map(trained.map((r) => [r, loadModel(`${FOLDS_OUT}${r}/${fold}`)]));
       for (const [name, set] of sets) {
         const unit = l2Normalize(set.f);
@@ -232,13 +235,14 @@ function printTables(argv: string[]): void {
       console.log(`| ${method} | ${cells.join(' | ')} |`);
     }
     if (o.shapes) continue;
-    const bins = perFold[0]!.calibration.map((_, i) => perFold.reduce((a, f) => ({ n: a.n + f.calibration[i]!.n, p: a.p + f.calibration[i]!.p, same: a.same + f.calibration[i]!.same }), { n: 0, p: 0, same: 0 }));
+    const bins = perFold[0]!.calibration.map((_, i) => perFold.reduce((a, f) => ({ n: a.n + f.calibration[i]!.n, p: a.p + f.calibration[i]!.p,
+      same: a.same + f.calibration[i]!.same }), { n: 0, p: 0, same: 0 }));
     const total = bins.reduce((a, b) => a + b.n, 0);
     const ece = bins.reduce((a, b) => a + (b.n ? Math.abs(b.p / b.n - b.same / b.n) * b.n : 0), 0) / total;
     console.log(`\nreliability of the link scores on the held-out folds (${total} links, both sources; expected calibration error ${ece.toFixed(4)})\n`);
     console.log('| score | links | mean score | same person |');
     console.log('| --- | --- | --- | --- |');
-    bins.forEach((b, i) => console.log(`| ${(i / BINS).toFixed(1)}–${((i + 1) / BINS).toFixed(1)} | ${b.n} | ${b.n ? (b.p / b.n).toFixed(3) : '—'} | ${b.n ? (b.same / b.n).toFixed(3) : '—'} |`));
+    bins.forEach((b, i) => { console.log(`| ${(i / BINS).toFixed(1)}–${((i + 1) / BINS).toFixed(1)} | ${b.n} | ${b.n ? (b.p / b.n).toFixed(3) : '—'} | ${b.n ? (b.same / b.n).toFixed(3) : '—'} |`); });
   }
 }
 

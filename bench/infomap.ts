@@ -24,7 +24,8 @@ const n = Number(flags.n), degree = Number(flags.degree), trials = Number(flags.
   const all = knnEdges(knn);
   const keep = [...all.score.keys()].filter((e) => all.score[e]! >= threshold);
   const started = performance.now();
-  const r = infomap(features.n, keep.map((e) => all.src[e]!), keep.map((e) => all.dst[e]!), keep.map((e) => all.score[e]!), { trials: 3, onTrial: (t, l, s) => console.log(`lfw-test trial ${t + 1}: codelength ${l.toFixed(5)} bits, ${s.toFixed(3)} s`) });
+  const r = infomap(features.n, keep.map((e) => all.src[e]!), keep.map((e) => all.dst[e]!), keep.map((e) => all.score[e]!), { trials: 3, onTrial: (t, l,
+    s) => console.log(`lfw-test trial ${t + 1}: codelength ${l.toFixed(5)} bits, ${s.toFixed(3)} s`) });
   const ev = evaluate(labels, r.labels);
   console.log(`lfw-test: ${features.n} faces, ${keep.length} links at cosine ≥ ${threshold.toFixed(4)}; Infomap ${((performance.now() - started) / 1000).toFixed(3)} s for 3 trials; B-Cubed F ${ev.bcubed.f.toFixed(4)}, pairwise F ${ev.pairwise.f.toFixed(4)}\n`);
 }

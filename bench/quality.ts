@@ -52,18 +52,19 @@ for (const set of sets) {
 const sizes = [100, 300, 1000, 3000];
 const collections: { name: string; features: Features; labels: Int32Array }[] = [];
 for (const set of sets) {
-  for (const n of sizes) collections.push({ name: `${set.name} ${n}`, features: { n, dim: set.features.dim, data: set.features.data.subarray(0, n * set.features.dim) }, labels: set.labels.subarray(0, n) });
+  for (const n of sizes) collections.push({ name: `${set.name} ${n}`, features: { n, dim: set.features.dim, data: set.features.data.subarray(0,
+    n * set.features.dim) }, labels: set.labels.subarray(0, n) });
 }
 // family-like: the 6 and the 24 people with the most faces (a household's photos, not LFW's many strangers)
 for (const set of sets) {
   const byPerson = new Map<number, number[]>();
-  set.labels.forEach((x, i) => byPerson.set(x, [...(byPerson.get(x) ?? []), i]));
+  set.labels.forEach((x, i) => { byPerson.set(x, [...(byPerson.get(x) ?? []), i]); });
   const largest = [...byPerson.values()].sort((a, b) => b.length - a.length || a[0]! - b[0]!);
   for (const people of [6, 24]) {
     const rows = largest.slice(0, people).flat();
     const dim = set.features.dim;
     const data = new Float32Array(rows.length * dim);
-    rows.forEach((r, i) => data.set(set.features.data.subarray(r * dim, (r + 1) * dim), i * dim));
+    rows.forEach((r, i) => { data.set(set.features.data.subarray(r * dim, (r + 1) * dim), i * dim); });
     collections.push({ name: `${set.name}, its ${people} most photographed people (${rows.length} faces)`, features: { n: rows.length, dim, data }, labels: Int32Array.from(rows, (r) => set.labels[r]!) });
   }
 }

@@ -168,7 +168,10 @@ function fitLogistic(data: { z: number; share: number; y: number }[]): Logistic 
 
 /** h·x = g by Cramer's rule; undefined when h is singular. */
 function solve3(h: number[][], g: number[]): number[] | undefined {
-  const det = (m: number[][]) => m[0]![0]! * (m[1]![1]! * m[2]![2]! - m[1]![2]! * m[2]![1]!) - m[0]![1]! * (m[1]![0]! * m[2]![2]! - m[1]![2]! * m[2]![0]!) + m[0]![2]! * (m[1]![0]! * m[2]![1]! - m[1]![1]! * m[2]![0]!);
+  const det = (m: number[][]) =>
+    m[0]![0]! * (m[1]![1]! * m[2]![2]! - m[1]![2]! * m[2]![1]!)
+    - m[0]![1]! * (m[1]![0]! * m[2]![2]! - m[1]![2]! * m[2]![0]!)
+    + m[0]![2]! * (m[1]![0]! * m[2]![1]! - m[1]![1]! * m[2]![0]!);
   const d = det(h);
   if (!(Math.abs(d) > 1e-300)) return undefined;
   return [0, 1, 2].map((col) => det(h.map((row, r) => row.map((v, c) => (c === col ? g[r]! : v)))) / d);

@@ -39,7 +39,8 @@ try {
   await page.setInputFiles('#photos', files);
   await page.waitForFunction(() => document.body.dataset.state === 'done' || document.body.dataset.state === 'error', null, { timeout: 1_800_000 });
   out.page_total_s = (performance.now() - t) / 1000;
-  const timings = await page.evaluate(() => ({ photos: Number(document.body.dataset.photosSeconds), cluster: Number(document.body.dataset.clusterSeconds), faces: document.querySelectorAll('.face').length }));
+  const timings = await page.evaluate(() => ({ photos: Number(document.body.dataset.photosSeconds), cluster: Number(document.body.dataset.clusterSeconds),
+    faces: document.querySelectorAll('.face').length }));
   out.page_s_per_photo = timings.photos / files.length;
   out.page_cluster_s = timings.cluster;
   out.page_faces = timings.faces;

@@ -11,11 +11,16 @@ export { decodeFeatures, decodeLabels, decodeKnn, encodeFeatures, encodeLabels, 
 export { decodeNpy, encodeNpy, npyToFloat32, npyToFloat64, npyToInt32, type NpyView, type NpyDtype } from './io/npy.js';
 export { parseFaces, photoIds, type FaceRecord } from './io/faces.js';
 export { parseConstraints, formatConstraints, resolveConstraints, constraintsFile, mergeConstraints, type ConstraintsFile, type FaceRef, type FaceKey } from './io/constraints.js';
-export { reviewQuestions, applyAnswers, parseQuestions, parseAnswers, REVIEW_DEFAULTS, type Question, type SameQuestion, type BelongsQuestion, type ReviewOptions, type Answer, type AppliedAnswers } from './review/index.js';
+export { reviewQuestions, applyAnswers, parseQuestions, parseAnswers, REVIEW_DEFAULTS, type Question, type SameQuestion, type BelongsQuestion,
+  type ReviewOptions, type Answer, type AppliedAnswers } from './review/index.js';
 export { buildKnn, l2Normalize, knnRecall, KNN_DEFAULTS, type KnnOptions } from './knn/index.js';
-export { knnEdges, propagate, thresholdComponents, onlineGrouping, splitCannotLinks, infomap, mapEquation, estimateLinkThreshold, recognizeDescriptors, earlyStopEdges, keepConstraints, PROPAGATION_DEFAULTS, INFOMAP_DEFAULTS, EARLY_STOP_DEFAULTS, type PropagationOptions, type InfomapOptions, type EarlyStopOptions, type Constraints, type FacePair } from './cluster/index.js';
+export { knnEdges, propagate, thresholdComponents, onlineGrouping, splitCannotLinks, infomap, mapEquation, estimateLinkThreshold, recognizeDescriptors,
+  earlyStopEdges, keepConstraints, PROPAGATION_DEFAULTS, INFOMAP_DEFAULTS, EARLY_STOP_DEFAULTS, type PropagationOptions, type InfomapOptions,
+  type EarlyStopOptions, type Constraints, type FacePair } from './cluster/index.js';
 export { evaluate, clusterMetrics, edgeMetrics, type Evaluation, type ClusterMetrics, type EdgeMetrics } from './metrics/index.js';
-export { clusterFaces, summarizeClustering, formatClusteringSummary, linkThresholdOrigin, type ClusteringSummary, METHODS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, GCN_MIN_SCORES, DEFAULT_LINKAGE, type ClusterOptions, type ClusterResult, type LinkScorer, type Method } from './pipeline/cluster.js';
+export { clusterFaces, summarizeClustering, formatClusteringSummary, linkThresholdOrigin, type ClusteringSummary, METHODS, DEFAULT_METHOD,
+  INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, GCN_MIN_SCORES, DEFAULT_LINKAGE, type ClusterOptions, type ClusterResult,
+  type LinkScorer, type Method } from './pipeline/cluster.js';
 export { decodeModel, fetchModel, type Model, type ModelConfig } from './model/model.js';
 export { scoreLinks } from './model/score.js';
 export { IpsBuilder, IPS_TEST_DEFAULTS, type IpsOptions } from './ips/index.js';

@@ -28,6 +28,7 @@ export class FaceclusterError extends Error {
 
 /** Control characters (a newline echoed from a damaged file, say) shown as escapes: a message stays one line. */
 function oneLine(s: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this finds
   return s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

@@ -4,19 +4,26 @@ export { FaceclusterError, type ErrorCode } from './errors.js';
 export { readFeatures, writeFeatures, readLabels, writeLabels, readKnn, writeKnn, readFaces, readNpyView, writeNpy } from './io/formats.js';
 export { decodeFeatures, decodeLabels, decodeKnn, encodeFeatures, encodeLabels, encodeKnn } from './io/codecs.js';
 export { decodeNpy, encodeNpy, npyToFloat32, npyToFloat64, npyToInt32, type NpyView, type NpyDtype } from './io/npy.js';
-export { buildKnn, l2Normalize, KNN_DEFAULTS, KNN_METHODS, HNSW_DEFAULTS, HNSW_CROSSOVER, knnMethodFor, knnRecall, loadHnswIndex, saveHnswIndex, type KnnOptions, type KnnMethod, type KnnSearch, type HnswOptions, type HnswIndex, type RecallResult } from './knn/index.js';
+export { buildKnn, l2Normalize, KNN_DEFAULTS, KNN_METHODS, HNSW_DEFAULTS, HNSW_CROSSOVER, knnMethodFor, knnRecall, loadHnswIndex, saveHnswIndex,
+  type KnnOptions, type KnnMethod, type KnnSearch, type HnswOptions, type HnswIndex, type RecallResult } from './knn/index.js';
 export { knnEdges, propagate, thresholdComponents, PROPAGATION_DEFAULTS, type PropagationOptions, type Pool } from './cluster/index.js';
-export { infomap, mapEquation, INFOMAP_DEFAULTS, estimateLinkThreshold, recognizeDescriptors, LINK_THRESHOLD_DEFAULTS, DESCRIPTOR_PRIORS, earlyStopEdges, EARLY_STOP_DEFAULTS, type InfomapOptions, type InfomapResult, type EarlyStopOptions, type LinkThreshold, type LinkThresholdOptions } from './cluster/index.js';
-export { evaluate, clusterMetrics, edgeMetrics, retrieval, newFaceScores, type Evaluation, type ClusterMetrics, type EdgeMetrics, type Retrieval, type NewFaceScores } from './metrics/index.js';
+export { infomap, mapEquation, INFOMAP_DEFAULTS, estimateLinkThreshold, recognizeDescriptors, LINK_THRESHOLD_DEFAULTS, DESCRIPTOR_PRIORS, earlyStopEdges,
+  EARLY_STOP_DEFAULTS, type InfomapOptions, type InfomapResult, type EarlyStopOptions, type LinkThreshold,
+  type LinkThresholdOptions } from './cluster/index.js';
+export { evaluate, clusterMetrics, edgeMetrics, retrieval, newFaceScores, type Evaluation, type ClusterMetrics, type EdgeMetrics, type Retrieval,
+  type NewFaceScores } from './metrics/index.js';
 export { OnnxEngine, RUNTIME_KINDS, type EngineOptions, type RuntimeKind } from './engine/onnx.js';
 export { nativeRuntimeInstalled } from './engine/runtime.js';
 export { siteMounts, startSiteServer, type Mounts, type SiteServer } from './web/server.js';
 export { syntheticFaces } from './synthetic/index.js';
 export { groupFaces, type FaceEmbedding, type GroupOptions, type PersonOfFace } from './pipeline/group.js';
 export { assignFaces, joinOrStart, ASSIGN_DEFAULTS, type AssignOptions, type AssignResult } from './pipeline/assign.js';
-export { clusterFaces, METHODS, LINKAGES, EDGE_FILTERS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, GCN_MIN_SCORES, DEFAULT_LINKAGE, DEFAULT_MODEL_DIR, type ClusterOptions, type ClusterResult, type LinkScorer, type Method, type Linkage, type EdgeFilter } from './pipeline/index.js';
+export { clusterFaces, METHODS, LINKAGES, EDGE_FILTERS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, GCN_MIN_SCORES,
+  DEFAULT_LINKAGE, DEFAULT_MODEL_DIR, type ClusterOptions, type ClusterResult, type LinkScorer, type Method, type Linkage,
+  type EdgeFilter } from './pipeline/index.js';
 export { onlineGrouping, splitCannotLinks, keepConstraints, type OnlineOptions, type Constraints, type FacePair } from './cluster/index.js';
-export { reviewQuestions, applyAnswers, parseQuestions, parseAnswers, REVIEW_DEFAULTS, type Question, type SameQuestion, type BelongsQuestion, type ReviewOptions, type Answer, type AppliedAnswers } from './review/index.js';
+export { reviewQuestions, applyAnswers, parseQuestions, parseAnswers, REVIEW_DEFAULTS, type Question, type SameQuestion, type BelongsQuestion,
+  type ReviewOptions, type Answer, type AppliedAnswers } from './review/index.js';
 export { parseConstraints, formatConstraints, resolveConstraints, constraintsFile, mergeConstraints, type ConstraintsFile, type FaceRef, type FaceKey } from './io/constraints.js';
 export { photoIds, parseFaces, type FaceRecord } from './io/faces.js';
 export { decodeTorchCheckpoint } from './io/torch.js';

@@ -41,7 +41,9 @@ export function samePartition(a: ArrayLike<number>, b: ArrayLike<number>): boole
  * `cluster --json --labels` output split into the evaluation (what `eval --json` prints) and the
  * run's summary, after checking that the summary counts what the evaluation counts.
  */
-type ClusterJson = { summary: { faces: number; people: number; alone: number; seconds: number }; n: number; without_singletons: { n: number; clusters: number } };
+type ClusterJson = {
+  summary: { faces: number; people: number; alone: number; seconds: number }; n: number; without_singletons: { n: number; clusters: number };
+};
 export function splitClusterJson<T extends ClusterJson>(out: T): { metrics: Omit<T, 'summary'>; summary: T['summary'] } {
   const { summary, ...metrics } = out;
   assert.equal(summary.faces, out.n);

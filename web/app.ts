@@ -163,8 +163,9 @@ function cluster() {
   bar.removeAttribute('value');
   const dim = faces[0]?.descriptor.length ?? 128;
   const descriptors = new Float32Array(faces.length * dim);
-  faces.forEach((f, i) => descriptors.set(f.descriptor, i * dim));
-  send({ type: 'cluster', descriptors, dim, images: faces.map((f) => f.record.image), constraints: { mustLink: constraints.mustLink.slice(), cannotLink: constraints.cannotLink.slice() } });
+  faces.forEach((f, i) => { descriptors.set(f.descriptor, i * dim); });
+  send({ type: 'cluster', descriptors, dim, images: faces.map((f) => f.record.image), constraints: { mustLink: constraints.mustLink.slice(),
+    cannotLink: constraints.cannotLink.slice() } });
 }
 
 const current = () => withMoves(clustered, moves);
@@ -354,11 +355,11 @@ function download(name: string, parts: BlobPart[], type: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-$('export-faces').addEventListener('click', () => download('faces.json', [JSON.stringify(faces.map((f) => f.record), null, 1) + '\n'], 'application/json'));
+$('export-faces').addEventListener('click', () => download('faces.json', [`${JSON.stringify(faces.map((f) => f.record), null, 1)}\n`], 'application/json'));
 $('export-features').addEventListener('click', () => {
   const dim = faces[0]?.descriptor.length ?? 128;
   const data = new Float32Array(faces.length * dim);
-  faces.forEach((f, i) => data.set(f.descriptor, i * dim));
+  faces.forEach((f, i) => { data.set(f.descriptor, i * dim); });
   download('features.npy', [...encodeNpy(data, [faces.length, dim], 'f4')] as BlobPart[], 'application/octet-stream');
 });
 $('export-labels').addEventListener('click', () => download('labels.npy', [...encodeLabels('labels.npy', exportLabels(current()))] as BlobPart[], 'application/octet-stream'));

@@ -28,7 +28,7 @@ export function carryPeople(previous: readonly number[], labels: Int32Array, nex
   }
   const personOf = Array.from(labels, (cluster) => {
     let id = idOf.get(cluster);
-    if (id === undefined) idOf.set(cluster, (id = nextId++));
+    if (id === undefined) { id = nextId++; idOf.set(cluster, id); }
     return id;
   });
   return { personOf, nextId };
@@ -55,7 +55,7 @@ export function exportLabels(personOf: readonly number[]): Int32Array {
   const number = new Map<number, number>();
   return Int32Array.from(personOf, (person) => {
     let label = number.get(person);
-    if (label === undefined) number.set(person, (label = number.size));
+    if (label === undefined) { label = number.size; number.set(person, label); }
     return label;
   });
 }

@@ -5,7 +5,8 @@
  * read between photos (each photo's work awaits), so the networks stay loaded and the page
  * stays usable offline.
  */
-import { clusterFaces, reviewQuestions, formatClusteringSummary, summarizeClustering, createBrowserFaceEmbedder, FaceclusterError, OnnxEngine, ortEnv, photoIds, type FaceEmbedder } from 'facecluster/browser';
+import { clusterFaces, reviewQuestions, formatClusteringSummary, summarizeClustering, createBrowserFaceEmbedder, FaceclusterError, OnnxEngine, ortEnv, photoIds,
+  type FaceEmbedder } from 'facecluster/browser';
 import { decodeBlob } from './decode.js';
 import type { FoundFace, FromWorker, ToWorker } from './messages.js';
 
@@ -88,7 +89,8 @@ async function cluster(message: Extract<ToWorker, { type: 'cluster' }>): Promise
   const features = { n, dim: message.dim, data: message.descriptors };
   const result = await clusterFaces(features, { photos: photoIds(message.images), constraints: message.constraints });
   const seconds = (performance.now() - start) / 1000;
-  const questions = await reviewQuestions(features, result.labels, { answered: message.constraints, ...(result.linkThreshold ? { linkThreshold: result.linkThreshold } : {}) });
+  const questions = await reviewQuestions(features, result.labels, { answered: message.constraints,
+    ...(result.linkThreshold ? { linkThreshold: result.linkThreshold } : {}) });
   post({ type: 'clustered', labels: result.labels, seconds, summary: formatClusteringSummary(summarizeClustering(result, seconds)), questions });
 }
 

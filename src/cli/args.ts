@@ -60,11 +60,11 @@ export type ParsedOptions = Record<string, string | number | boolean | number[] 
 export function helpText(cmd: CommandSpec): string {
   const lines = [`facecluster ${cmd.name}: ${cmd.summary}`, '', `usage: facecluster ${cmd.usage}`, '', 'options:'];
   for (const [name, o] of Object.entries(cmd.options)) {
-    const arg = o.type === 'boolean' ? '' : o.type === 'integers' ? ' ' + Array(o.count ?? 1).fill('N').join(' ') : o.choices ? ` ${o.choices.join('|')}` : o.type === 'string' ? ' VALUE' : ' N';
+    const arg = o.type === 'boolean' ? '' : o.type === 'integers' ? ` ${Array(o.count ?? 1).fill('N').join(' ')}` : o.choices ? ` ${o.choices.join('|')}` : o.type === 'string' ? ' VALUE' : ' N';
     const def = o.default === undefined || o.default === false ? '' : ` (default ${Array.isArray(o.default) ? o.default.join(' ') : o.default})`;
-    lines.push(`  --${name}${arg}`.padEnd(34) + ` ${o.help}${def}${o.required ? ' (required)' : ''}`);
+    lines.push(`${`  --${name}${arg}`.padEnd(34)} ${o.help}${def}${o.required ? ' (required)' : ''}`);
   }
-  lines.push('  --help'.padEnd(34) + ' show this help');
+  lines.push(`${'  --help'.padEnd(34)} show this help`);
   if (cmd.positionals) lines.push('', `arguments: ${cmd.positionals}`);
   return lines.join('\n');
 }
@@ -102,7 +102,8 @@ function rangeText(o: OptionSpec): string {
 
 /** Refuses a number outside the spec's range, naming the option. */
 export function checkRange(name: string, o: OptionSpec, x: number): number {
-  const bad = (o.min !== undefined && x < o.min) || (o.max !== undefined && x > o.max) || (o.above !== undefined && x <= o.above) || (o.below !== undefined && x >= o.below);
+  const bad = (o.min !== undefined && x < o.min) || (o.max !== undefined && x > o.max)
+    || (o.above !== undefined && x <= o.above) || (o.below !== undefined && x >= o.below);
   if (!bad) return x;
   if (o.type !== 'number' && o.min !== undefined && o.max === undefined) fail('BAD_OPTION', `--${name} must be at least ${o.min}, got ${x}`);
   fail('BAD_OPTION', `--${name} must be in ${rangeText(o)}, got ${x}`);
@@ -111,7 +112,7 @@ export function checkRange(name: string, o: OptionSpec, x: number): number {
 export function parseOptions(argv: string[], cmd: CommandSpec): { options: ParsedOptions; positionals: string[]; help: boolean } {
   const config: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' } };
   for (const [name, o] of Object.entries(cmd.options)) config[name] = { type: o.type === 'boolean' ? 'boolean' : 'string' };
-  let parsed;
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({ args: joinValues(argv, cmd), options: config, allowPositionals: true, strict: true });
   } catch (e) {

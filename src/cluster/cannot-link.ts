@@ -15,7 +15,8 @@ import { UnionFind } from './union-find.js';
  * pairs of faces marked as different people; `pairs` are the pooled links the clustering was
  * made from. Returns new labels (0, 1, … by lowest member).
  */
-export function splitCannotLinks(labels: Int32Array, photo: Int32Array | undefined, pairs: PairScores, apart: readonly (readonly [number, number])[] = []): { labels: Int32Array; split: number } {
+export function splitCannotLinks(labels: Int32Array, photo: Int32Array | undefined, pairs: PairScores, apart: readonly (readonly [number,
+  number])[] = []): { labels: Int32Array; split: number } {
   const n = labels.length;
   // each face's tags: its photo, and one per marked pair it is in (numbered after the photos)
   const tagsOf: number[][] = Array.from({ length: n }, (_, i) => (photo && photo[i]! >= 0 ? [photo[i]!] : []));
@@ -70,7 +71,7 @@ export function splitCannotLinks(labels: Int32Array, photo: Int32Array | undefin
     if (conflicted.has(labels[i]!)) key[i] = uf.find(i);
     else {
       let c = compact.get(labels[i]!);
-      if (c === undefined) compact.set(labels[i]!, (c = compact.size));
+      if (c === undefined) { c = compact.size; compact.set(labels[i]!, c); }
       key[i] = n + c;
     }
   }

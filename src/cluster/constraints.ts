@@ -64,7 +64,8 @@ export function mustLinkGroups(n: number, constraints: Constraints, photos?: Int
  * made from). Returns labels 0, 1, … by first member when anything changed, with how many
  * clusters were merged away and split off.
  */
-export function keepConstraints(labels: Int32Array, pairs: PairScores, constraints: Constraints = {}, photos?: Int32Array): { labels: Int32Array; merged: number; split: number } {
+export function keepConstraints(labels: Int32Array, pairs: PairScores, constraints: Constraints = {},
+  photos?: Int32Array): { labels: Int32Array; merged: number; split: number } {
   const n = labels.length;
   if (photos && photos.length !== n) fail('SHAPE_MISMATCH', `${photos.length} photo numbers for ${n} faces`);
   mustLinkGroups(n, constraints, photos);

@@ -223,7 +223,11 @@ function moveNodes(part: Partition, out: Float64Array, random: () => number, eps
         const sumBoth = baseSumBoth - plogp(exit[to]! + inside[to]!) + plogp(exitTo + inside[to]! + pa);
         const delta = plogp(total) - 2 * sumExit + part.nodeEntropy + sumBoth - current;
         // ties by the lower module number, for determinism
-        if (delta < bestDelta - eps || (best !== from && Math.abs(delta - bestDelta) <= eps && to < best)) { best = to; bestDelta = delta; bestExitTo = exitTo; }
+        if (delta < bestDelta - eps || (best !== from && Math.abs(delta - bestDelta) <= eps && to < best)) {
+          best = to;
+          bestDelta = delta;
+          bestExitTo = exitTo;
+        }
       }
       // a node alone may also do best in a module of its own: an empty one, when there is one
       if (moduleSize[from]! > 1 && emptyCount > 0) {
@@ -241,7 +245,8 @@ function moveNodes(part: Partition, out: Float64Array, random: () => number, eps
         exit[best] = bestExitTo; inside[best] = insideToOld + pa;
         part.exitTotal += exitFrom - exitFromOld + bestExitTo - exitToOld;
         part.sumPlogpExit += plogp(exitFrom) - plogp(exitFromOld) + plogp(bestExitTo) - plogp(exitToOld);
-        part.sumPlogpExitInside += plogp(exitFrom + insideFrom) - plogp(exitFromOld + insideFromOld) + plogp(bestExitTo + insideToOld + pa) - plogp(exitToOld + insideToOld);
+        part.sumPlogpExitInside += plogp(exitFrom + insideFrom) - plogp(exitFromOld + insideFromOld)
+          + plogp(bestExitTo + insideToOld + pa) - plogp(exitToOld + insideToOld);
         module[a] = best;
         if (moduleSize[best] === 0) emptyCount--;
         moduleSize[from]!--; moduleSize[best]!++;

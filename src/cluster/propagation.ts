@@ -95,7 +95,7 @@ export function relabelByFirstMember(ids: Int32Array): Int32Array {
   const out = new Int32Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
     let l = map.get(ids[i]!);
-    if (l === undefined) map.set(ids[i]!, (l = map.size));
+    if (l === undefined) { l = map.size; map.set(ids[i]!, l); }
     out[i] = l;
   }
   return out;

@@ -129,7 +129,8 @@ export class FaceEmbedder {
   }
 
   /** Detections in the windows that find faces down to `minFace` pixels high (tiles.ts), one per face. */
-  private async detectInWindows(input: Tf.Tensor3D, img: DecodedImage, minFace: number, settings: FaceApi.SsdMobilenetv1Options): Promise<{ detection: FaceApi.FaceDetection }[]> {
+  private async detectInWindows(input: Tf.Tensor3D, img: DecodedImage, minFace: number,
+    settings: FaceApi.SsdMobilenetv1Options): Promise<{ detection: FaceApi.FaceDetection }[]> {
     const { api, tf } = this;
     const found: { window: Window; detections: Detection[] }[] = [];
     for (const w of detectionWindows(img.width, img.height, minFace)) {
@@ -137,7 +138,8 @@ export class FaceEmbedder {
       const tile = whole ? input : tf.slice(input, [w.y, w.x, 0], [w.height, w.width, 3]);
       try {
         const detections = await api.nets.ssdMobilenetv1.locateFaces(tile as never, settings);
-        found.push({ window: w, detections: detections.map((d) => ({ x: d.box.x + w.x, y: d.box.y + w.y, width: d.box.width, height: d.box.height, score: d.score })) });
+        found.push({ window: w, detections: detections.map((d) => ({ x: d.box.x + w.x, y: d.box.y + w.y, width: d.box.width, height: d.box.height,
+          score: d.score })) });
       } finally {
         if (!whole) tile.dispose();
       }

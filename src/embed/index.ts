@@ -20,7 +20,7 @@ export async function createFaceEmbedder(options: EmbedOptions = {}): Promise<Fa
   const tf = require('@tensorflow/tfjs') as typeof Tf;
   const wasm = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths: (p: string) => void };
   const api = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof FaceApi;
-  wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/');
+  wasm.setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
   await tf.setBackend('wasm');
   await tf.ready();
   const models = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');

@@ -21,13 +21,15 @@ export interface ComputeBackend {
    * dW = Zᵀ·G, db = Σ rows of G and, when `inputGrad`, dZ = G·Wᵀ in its two halves (the H and
    * the A·H columns, each n × in).
    */
-  graphConvBackward(z: Float32Array, y: Float32Array, dy: Float32Array, w: Float32Array, n: number, inW: number, outW: number, inputGrad: boolean): Promise<ConvGradients>;
+  graphConvBackward(z: Float32Array, y: Float32Array, dy: Float32Array, w: Float32Array, n: number, inW: number, outW: number,
+    inputGrad: boolean): Promise<ConvGradients>;
 
   /**
    * The classifier on m rows E (m×in): P = E·W₀ᵀ + b₀, Q = PReLU(P), logits = Q·W₂ᵀ + b₂
    * (W₀ hidden×in and W₂ 2×hidden, stored out×in as PyTorch does); P and Q with `keepHidden`.
    */
-  classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number, hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }>;
+  classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number,
+    hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }>;
 }
 
 export interface ConvGradients {
@@ -64,13 +66,15 @@ export class JsBackend implements ComputeBackend {
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < outW; j++) {
         const v = zw[i * outW + j]! + bias[j]!;
+        // biome-ignore lint/complexity/useMathMinMax: a NaN becomes 0 here, as before; Math.max would keep it
         y[i * outW + j] = v > 0 ? v : 0;
       }
     }
     return y;
   }
 
-  async graphConvBackward(z: Float32Array, y: Float32Array, dy: Float32Array, w: Float32Array, n: number, inW: number, outW: number, inputGrad: boolean): Promise<ConvGradients> {
+  async graphConvBackward(z: Float32Array, y: Float32Array, dy: Float32Array, w: Float32Array, n: number, inW: number, outW: number,
+    inputGrad: boolean): Promise<ConvGradients> {
     const g = Float32Array.from(dy, (v, k) => (y[k]! > 0 ? v : 0));
     const db = new Float64Array(outW);
     for (let i = 0; i < n; i++) for (let j = 0; j < outW; j++) db[j]! += g[i * outW + j]!;
@@ -87,12 +91,14 @@ export class JsBackend implements ComputeBackend {
     return out;
   }
 
-  async classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number, hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }> {
+  async classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number,
+    hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }> {
     const p = await this.gemm(e, w0, m, inW, hidden, false, true);
     const q = new Float32Array(m * hidden);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < hidden; j++) {
-        const v = (p[i * hidden + j]! += b0[j]!);
+        const v = p[i * hidden + j]! + b0[j]!;
+        p[i * hidden + j] = v;
         q[i * hidden + j] = v > 0 ? v : slope[j]! * v;
       }
     }

@@ -4,7 +4,7 @@
  * needed, so a protobuf library and the full schema would be dead weight.
  */
 
-export const enum ElemType { FLOAT = 1, INT32 = 6, INT64 = 7, DOUBLE = 11 }
+export enum ElemType { FLOAT = 1, INT32 = 6, INT64 = 7, DOUBLE = 11 }
 
 export type Dim = number | string;
 
@@ -121,14 +121,14 @@ function attribute(name: string, a: Attr): Writer {
   switch (a.kind) {
     case 'float': return w.float(2, a.value).int(20, 1);
     case 'int': return w.int(3, a.value).int(20, 2);
-    case 'floats': a.value.forEach((x) => w.float(7, x)); return w.int(20, 6);
-    case 'ints': a.value.forEach((x) => w.int(8, x)); return w.int(20, 7);
+    case 'floats': a.value.forEach((x) => { w.float(7, x); }); return w.int(20, 6);
+    case 'ints': a.value.forEach((x) => { w.int(8, x); }); return w.int(20, 7);
   }
 }
 
 function tensor(t: Initializer): Writer {
   const w = new Writer();
-  t.dims.forEach((d) => w.int(1, d));
+  t.dims.forEach((d) => { w.int(1, d); });
   const type = t.data instanceof Float32Array ? ElemType.FLOAT : t.data instanceof Int32Array ? ElemType.INT32 : ElemType.INT64;
   w.int(2, type).string(8, t.name);
   return w.bytes(9, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
@@ -139,16 +139,16 @@ export function encodeModel(g: OnnxGraph): Uint8Array {
   const graph = new Writer();
   g.nodes.forEach((n, i) => {
     const node = new Writer();
-    n.inputs.forEach((x) => node.string(1, x));
-    n.outputs.forEach((x) => node.string(2, x));
+    n.inputs.forEach((x) => { node.string(1, x); });
+    n.outputs.forEach((x) => { node.string(2, x); });
     node.string(3, `${n.op}_${i}`).string(4, n.op);
     for (const [k, a] of Object.entries(n.attrs ?? {})) if (a) node.message(5, attribute(k, a));
     graph.message(1, node);
   });
   graph.string(2, g.name);
-  (g.initializers ?? []).forEach((t) => graph.message(5, tensor(t)));
-  g.inputs.forEach((v) => graph.message(11, valueInfo(v)));
-  g.outputs.forEach((v) => graph.message(12, valueInfo(v)));
+  (g.initializers ?? []).forEach((t) => { graph.message(5, tensor(t)); });
+  g.inputs.forEach((v) => { graph.message(11, valueInfo(v)); });
+  g.outputs.forEach((v) => { graph.message(12, valueInfo(v)); });
   return new Writer()
     .int(1, 8) // ir_version
     .string(2, 'facecluster')

@@ -68,7 +68,8 @@ export class OnnxEngine implements ComputeBackend {
    * Runs a memoised graph; inputs are given with their shapes, outputs come back as typed arrays.
    * Outputs named in `into` are written into the given arrays (onnxruntime's preallocated outputs).
    */
-  async run(key: string, make: () => OnnxGraph, feeds: Record<string, [Feed, number[]]>, into: Record<string, [Float32Array, number[]]> = {}): Promise<Record<string, Tensor>> {
+  async run(key: string, make: () => OnnxGraph, feeds: Record<string, [Feed, number[]]>, into: Record<string, [Float32Array,
+    number[]]> = {}): Promise<Record<string, Tensor>> {
     const session = await this.session(key, make);
     const { ort, kind } = await this.ort();
     const tensor = ([data, dims]: [Feed, number[]]) =>
@@ -125,7 +126,8 @@ export class OnnxEngine implements ComputeBackend {
     return out ?? (result.y!.data as Float32Array);
   }
 
-  async graphConvBackward(z: Float32Array, y: Float32Array, dy: Float32Array, w: Float32Array, n: number, inW: number, outW: number, inputGrad: boolean): Promise<ConvGradients> {
+  async graphConvBackward(z: Float32Array, y: Float32Array, dy: Float32Array, w: Float32Array, n: number, inW: number, outW: number,
+    inputGrad: boolean): Promise<ConvGradients> {
     const key = inputGrad ? 'graph_conv_backward' : 'graph_conv_backward_w';
     const out = await this.run(key, () => ({
       name: key,
@@ -163,7 +165,8 @@ export class OnnxEngine implements ComputeBackend {
     return grads;
   }
 
-  async classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number, hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }> {
+  async classifier(e: Float32Array, w0: Float32Array, b0: Float32Array, slope: Float32Array, w2: Float32Array, b2: Float32Array, m: number, inW: number,
+    hidden: number, keepHidden: boolean): Promise<{ logits: Float32Array; p?: Float32Array; q?: Float32Array }> {
     const key = keepHidden ? 'classifier_pq' : 'classifier';
     const out = await this.run(key, () => ({
       name: key,

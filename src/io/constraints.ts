@@ -71,7 +71,8 @@ const sameBox = (a: readonly number[] | undefined, b: readonly number[] | undefi
  * The file's pairs as face rows of a collection of `n` faces (`faces`: its faces.json, needed
  * for faces named by photo). Pairs with a face that is not there are left out and counted.
  */
-export function resolveConstraints(file: ConstraintsFile, n: number, path: string, faces?: readonly FaceRecord[]): { constraints: Constraints; missing: number } {
+export function resolveConstraints(file: ConstraintsFile, n: number, path: string,
+  faces?: readonly FaceRecord[]): { constraints: Constraints; missing: number } {
   const byImage = new Map<string, number[]>();
   faces?.forEach((f, i) => {
     const rows = byImage.get(f.image);

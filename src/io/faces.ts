@@ -33,7 +33,7 @@ export function photoIds(photos: readonly (string | number | undefined | null)[]
   return Int32Array.from(photos, (key) => {
     if (key === undefined || key === null) return -1;
     let id = ids.get(key);
-    if (id === undefined) ids.set(key, (id = ids.size));
+    if (id === undefined) { id = ids.size; ids.set(key, id); }
     return id;
   });
 }

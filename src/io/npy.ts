@@ -185,7 +185,7 @@ export function encodeNpyHeader(dtype: NpyDtype, shape: readonly number[]): Uint
   const v1 = dict.length + 11 < 65536;
   const pre = v1 ? 10 : 12;
   const total = Math.ceil((pre + dict.length + 1) / 64) * 64;
-  dict = dict.padEnd(total - pre - 1, ' ') + '\n';
+  dict = `${dict.padEnd(total - pre - 1, ' ')}\n`;
   const out = new Uint8Array(total);
   out.set(MAGIC, 0);
   out[6] = v1 ? 1 : 2;

@@ -139,7 +139,9 @@ export function unpickle(buf: Uint8Array, start: number, options: UnpickleOption
         break;
       }
       case 0x63: { const module = line(), name = line(); stack.push({ kind: 'global', module, name } satisfies PyGlobal); break; } // GLOBAL
-      case 0x93: { const name = pop(), module = pop(); if (typeof name !== 'string' || typeof module !== 'string') bad('STACK_GLOBAL needs two strings'); stack.push({ kind: 'global', module, name } as PyGlobal); break; }
+      case 0x93: { const name = pop(),
+        module = pop(); if (typeof name !== 'string' || typeof module !== 'string') bad('STACK_GLOBAL needs two strings'); stack.push({ kind: 'global', module,
+        name } as PyGlobal); break; }
       case 0x52: { const args = pop(); stack.push(call(pop(), args)); break; } // REDUCE
       case 0x81: { const args = pop(); stack.push(call(pop(), args)); break; } // NEWOBJ
       case 0x92: { pop(); const args = pop(); stack.push(call(pop(), args)); break; } // NEWOBJ_EX (kwargs dropped)

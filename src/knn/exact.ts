@@ -23,7 +23,8 @@ export const EXACT_DEFAULTS = Object.freeze({ tileElements: 1 << 25, columnBlock
  * The w most similar base rows of every query (unit rows both), by decreasing similarity; on a
  * tie the lower base index first. Returns Q × w indices and similarities.
  */
-export async function exactNeighbours(base: Features, queries: Features, w: number, options: ExactOptions): Promise<{ indices: Int32Array; sims: Float32Array }> {
+export async function exactNeighbours(base: Features, queries: Features, w: number,
+  options: ExactOptions): Promise<{ indices: Int32Array; sims: Float32Array }> {
   const { n, dim } = base;
   const q = queries.n;
   const tile = options.tileElements ?? EXACT_DEFAULTS.tileElements;

@@ -16,7 +16,8 @@ function unavailable(): never {
   fail('UNSUPPORTED', 'approximate kNN (HNSW) needs Node: its library, USearch, is a native addon; use the exact method in a browser');
 }
 
-export function addToHnsw(_index: HnswIndex, _rows: Features, _first: number, _options?: HnswOptions, _onProgress?: (done: number, total: number) => void): void {
+export function addToHnsw(_index: HnswIndex, _rows: Features, _first: number, _options?: HnswOptions, _onProgress?: (done: number,
+  total: number) => void): void {
   unavailable();
 }
 
@@ -32,6 +33,7 @@ export function saveHnswIndex(_index: HnswIndex, _path: string): void {
   unavailable();
 }
 
-export function searchHnsw(_index: HnswIndex, _queries: Features, _w: number, _options?: HnswOptions, _onProgress?: (done: number, total: number) => void): Int32Array {
+export function searchHnsw(_index: HnswIndex, _queries: Features, _w: number, _options?: HnswOptions, _onProgress?: (done: number,
+  total: number) => void): Int32Array {
   unavailable();
 }

@@ -30,7 +30,8 @@ let loaded: typeof Usearch | undefined;
  * it is imported from code with no file, as in `node -e`).
  */
 function usearch(): typeof Usearch {
-  return (loaded ??= require('usearch') as typeof Usearch);
+  loaded ??= require('usearch') as typeof Usearch;
+  return loaded;
 }
 
 function settings(o: HnswOptions) {
@@ -50,7 +51,8 @@ function makeIndex(dim: number, o: ReturnType<typeof settings>): HnswIndex {
 }
 
 /** Adds rows `first`..`first + rows.n − 1` (their keys) to the index. */
-export function addToHnsw(index: HnswIndex, rows: Features, first: number, options: HnswOptions = {}, onProgress?: (done: number, total: number) => void): void {
+export function addToHnsw(index: HnswIndex, rows: Features, first: number, options: HnswOptions = {}, onProgress?: (done: number,
+  total: number) => void): void {
   const o = settings(options);
   for (let r0 = 0; r0 < rows.n; r0 += BATCH) {
     const m = Math.min(BATCH, rows.n - r0);
@@ -90,7 +92,8 @@ export function saveHnswIndex(index: HnswIndex, path: string): void {
  * The w nearest indexed rows of each query (unit rows), as candidate ids in the order the index
  * gives them; rows short of w candidates (a tiny index) are padded with −1.
  */
-export function searchHnsw(index: HnswIndex, queries: Features, w: number, options: HnswOptions = {}, onProgress?: (done: number, total: number) => void): Int32Array {
+export function searchHnsw(index: HnswIndex, queries: Features, w: number, options: HnswOptions = {}, onProgress?: (done: number,
+  total: number) => void): Int32Array {
   const o = settings(options);
   const out = new Int32Array(queries.n * w).fill(-1);
   for (let r0 = 0; r0 < queries.n; r0 += BATCH) {

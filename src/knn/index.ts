@@ -157,7 +157,8 @@ export interface RecallResult {
  * recall@K of a kNN graph against exact search, on `queries` faces sampled at random (seeded):
  * what `knn --check-recall` prints.
  */
-export async function knnRecall(features: Features, knn: KnnGraph, options: { queries?: number; seed?: number; normalized?: boolean; engine?: OnnxEngine } = {}): Promise<RecallResult> {
+export async function knnRecall(features: Features, knn: KnnGraph,
+  options: { queries?: number; seed?: number; normalized?: boolean; engine?: OnnxEngine } = {}): Promise<RecallResult> {
   const { n, dim } = features;
   const w = knn.k + 1;
   const q = Math.min(n, options.queries ?? 1000);
@@ -165,7 +166,7 @@ export async function knnRecall(features: Features, knn: KnnGraph, options: { qu
   // a seeded sample without replacement
   const sample = shuffledRange(n, seededRandom(options.seed ?? 1)).subarray(0, q);
   const data = new Float32Array(q * dim);
-  sample.forEach((row, i) => data.set(x.data.subarray(row * dim, (row + 1) * dim), i * dim));
+  sample.forEach((row, i) => { data.set(x.data.subarray(row * dim, (row + 1) * dim), i * dim); });
   const exact = await exactCandidates(x, { n: q, dim, data }, w, options);
   const truthIds = new Int32Array(w), truthSims = new Float32Array(w);
   let found = 0;

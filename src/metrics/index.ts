@@ -42,7 +42,8 @@ function dense(labels: ArrayLike<number>): { ids: Int32Array; sizes: number[] } 
   for (let i = 0; i < labels.length; i++) {
     let id = map.get(labels[i]!);
     if (id === undefined) {
-      map.set(labels[i]!, (id = map.size));
+      id = map.size;
+      map.set(labels[i]!, id);
       sizes.push(0);
     }
     ids[i] = id;

@@ -58,7 +58,8 @@ function batchNorm(params: Params, b: GraphBatch, d: number, mode: Mode): { x: F
  * place, without scattering it back to full height. With `scratch`, Z and Y are reused buffers
  * of the slots named in `slots`.
  */
-async function conv(backend: ComputeBackend, b: GraphBatch, h: Float32Array, hRowOf: Int32Array | undefined, inW: number, outW: number, w: Float32Array, bias: Float32Array, rows?: Int32Array, scratch?: Scratch, slots?: { z: string; y: string }): Promise<ConvCache> {
+async function conv(backend: ComputeBackend, b: GraphBatch, h: Float32Array, hRowOf: Int32Array | undefined, inW: number, outW: number, w: Float32Array,
+  bias: Float32Array, rows?: Int32Array, scratch?: Scratch, slots?: { z: string; y: string }): Promise<ConvCache> {
   const n = rows ? rows.length : b.rows;
   const z = scratch && slots ? scratch.take(slots.z, n * 2 * inW) : new Float32Array(n * 2 * inW);
   for (let k = 0; k < n; k++) {
@@ -66,7 +67,8 @@ async function conv(backend: ComputeBackend, b: GraphBatch, h: Float32Array, hRo
     const src = hRowOf ? hRowOf[r]! : r;
     z.set(h.subarray(src * inW, (src + 1) * inW), k * 2 * inW);
   }
-  spmm(b, { ...(rows ? { rows } : {}), ...(hRowOf ? { srcRowOf: hRowOf } : {}), src: h, srcStride: inW, srcOffset: 0, width: inW, dst: z, dstStride: 2 * inW, dstOffset: inW, accumulate: false });
+  spmm(b, { ...(rows ? { rows } : {}), ...(hRowOf ? { srcRowOf: hRowOf } : {}), src: h, srcStride: inW, srcOffset: 0, width: inW, dst: z, dstStride: 2 * inW,
+    dstOffset: inW, accumulate: false });
   const y = scratch && slots ? scratch.take(slots.y, n * outW) : undefined;
   return { z, y: await backend.graphConv(z, w, bias, n, inW, outW, y), inW, outW };
 }
@@ -80,7 +82,7 @@ export class Scratch {
   /** A view of `length` floats of the buffer named `slot`; its contents are left from earlier use. */
   take(slot: string, length: number): Float32Array {
     let b = this.buffers.get(slot);
-    if (!b || b.length < length) this.buffers.set(slot, (b = new Float32Array(Math.ceil(length * 1.25))));
+    if (!b || b.length < length) { b = new Float32Array(Math.ceil(length * 1.25)); this.buffers.set(slot, b); }
     return b.subarray(0, length);
   }
 }
@@ -97,7 +99,8 @@ function positions(rows: Int32Array, total: number): Int32Array {
  * the same logits as the full forward pass, with less work on the last layers. With a
  * precomputed first layer the batch needs no input features.
  */
-async function evalForward(params: Params, b: GraphBatch, backend: ComputeBackend, firstLayer?: FirstLayerTable, scratch = new Scratch()): Promise<Float32Array> {
+async function evalForward(params: Params, b: GraphBatch, backend: ComputeBackend, firstLayer?: FirstLayerTable,
+  scratch = new Scratch()): Promise<Float32Array> {
   const { dim, widths, hidden } = architectureOf(params);
   const rowsPerLayer = neededRows(b, widths.length);
   const weight = (l: number) => getParam(params, `conv${l + 1}.weight`), bias = (l: number) => getParam(params, `conv${l + 1}.bias`);
@@ -106,7 +109,8 @@ async function evalForward(params: Params, b: GraphBatch, backend: ComputeBacken
     : (await conv(backend, b, batchNorm(params, b, dim, 'eval').x, undefined, dim, widths[0]!, weight(0), bias(0), rowsPerLayer[0], scratch, { z: 'z', y: 'y0' })).y;
   for (let l = 1; l < widths.length; l++) {
     // outputs alternate between two buffers: each layer reads the one before it
-    h = (await conv(backend, b, h, positions(rowsPerLayer[l - 1]!, b.rows), widths[l - 1]!, widths[l]!, weight(l), bias(l), rowsPerLayer[l], scratch, { z: 'z', y: `y${l % 2}` })).y;
+    h = (await conv(backend, b, h, positions(rowsPerLayer[l - 1]!, b.rows), widths[l - 1]!, widths[l]!, weight(l), bias(l), rowsPerLayer[l], scratch, { z: 'z',
+      y: `y${l % 2}` })).y;
   }
   // the last layer ran on hop1Rows in order: its output is the classifier's input
   return (await backend.classifier(h, getParam(params, 'classifier.0.weight'), getParam(params, 'classifier.0.bias'), getParam(params, 'classifier.1.weight'),
@@ -189,7 +193,8 @@ function colSum(x: Float32Array, rows: number, cols: number): Float32Array {
 }
 
 /** Gradients of the loss for every trainable parameter, given the logits' gradient. */
-export async function gcnBackward(params: Params, b: GraphBatch, fwd: ForwardResult, dLogits: Float32Array, backend: ComputeBackend): Promise<Map<string, Float32Array>> {
+export async function gcnBackward(params: Params, b: GraphBatch, fwd: ForwardResult, dLogits: Float32Array,
+  backend: ComputeBackend): Promise<Map<string, Float32Array>> {
   if (!fwd.cache) throw new Error('gcnBackward needs a forward pass in train mode');
   const { convs, e, p, q, transposed } = fwd.cache;
   const grads = new Map<string, Float32Array>();

@@ -52,7 +52,7 @@ export function decodeModel(configText: string, weights: Uint8Array, names: { co
 
 /** The two files of a model: config.json's text and model.safetensors's chunks. */
 export function encodeModel(model: Model): { config: string; weights: Uint8Array[] } {
-  return { config: JSON.stringify(model.config, null, 2) + '\n', weights: encodeSafetensors(model.params, { format: 'facecluster-lgcn' }) };
+  return { config: `${JSON.stringify(model.config, null, 2)}\n`, weights: encodeSafetensors(model.params, { format: 'facecluster-lgcn' }) };
 }
 
 /** A model served at `url` (a folder: `url`/config.json and `url`/model.safetensors), with fetch. */
@@ -82,7 +82,8 @@ export function parseModelConfig(raw: string, configPath: string): ModelConfig {
   if (!isIps(config.ips)) config.ips = { ...IPS_TEST_DEFAULTS };
   if (config.trainIps !== undefined && !isIps(config.trainIps)) fail('BAD_FILE', 'trainIps must hold positive integers k1, k2, u', configPath);
   const a = config.architecture as Partial<ModelConfig['architecture']> | undefined;
-  if (typeof a !== 'object' || a === null || !Number.isInteger(a.dim) || !Number.isInteger(a.hidden) || !Array.isArray(a.widths) || !a.widths.every((w) => Number.isInteger(w) && w > 0)) {
+  if (typeof a !== 'object' || a === null || !Number.isInteger(a.dim) || !Number.isInteger(a.hidden)
+    || !Array.isArray(a.widths) || !a.widths.every((w) => Number.isInteger(w) && w > 0)) {
     fail('BAD_FILE', 'architecture must hold integers dim and hidden and a list of positive widths', configPath);
   }
   return config;

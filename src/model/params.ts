@@ -87,7 +87,7 @@ export function architectureOf(p: Params): Architecture {
 /** Checks a set of tensors has exactly the L-GCN's names and consistent shapes; returns its architecture. */
 export function checkParams(p: Params, file?: string): Architecture {
   const mean = p.get('bn0.running_mean');
-  if (!mean || mean.shape.length !== 1) fail('BAD_FILE', 'missing tensor bn0.running_mean', file);
+  if (mean?.shape.length !== 1) fail('BAD_FILE', 'missing tensor bn0.running_mean', file);
   const arch = architectureOf(p);
   if (arch.widths.length !== CONV_WIDTHS.length) fail('BAD_FILE', `expected ${CONV_WIDTHS.length} graph convolutions (conv1..conv${CONV_WIDTHS.length}), found ${arch.widths.length}`, file);
   for (const [name, shape] of paramShapes(arch)) {

@@ -21,6 +21,7 @@ port.on('message', async (msg: { pivots: Int32Array } | null) => {
     port.close();
     return;
   }
-  const edges = await scoreLinks(init.params, init.features, init.knn, { ips: init.ips, backend: engine, pivots: msg.pivots, batchRows: init.batchRows, firstLayer: init.firstLayer });
+  const edges = await scoreLinks(init.params, init.features, init.knn, { ips: init.ips, backend: engine, pivots: msg.pivots, batchRows: init.batchRows,
+    firstLayer: init.firstLayer });
   port.postMessage(edges, [edges.src.buffer as ArrayBuffer, edges.dst.buffer as ArrayBuffer, edges.score.buffer as ArrayBuffer]);
 });

@@ -87,7 +87,8 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
 
   const engine = options.backend ? undefined : new OnnxEngine();
   try {
-    const rows = await buildKnnRows(unit, old, { k, normalized: true, ...options.knnSearch, ...(options.index ? { index: options.index } : {}), ...(engine ? { engine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+    const rows = await buildKnnRows(unit, old, { k, normalized: true, ...options.knnSearch, ...(options.index ? { index: options.index } : {}),
+      ...(engine ? { engine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
     const w = k + 1;
     const indices = new Int32Array(n * w);
     indices.set(oldKnn.indices.subarray(0, old * w));
@@ -95,7 +96,8 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
     const knn: KnnGraph = { n, k, indices };
     if (!model) {
       const sims = new Float32Array(n * w);
-      sims.set(oldKnn.sims ? oldKnn.sims.subarray(0, old * w) : knnSimilarities(oldKnn, { n: old, dim: unit.dim, data: unit.data.subarray(0, old * unit.dim) }));
+      sims.set(oldKnn.sims ? oldKnn.sims.subarray(0, old * w) : knnSimilarities(oldKnn, { n: old, dim: unit.dim, data: unit.data.subarray(0,
+        old * unit.dim) }));
       sims.set(rows.sims, old * w);
       knn.sims = sims;
       const wanted = options.threshold ?? 'auto';
@@ -138,7 +140,7 @@ export function joinOrStart(edges: ScoredEdges, oldLabels: Int32Array, n: number
   const votes = new Map<number, Map<number, number>>();
   const vote = (face: number, cluster: number, s: number) => {
     let m = votes.get(face);
-    if (!m) votes.set(face, (m = new Map()));
+    if (!m) { m = new Map(); votes.set(face, m); }
     m.set(cluster, (m.get(cluster) ?? 0) + s);
   };
   for (let e = 0; e < pairs.a.length; e++) {
@@ -153,7 +155,7 @@ export function joinOrStart(edges: ScoredEdges, oldLabels: Int32Array, n: number
   for (const [face, m] of votes) {
     const root = groups.find(face);
     let g = groupVotes.get(root);
-    if (!g) groupVotes.set(root, (g = new Map()));
+    if (!g) { g = new Map(); groupVotes.set(root, g); }
     for (const [c, s] of m) g.set(c, (g.get(c) ?? 0) + s);
   }
   const labels = new Int32Array(n);

@@ -10,7 +10,9 @@
  * This is the part that runs anywhere, a browser included; index.ts adds Node's defaults (the
  * shipped model, GCN scoring in worker threads).
  */
-import { addConfidentLinks, constraintCount, earlyStopEdges, keepConstraints, edgesAbove, estimateLinkThreshold, infomap, knnEdges, onlineGrouping, poolPairs, propagate, thresholdComponents, PROPAGATION_DEFAULTS, type Constraints, type EarlyStopOptions, type LinkThreshold, type Pool, type PropagationOptions } from '../cluster/index.js';
+import { addConfidentLinks, constraintCount, earlyStopEdges, keepConstraints, edgesAbove, estimateLinkThreshold, infomap, knnEdges, onlineGrouping, poolPairs,
+  propagate, thresholdComponents, PROPAGATION_DEFAULTS, type Constraints, type EarlyStopOptions, type LinkThreshold, type Pool,
+  type PropagationOptions } from '../cluster/index.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
@@ -220,7 +222,8 @@ export function summarizeClustering(result: ClusterResult, seconds: number): Clu
   for (const l of result.labels) sizes.set(l, (sizes.get(l) ?? 0) + 1);
   let people = 0, alone = 0;
   for (const size of sizes.values()) if (size > 1) people++; else alone++;
-  return { faces: result.labels.length, people, alone, ...(result.threshold !== undefined ? { threshold: result.threshold, thresholdFrom: linkThresholdOrigin(result.linkThreshold) } : {}), seconds };
+  return { faces: result.labels.length, people, alone, ...(result.threshold !== undefined ? { threshold: result.threshold,
+    thresholdFrom: linkThresholdOrigin(result.linkThreshold) } : {}), seconds };
 }
 
 /** "6929 faces: 639 people with two faces or more, 2310 faces alone; link cut 0.947 (face-api descriptors, 6929 different faces); 1.1 s" */
@@ -240,10 +243,12 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
   const makeKnn = (k: number) => {
     options.onProgress?.('knn', 0, n);
     if (options.knnProvider) return options.knnProvider(unit, k);
-    return buildKnn(unit, { k, normalized: true, ...options.knnSearch, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });
+    return buildKnn(unit, { k, normalized: true, ...options.knnSearch, ...(ownEngine ? { engine: ownEngine } : {}), onProgress: (d,
+      t) => options.onProgress?.('knn', d, t) });
   };
   const trials = options.trials ?? INFOMAP_METHOD_DEFAULTS.trials;
-  const infomapOptions = { trials, ...(options.seed !== undefined ? { seed: options.seed } : {}), onTrial: (t: number) => options.onProgress?.('infomap', t + 1, trials) };
+  const infomapOptions = { trials, ...(options.seed !== undefined ? { seed: options.seed } : {}), onTrial: (t: number) => options.onProgress?.('infomap', t + 1,
+    trials) };
   const runInfomap = (edges: ScoredEdges) => {
     options.onProgress?.('infomap', 0, trials);
     return infomap(n, edges.src, edges.dst, edges.score, infomapOptions).labels;
@@ -297,13 +302,16 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
         kept = addConfidentLinks(kept, edges, withSims, options.minScore ?? GCN_MIN_SCORES.rescore);
       }
       const labels = runInfomap(kept);
-      return { labels: respectConstraints(labels, kept, n, propagation.pool, options), knn: withSims, edges: kept, ...(threshold !== undefined ? { threshold } : {}), ...(linkThreshold ? { linkThreshold } : {}) };
+      return { labels: respectConstraints(labels, kept, n, propagation.pool, options), knn: withSims, edges: kept,
+        ...(threshold !== undefined ? { threshold } : {}), ...(linkThreshold ? { linkThreshold } : {}) };
     }
     const edges = knnEdges(withSims);
     const labels = method === 'online'
-      ? onlineGrouping(withSims, { maxDistance: options.maxDistance ?? BASELINE_DEFAULTS.maxDistance, minFaces: options.minFaces ?? BASELINE_DEFAULTS.minFaces })
+      ? onlineGrouping(withSims, { maxDistance: options.maxDistance ?? BASELINE_DEFAULTS.maxDistance,
+        minFaces: options.minFaces ?? BASELINE_DEFAULTS.minFaces })
       : method === 'threshold'
-        ? thresholdComponents(edges, n, options.threshold === 'auto' ? readLinkThreshold(unit, withSims, options.descriptors, options.onNotice).threshold : options.threshold ?? BASELINE_DEFAULTS.threshold)
+        ? thresholdComponents(edges, n, options.threshold === 'auto' ? readLinkThreshold(unit, withSims, options.descriptors,
+          options.onNotice).threshold : options.threshold ?? BASELINE_DEFAULTS.threshold)
         : propagate(edges, n, propagation);
     // the kNN similarities are the links a cluster is split along
     return { labels: respectConstraints(labels, edges, n, propagation.pool, options), knn: withSims };

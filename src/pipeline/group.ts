@@ -58,7 +58,7 @@ export async function groupFaces<Id>(faces: readonly FaceEmbedding<Id>[], option
     const l = labels[i]!;
     if (size.get(l)! < minFaces) return { id: f.id, person: -1 };
     let p = person.get(l);
-    if (p === undefined) person.set(l, (p = person.size));
+    if (p === undefined) { p = person.size; person.set(l, p); }
     return { id: f.id, person: p };
   });
 }

@@ -8,7 +8,9 @@ import { parallelScoreLinks } from '../model/score-parallel.js';
 import type { Features } from '../types.js';
 import { clusterFaces as clusterFacesAnywhere, DEFAULT_METHOD, type ClusterOptions, type ClusterResult, type LinkScorer } from './cluster.js';
 
-export { summarizeClustering, formatClusteringSummary, linkThresholdOrigin, type ClusteringSummary, METHODS, LINKAGES, EDGE_FILTERS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, GCN_MIN_SCORES, DEFAULT_LINKAGE, type ClusterOptions, type ClusterResult, type LinkScorer, type Method, type Linkage, type EdgeFilter } from './cluster.js';
+export { summarizeClustering, formatClusteringSummary, linkThresholdOrigin, type ClusteringSummary, METHODS, LINKAGES, EDGE_FILTERS, DEFAULT_METHOD,
+  INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, GCN_MIN_SCORES, DEFAULT_LINKAGE, type ClusterOptions, type ClusterResult,
+  type LinkScorer, type Method, type Linkage, type EdgeFilter } from './cluster.js';
 
 /** The model shipped in the package (trained on lfw-train; see models/README.md). */
 export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../../models/lfw-128/', import.meta.url));

@@ -92,7 +92,7 @@ async function ownedJobs(q: QueuedRun, h: RunHandle, jobs: JobData[]): Promise<U
  * on the same faces finds its inputs (and BullMQ its jobs) where it left them.
  */
 export function prepareRun(q: QueuedRun, unit: Features): RunHandle {
-  const run = sha256(new Uint8Array(unit.data.buffer, unit.data.byteOffset, unit.data.byteLength)).slice(0, 20) + `-${unit.n}x${unit.dim}`;
+  const run = `${sha256(new Uint8Array(unit.data.buffer, unit.data.byteOffset, unit.data.byteLength)).slice(0, 20)}-${unit.n}x${unit.dim}`;
   const handle = own(q, run);
   const path = absolute(q, runDir(run), FEATURES_FILE);
   if (!existsSync(path)) writeNpy(path, unit.data, [unit.n, unit.dim], 'f4');
@@ -138,7 +138,8 @@ function writeOnce(path: string, write: (tmp: string) => void): void {
 }
 
 /** GCN link scores of every pivot, as parallelScoreLinks gives them, from pivot-range jobs. */
-export async function queuedScores(q: QueuedRun, h: RunHandle, modelDir: string, input: Features, inputIsUnit: boolean, knn: KnnGraph, ips: IpsOptions): Promise<ScoredEdges> {
+export async function queuedScores(q: QueuedRun, h: RunHandle, modelDir: string, input: Features, inputIsUnit: boolean, knn: KnnGraph,
+  ips: IpsOptions): Promise<ScoredEdges> {
   const dir = absolute(q, runDir(h.run));
   // each input named by its checksum: a job names exactly what it computes on
   const knnName = `knn-${sha256(bytesOf(knn.indices), bytesOf(knn.sims!))}.npy`;
@@ -174,8 +175,9 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
 }
 
 /** Every photo's result, in the order given, from jobs of a few photos each. */
-export async function queuedEmbed(q: QueuedRun, photos: string[], settings: Pick<EmbedJob, 'minScore' | 'cropSize' | 'minFace'>, jobPhotos = DISTRIBUTED_DEFAULTS.jobPhotos): Promise<PhotoResult[]> {
-  const run = sha256(JSON.stringify({ photos, settings })).slice(0, 20) + `-embed-${photos.length}`;
+export async function queuedEmbed(q: QueuedRun, photos: string[], settings: Pick<EmbedJob, 'minScore' | 'cropSize' | 'minFace'>,
+  jobPhotos = DISTRIBUTED_DEFAULTS.jobPhotos): Promise<PhotoResult[]> {
+  const run = `${sha256(JSON.stringify({ photos, settings })).slice(0, 20)}-embed-${photos.length}`;
   const h = own(q, run);
   let done = false;
   try {

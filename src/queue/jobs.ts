@@ -37,7 +37,9 @@ export interface KnnJob { kind: 'knn'; run: string; first: number; count: number
  * their checksums, RUN_FILE_FORMS); `firstLayer`: as the single-process run decides, so that
  * scores are identical.
  */
-export interface GcnJob { kind: 'gcn'; run: string; first: number; count: number; ips: IpsOptions; firstLayer: boolean; knn: string; model: string; input?: string }
+export interface GcnJob {
+  kind: 'gcn'; run: string; first: number; count: number; ips: IpsOptions; firstLayer: boolean; knn: string; model: string; input?: string;
+}
 /** Descriptors of photos: paths relative to the work directory, or absolute inside a worker's photo roots. */
 export interface EmbedJob { kind: 'embed'; run: string; photos: string[]; minScore: number; cropSize: number; minFace?: number }
 export type JobData = KnnJob | GcnJob | EmbedJob;
@@ -105,7 +107,8 @@ export function validateJob(data: unknown): JobData {
       if (d.input !== undefined && (typeof d.input !== 'string' || !RUN_FILE_FORMS.input.test(d.input))) bad('an input file name not of its form');
     }
   } else if (d.kind === 'embed') {
-    if (!Array.isArray(d.photos) || d.photos.length === 0 || d.photos.length > 10_000 || !d.photos.every((p) => typeof p === 'string' && p.length > 0 && p.length < 4096 && !p.includes('\0'))) bad('photos that are not a list of paths');
+    const isPath = (p: unknown) => typeof p === 'string' && p.length > 0 && p.length < 4096 && !p.includes('\0');
+    if (!Array.isArray(d.photos) || d.photos.length === 0 || d.photos.length > 10_000 || !d.photos.every(isPath)) bad('photos that are not a list of paths');
     if (typeof d.minScore !== 'number' || !(d.minScore >= 0 && d.minScore <= 1)) bad('a minimum score outside [0, 1]');
     if (!isCount(d.cropSize, 1, 100_000)) bad('a crop size that is not a whole number');
     if (d.minFace !== undefined && !isCount(d.minFace, MIN_IMAGE_SIDE, MAX_IMAGE_SIDE)) bad('a smallest face size that is not a whole number of pixels');
@@ -176,7 +179,8 @@ export class RunCache {
   }
   /** The GCN's input: the job's raw features (a model without L2 normalisation), else the unit ones. */
   gcnInput(job: GcnJob): Features {
-    return job.input === undefined ? this.features(job.run) : this.#get(job.run, job.input, () => input(this.workDir, join(runDir(job.run), job.input!), (p) => readFeatures(p)));
+    return job.input === undefined ? this.features(job.run) : this.#get(job.run, job.input, () => input(this.workDir, join(runDir(job.run), job.input!),
+      (p) => readFeatures(p)));
   }
   knn(job: GcnJob): KnnGraph {
     return this.#get(job.run, job.knn, () => input(this.workDir, join(runDir(job.run), job.knn), (p) => readKnn(p)));
@@ -196,7 +200,8 @@ export class RunCache {
 }
 
 /** Does one job: checks it, computes, writes the result file atomically, returns its name and checksum. */
-export async function processJob(payload: unknown, cache: RunCache, worker: string, createEmbedder: (options: EmbedOptions) => Promise<FaceEmbedder>): Promise<JobResult> {
+export async function processJob(payload: unknown, cache: RunCache, worker: string,
+  createEmbedder: (options: EmbedOptions) => Promise<FaceEmbedder>): Promise<JobResult> {
   const data = validateJob(payload);
   const bytes = await compute(data, cache, createEmbedder);
   const file = resultFile(data);

@@ -32,7 +32,8 @@ export async function startWorker(connection: Redis, workDir: string, options: W
   // loaded here, not on import: only workers need BullMQ
   const { Worker } = await import('bullmq');
   const lockMs = options.lockMs ?? WORKER_DEFAULTS.lockMs;
-  const workerData: ProcessorData = { workDir, name: options.name, photoRoots: options.photoRoots ?? [], ...(options.threads !== undefined ? { threads: options.threads } : {}) };
+  const workerData: ProcessorData = { workDir, name: options.name, photoRoots: options.photoRoots ?? [],
+    ...(options.threads !== undefined ? { threads: options.threads } : {}) };
   const worker = new Worker<JobData, JobResult>(options.queueName ?? QUEUE_NAME, new URL('./processor.js', import.meta.url), {
     connection,
     useWorkerThreads: true,

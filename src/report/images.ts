@@ -19,7 +19,7 @@ export const THUMBNAIL_SIZE = 96;
  * is in the full-size frame); the middle square without a box. [left, top, side] in its pixels.
  */
 function faceSquare(img: DecodedPhoto, box: number[] | undefined): [number, number, number] {
-  if (!box || box.length !== 4 || box.some((v) => !Number.isFinite(v))) {
+  if (box?.length !== 4 || box.some((v) => !Number.isFinite(v))) {
     const side = Math.min(img.width, img.height);
     return [Math.floor((img.width - side) / 2), Math.floor((img.height - side) / 2), side];
   }

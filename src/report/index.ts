@@ -66,7 +66,7 @@ function groupBy(labels: ArrayLike<number>): Map<number, number[]> {
   const m = new Map<number, number[]>();
   for (let i = 0; i < labels.length; i++) {
     let g = m.get(labels[i]!);
-    if (!g) m.set(labels[i]!, (g = []));
+    if (!g) { g = []; m.set(labels[i]!, g); }
     g.push(i);
   }
   return m;
@@ -127,11 +127,14 @@ export async function renderReport(input: ReportInput, readImage?: ImageSource):
   }
 
   if (trainLog && trainLog.length > 0) {
-    const series = [{ name: 'loss', points: trainLog.map((e) => [e.epoch, e.loss] as [number, number]) }, { name: 'train recall', points: trainLog.map((e) => [e.epoch, e.train.recall] as [number, number]) }];
-    if (trainLog.some((e) => e.validation)) series.push({ name: 'validation recall', points: trainLog.filter((e) => e.validation).map((e) => [e.epoch, e.validation!.recall] as [number, number]) });
+    const series = [{ name: 'loss', points: trainLog.map((e) => [e.epoch, e.loss] as [number, number]) }, { name: 'train recall',
+      points: trainLog.map((e) => [e.epoch, e.train.recall] as [number, number]) }];
+    if (trainLog.some((e) => e.validation)) series.push({ name: 'validation recall', points: trainLog.filter((e) => e.validation).map((e) => [e.epoch,
+      e.validation!.recall] as [number, number]) });
     sections.push(`<section><h2>Training</h2>${lines('training-curves', series, 'per epoch')}` +
       table('training-table', ['epoch', 'lr', 'loss', 'train precision', 'train recall', 'validation precision', 'validation recall', 'seconds'],
-        trainLog.map((e) => [e.epoch, e.lr, f3(e.loss), f3(e.train.precision), f3(e.train.recall), e.validation ? f3(e.validation.precision) : '–', e.validation ? f3(e.validation.recall) : '–', e.seconds.toFixed(0)])) + '</section>');
+        trainLog.map((e) => [e.epoch, e.lr, f3(e.loss), f3(e.train.precision), f3(e.train.recall), e.validation ? f3(e.validation.precision) : '–',
+          e.validation ? f3(e.validation.recall) : '–', e.seconds.toFixed(0)])) + '</section>');
   }
 
   const maxClusters = input.maxClusters ?? 60, perCluster = input.maxFacesPerCluster ?? 24;
@@ -165,7 +168,8 @@ body{font:14px system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}
 svg rect{fill:#4a78b5} svg text{font-size:11px;fill:#555} figure{margin:1em 0}
 table{border-collapse:collapse;margin:.5em 0} td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}
 .cluster{border-top:1px solid #ddd;padding:.4em 0} .cluster h3{font-size:13px;margin:.2em 0}
-.face{display:inline-block;width:96px;height:96px;margin:2px;object-fit:cover;background:#eee;font-size:11px;text-align:center;line-height:96px;vertical-align:top}
+.face{display:inline-block;width:96px;height:96px;margin:2px;object-fit:cover;background:#eee;
+  font-size:11px;text-align:center;line-height:96px;vertical-align:top}
 .missing{background:#fdd} .more{margin-left:.5em;color:#777}
 </style></head><body><h1>${title}</h1>${sections.join('\n')}\n`, ...gallery, '</body></html>\n'];
 }

@@ -54,7 +54,8 @@ export function parseQuestions(text: string, path: string): Question[] {
       if (!isCluster(next)) bad('"next" must be a cluster id or −1');
       const part = o.part === undefined ? [o.face] : o.part;
       if (!(Array.isArray(part) && part.every(isRow) && part.includes(o.face as number))) bad('"part" must be face rows, the question\'s face among them');
-      return { id: o.id as number, kind: 'belongs', face: o.face as number, cluster: o.cluster as number, faces: pair, part: [...new Set(part as number[])], next: next as number, score };
+      return { id: o.id as number, kind: 'belongs', face: o.face as number, cluster: o.cluster as number, faces: pair, part: [...new Set(part as number[])],
+        next: next as number, score };
     }
     return bad(`"kind" must be "same" or "belongs", not ${JSON.stringify(o.kind)}`);
   });
@@ -85,7 +86,7 @@ export function applyAnswers(labels: Int32Array, questions: readonly Question[],
   // clusters as numbered here, 0..m−1, and the caller's ids of them
   const cluster = relabelByFirstMember(labels);
   const dense = new Map<number, number>();
-  labels.forEach((l, i) => dense.set(l, cluster[i]!));
+  labels.forEach((l, i) => { dense.set(l, cluster[i]!); });
   const clusterOf = (id: number, q: Question): number => dense.get(id) ?? fail('BAD_VALUE', `question ${q.id} names cluster ${id}, which is not in the clustering: were the questions asked of another one?`);
   const face = (i: number, q: Question) => {
     if (i >= n) fail('BAD_VALUE', `question ${q.id} names face ${i}, but there are ${n} faces`);

@@ -1,2 +1,3 @@
-export { reviewQuestions, reviewWithEvidence, probability, REVIEW_DEFAULTS, type Question, type SameQuestion, type BelongsQuestion, type ReviewOptions, type Logistic, type Evidence } from './questions.js';
+export { reviewQuestions, reviewWithEvidence, probability, REVIEW_DEFAULTS, type Question, type SameQuestion, type BelongsQuestion, type ReviewOptions,
+  type Logistic, type Evidence } from './questions.js';
 export { applyAnswers, parseAnswers, parseQuestions, type Answer, type AppliedAnswers } from './answers.js';

@@ -182,7 +182,7 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
       linkCount.set(ci * m + cj, (linkCount.get(ci * m + cj) ?? 0) + 1);
       const key = Math.min(ci, cj) * m + Math.max(ci, cj);
       let list = between.get(key);
-      if (!list) between.set(key, (list = []));
+      if (!list) { list = []; between.set(key, list); }
       pushTop(list, s, top);
     }
   }
@@ -204,7 +204,7 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
         if (cj !== c) {
           const known = other.get(cj);
           if (known) to = known;
-          else other.set(cj, (to = { top: [], count: 0 }));
+          else { to = { top: [], count: 0 }; other.set(cj, to); }
         }
         pushTop(to.top, sims[i * w + t]!, top);
         to.count++;
@@ -233,7 +233,8 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
     const share = (linkCount.get(small * m + large) ?? 0) / (size[small]! * Math.min(knn.k, size[large]!));
     const p = probability(same, z, share);
     const gain = (size[a]! * size[b]!) / ((size[a]! + size[b]!) * n);
-    candidates.push({ p, pair: [a, b], evidence: { z, share, question: { id: 0, kind: 'same', a: idOf[a]!, b: idOf[b]!, faces: [rep[a]!, rep[b]!], score: p * gain } } });
+    candidates.push({ p, pair: [a, b], evidence: { z, share, question: { id: 0, kind: 'same', a: idOf[a]!, b: idOf[b]!, faces: [rep[a]!, rep[b]!],
+      score: p * gain } } });
   }
   // "belongs": each face of a cluster of 2+ alone, and the parts of each cluster beyond its weakest inside links
   const parts: number[][] = [];
@@ -256,7 +257,8 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
     if (pNext < 0.5) next = -1;
     // taking a part of p out of c raises precision; joining it to its person (size d) raises recall
     const gain = (p * (sc - p) / sc + (next >= 0 ? pNext * p * size[next]! / (size[next]! + p) : 0)) / n;
-    const question: BelongsQuestion = { id: 0, kind: 'belongs', face, cluster: idOf[c]!, faces: [face, rep[c]!], part: [...part].sort((x, y) => x - y), next: next >= 0 ? idOf[next]! : -1, score: pNot * gain };
+    const question: BelongsQuestion = { id: 0, kind: 'belongs', face, cluster: idOf[c]!, faces: [face, rep[c]!], part: [...part].sort((x, y) => x - y),
+      next: next >= 0 ? idOf[next]! : -1, score: pNot * gain };
     candidates.push({ p: 1 - pNot, evidence: { z, share, question } });
   }
   candidates.sort((x, y) => y.evidence.question.score - x.evidence.question.score || x.evidence.z - y.evidence.z);
@@ -323,7 +325,7 @@ interface Links {
 /** The faces of each cluster, 0..m−1. */
 function membersOf(cluster: Int32Array, m: number): number[][] {
   const out: number[][] = Array.from({ length: m }, () => []);
-  cluster.forEach((c, i) => out[c]!.push(i));
+  cluster.forEach((c, i) => { out[c]!.push(i); });
   return out;
 }
 
@@ -389,7 +391,8 @@ function weakParts(n: number, members: readonly number[][], rep: Int32Array, lin
       below.set(v, (below.get(v) ?? 0) + 1);
       if (parent[v]! >= 0) below.set(parent[v]!, (below.get(parent[v]!) ?? 0) + below.get(v)!);
     }
-    const cuts = main.filter((v) => v !== rep[c] && below.get(v)! >= 2 && 2 * below.get(v)! <= faces.length).sort((x, y) => up[x]! - up[y]! || x - y).slice(0, count);
+    const cuts = main.filter((v) => v !== rep[c] && below.get(v)! >= 2 && 2 * below.get(v)! <= faces.length).sort((x, y) => up[x]! - up[y]! || x - y).slice(0,
+      count);
     for (const v of cuts) {
       // the subtree beyond v's link to its parent
       const part = [v];

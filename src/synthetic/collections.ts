@@ -112,7 +112,8 @@ export function manyFacesEach(source: PeopleSource, options: { people: number; m
  * A household's library: `people` people with `min` to `max` faces each (log-uniform), the
  * source's most photographed, and a long tail of `tail` others with 1 to `tailMax` faces each.
  */
-export function family(source: PeopleSource, options: { people: number; min: number; max: number; tail: number; tailMax: number; seed: number }): LabelledFaces {
+export function family(source: PeopleSource,
+  options: { people: number; min: number; max: number; tail: number; tailMax: number; seed: number }): LabelledFaces {
   const random = seededRandom(options.seed);
   const main = Array.from({ length: options.people }, (_, i) => i);
   const others = Array.from(shuffledRange(source.people - options.people, random).subarray(0, options.tail), (p) => p + options.people);
@@ -138,7 +139,7 @@ export function album(source: PeopleSource, options: { minFaces: number; maxFace
   const count = Math.min(eligible.length, 2 + Math.floor(random() * 7));
   const order = shuffledRange(eligible.length, random);
   const people = Array.from({ length: count }, (_, i) => eligible[order[i]!]!);
-  const weights = people.map(() => Math.pow(1 - random(), -1));
+  const weights = people.map(() => (1 - random()) ** -1);
   const sum = weights.reduce((a, b) => a + b, 0);
   const sizes = weights.map((w) => Math.max(1, Math.round((w / sum) * total)));
   return collectionOf(source, people, sizes, options.seed + 1);

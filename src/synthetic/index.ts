@@ -57,7 +57,7 @@ export function syntheticFaces(options: SyntheticOptions): LabelledFaces {
     if (id % o.familySize === 0) family = unitInPlace(Float32Array.from({ length: dim }, g));
     const centre = unitInPlace(family.map((x) => x + familySd * g()));
     // size ∝ u^-1.5, clipped to [2, max]: many small identities, a few large ones
-    const size = Math.min(n - row, Math.max(2, Math.min(o.maxIdentitySize, Math.floor(2 * Math.pow(1 - r(), -1.5)))));
+    const size = Math.min(n - row, Math.max(2, Math.min(o.maxIdentitySize, Math.floor(2 * (1 - r()) ** -1.5))));
     for (let s = 0; s < size; s++, row++) {
       const face = data.subarray(row * dim, (row + 1) * dim);
       for (let d = 0; d < dim; d++) face[d] = centre[d]! + noiseSd * g();

@@ -41,7 +41,7 @@ export function decodeCheckpoint(bytes: Uint8Array, settings: TrainSettings, pat
   const { tensors, metadata } = decodeSafetensors(bytes, path);
   const epoch = Number(metadata.epoch);
   if (!Number.isInteger(epoch) || epoch < 0) fail('BAD_FILE', 'checkpoint has no epoch count', path);
-  let saved: TrainSettings, history;
+  let saved: TrainSettings, history: unknown;
   try {
     saved = JSON.parse(metadata.settings ?? '');
     history = JSON.parse(metadata.history ?? '');

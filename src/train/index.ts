@@ -74,7 +74,7 @@ export interface TrainOptions {
 }
 
 export function learningRate(s: TrainSettings, epoch: number): number {
-  return s.lr * Math.pow(s.lrDecay, s.lrDecayEpochs.filter((e) => e <= epoch).length);
+  return s.lr * s.lrDecay ** s.lrDecayEpochs.filter((e) => e <= epoch).length;
 }
 
 export async function trainGcn(data: LabeledSet, options: TrainOptions): Promise<TrainState> {

@@ -25,7 +25,7 @@ export class Sgd {
       const w = t.data;
       let v = this.velocity.get(name);
       const first = v === undefined;
-      if (!v) this.velocity.set(name, (v = new Float32Array(w.length)));
+      if (!v) { v = new Float32Array(w.length); this.velocity.set(name, v); }
       for (let i = 0; i < w.length; i++) {
         const d = g[i]! + weightDecay * w[i]!;
         v[i] = first ? d : momentum * v[i]! + d;

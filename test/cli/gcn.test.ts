@@ -73,7 +73,7 @@ test('train → cluster → eval end to end on lfw-train / lfw-test subsets (sma
     '--out', join(dir, 'pred-js.npy'), '--backend', 'js', '--scores-out', join(dir, 's-js.npy'));
   assert.equal(r.code, 0, r.stderr);
   const js = npyToFloat64(readNpyView(join(dir, 's-js.npy')));
-  js.forEach((s, i) => assert.ok(Math.abs(s - scores[i]!) < 1e-4));
+  js.forEach((s, i) => { assert.ok(Math.abs(s - scores[i]!) < 1e-4); });
   assert.deepEqual(readLabels(join(dir, 'pred-js.npy')), readLabels(pred));
   // a model for other feature widths is refused with one line
   const other = join(dir, 'other.npy');

@@ -28,7 +28,7 @@ test("import-torch, then cluster with the seed's propagation: the reference's li
   assert.equal(r.status, 0, r.stderr);
   const ref = new Map<number, number>();
   const refEdges = npyToInt32(readNpyView(join(g, 'propagation/edges.npy'))), refScores = npyToFloat64(readNpyView(join(g, 'propagation/scores.npy')));
-  refScores.forEach((s, i) => ref.set(refEdges[2 * i]! * 10000 + refEdges[2 * i + 1]!, s));
+  refScores.forEach((s, i) => { ref.set(refEdges[2 * i]! * 10000 + refEdges[2 * i + 1]!, s); });
   const edges = npyToInt32(readNpyView(join(dir, 'edges.npy'))), scores = npyToFloat64(readNpyView(join(dir, 'scores.npy')));
   assert.equal(scores.length, refScores.length);
   scores.forEach((s, i) => {

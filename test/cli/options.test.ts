@@ -102,7 +102,8 @@ test('negative numbers are read as numbers, and the string options with numbers 
 
 test('library messages name settings in the library\'s terms; the CLI puts its flags in', () => {
   const messages: string[] = [];
-  for (const f of [() => checkEnoughFaces(80, 4, 'f.npy'), () => checkIpsOptions({ k1: 80, k2: 5, u: 5 }, 10), () => checkIpsOptions({ k1: 10, k2: 20, u: 5 }, 80)]) {
+  for (const f of [() => checkEnoughFaces(80, 4, 'f.npy'), () => checkIpsOptions({ k1: 80, k2: 5, u: 5 }, 10), () => checkIpsOptions({ k1: 10, k2: 20, u: 5 },
+    80)]) {
     assert.throws(f, (e: Error) => { messages.push(e.message); return e instanceof FaceclusterError; });
   }
   for (const m of messages) assert.doesNotMatch(m, /--[a-z]/, m);

@@ -29,7 +29,8 @@ test('cluster, review, answer from the truth, apply: B-Cubed F rises, and re-clu
   const r = ok('review', '--features', path('f.npy'), '--clusters', path('pred.npy'), '--out', path('q.json'), '--limit', '20', '--json');
   assert.match(r.stderr, /^facecluster: 20 questions about 1500 faces \(\d+ "same", \d+ "belongs"\)/);
   assert.equal(JSON.parse(r.stdout).summary.questions, 20);
-  const { questions } = JSON.parse(readFileSync(path('q.json'), 'utf8')) as { questions: { id: number; kind: string; a: number; b: number; face: number; cluster: number; faces: [number, number] }[] };
+  const { questions } = JSON.parse(readFileSync(path('q.json'),
+    'utf8')) as { questions: { id: number; kind: string; a: number; b: number; face: number; cluster: number; faces: [number, number] }[] };
   assert.equal(questions.length, 20);
   // the simulated user of bench:review
   const majority = (c: number) => {
@@ -37,7 +38,8 @@ test('cluster, review, answer from the truth, apply: B-Cubed F rises, and re-clu
     pred.forEach((p, i) => { if (p === c) count.set(truth[i]!, (count.get(truth[i]!) ?? 0) + 1); });
     return [...count].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0]![0];
   };
-  const answers = questions.map((q) => ({ id: q.id, answer: (q.kind === 'same' ? majority(q.a) === majority(q.b) : truth[q.face] === majority(q.cluster)) ? 'yes' : 'no' }));
+  const answers = questions.map((q) => ({ id: q.id,
+    answer: (q.kind === 'same' ? majority(q.a) === majority(q.b) : truth[q.face] === majority(q.cluster)) ? 'yes' : 'no' }));
   writeFileSync(path('a.json'), JSON.stringify(answers));
   const applied = ok('apply', '--clusters', path('pred.npy'), '--questions', path('q.json'), '--answers', path('a.json'), '--out', path('new.npy'), '--constraints-out', path('c.json'), '--faces', path('faces.json'));
   assert.match(applied.stderr, /facecluster: 20 answers \(\d+ yes, \d+ no\): \d+ clusters merged away, \d+ faces taken out; \d+ clusters/);
@@ -69,7 +71,8 @@ test('apply and review: bad answers and files are one line, exit 2, no output wr
   const dir = tempDir(t);
   const path = (name: string) => join(dir, name);
   writeNpy(path('pred.npy'), Int32Array.of(0, 0, 1, 1), [4], 'i8');
-  writeFileSync(path('q.json'), JSON.stringify({ questions: [{ id: 0, kind: 'same', a: 0, b: 1, faces: [0, 2], score: 0.1 }, { id: 1, kind: 'same', a: 0, b: 7, faces: [1, 3], score: 0.1 }] }));
+  writeFileSync(path('q.json'), JSON.stringify({ questions: [{ id: 0, kind: 'same', a: 0, b: 1, faces: [0, 2], score: 0.1 }, { id: 1, kind: 'same', a: 0, b: 7,
+    faces: [1, 3], score: 0.1 }] }));
   const cases: [string, string][] = [
     ['[{"id": 5, "answer": "yes"}]', 'answer to question 5, which is not among the questions'],
     ['[{"id": 0, "answer": "skip"}]', 'the answer must be "yes" or "no", not "skip"'],

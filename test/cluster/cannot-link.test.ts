@@ -32,7 +32,8 @@ test('pairs marked apart split like faces of one photo; each pair is its own con
   // a million faces, each its own photo, faces 0 and 1 one cluster but marked apart: the pair's
   // tag is numbered after every photo
   const n = 1_000_000;
-  const many = splitCannotLinks(Int32Array.from({ length: n }, (_, i) => Math.max(0, i - 1)), Int32Array.from({ length: n }, (_, i) => i), { a: Int32Array.of(0), b: Int32Array.of(1), score: Float64Array.of(1) }, [[0, 1]]);
+  const many = splitCannotLinks(Int32Array.from({ length: n }, (_, i) => Math.max(0, i - 1)), Int32Array.from({ length: n }, (_, i) => i),
+    { a: Int32Array.of(0), b: Int32Array.of(1), score: Float64Array.of(1) }, [[0, 1]]);
   assert.equal(many.split, 1);
   assert.notEqual(many.labels[0], many.labels[1]);
 });

@@ -5,7 +5,8 @@ import { keepConstraints, mustLinkGroups, poolPairs } from '../../src/cluster/in
 
 // faces 0..3 one cluster (links 0–1 strong, 2–3 weak), faces 4, 5 another, face 6 alone
 const links: [number, number, number][] = [[0, 1, 0.95], [0, 2, 0.9], [1, 3, 0.8], [2, 3, 0.3], [4, 5, 0.9]];
-const pairs = poolPairs({ src: Int32Array.from(links, (l) => l[0]), dst: Int32Array.from(links, (l) => l[1]), score: Float64Array.from(links, (l) => l[2]) }, 7, 'avg');
+const pairs = poolPairs({ src: Int32Array.from(links, (l) => l[0]), dst: Int32Array.from(links, (l) => l[1]), score: Float64Array.from(links, (l) => l[2]) }, 7,
+  'avg');
 const labels = Int32Array.of(5, 5, 5, 5, 9, 9, 2);
 
 test('a must-link merges the two clusters it joins; nothing else moves', () => {
@@ -44,5 +45,6 @@ test('degenerate: no constraints, a pair of one face with itself, one face', () 
   assert.deepEqual([...keepConstraints(labels, pairs).labels], [...labels]);
   assert.deepEqual([...keepConstraints(labels, pairs, { mustLink: [[3, 3]] }).labels], [0, 0, 0, 0, 1, 1, 2]);
   assert.throws(() => keepConstraints(labels, pairs, { cannotLink: [[3, 3]] }), /faces 3 and 3 are marked as different people/);
-  assert.deepEqual([...keepConstraints(Int32Array.of(4), poolPairs({ src: new Int32Array(0), dst: new Int32Array(0), score: new Float64Array(0) }, 1, 'avg'), { mustLink: [[0, 0]] }).labels], [0]);
+  assert.deepEqual([...keepConstraints(Int32Array.of(4), poolPairs({ src: new Int32Array(0), dst: new Int32Array(0), score: new Float64Array(0) }, 1, 'avg'),
+    { mustLink: [[0, 0]] }).labels], [0]);
 });

@@ -77,7 +77,8 @@ test('option and edge bounds of propagation, pooling and the online grouping: th
   assert.throws(() => poolPairs({ ...edges, dst: Int32Array.of(1) }, 3, 'avg'), (e: unknown) => e instanceof FaceclusterError && /differ in length \(2, 1, 2\)/.test(e.message));
   assert.throws(() => poolPairs({ ...edges, score: Float64Array.of(1) }, 3, 'avg'), (e: unknown) => e instanceof FaceclusterError && /differ in length \(2, 2, 1\)/.test(e.message));
   for (const [s, d] of [[3, 0], [0, 3], [-1, 0], [0, -1]]) {
-    assert.throws(() => poolPairs({ src: Int32Array.of(0, s!), dst: Int32Array.of(1, d!), score: Float64Array.of(1, 1) }, 3, 'max'), (e: unknown) => e instanceof FaceclusterError && new RegExp(`edge 1 \\(${s}, ${d}\\) has a node outside \\[0, 3\\)`).test(e.message));
+    assert.throws(() => poolPairs({ src: Int32Array.of(0, s!), dst: Int32Array.of(1, d!), score: Float64Array.of(1, 1) }, 3, 'max'),
+      (e: unknown) => e instanceof FaceclusterError && new RegExp(`edge 1 \\(${s}, ${d}\\) has a node outside \\[0, 3\\)`).test(e.message));
   }
   // the online grouping: a match at exactly maxDistance counts; maxDistance 0 and minFaces 1 are allowed
   const knn = { n: 3, k: 2, indices: Int32Array.of(0, 1, 2, 1, 0, 2, 2, 1, 0), sims: Float32Array.of(1, 0.75, 0.5, 1, 0.75, 0.5, 1, 0.5, 0.5) };

@@ -17,7 +17,9 @@ test('the automatic link threshold misplaces few more links than the best thresh
     // the share of the 3 nearest links on the wrong side of a threshold
     const misplaced = (t: number) => {
       let wrong = 0;
-      for (let i = 0; i < knn.n; i++) for (let j = 1; j <= 3; j++) if ((labels[i] === labels[knn.indices[i * 11 + j]!]) !== knn.sims![i * 11 + j]! >= t) wrong++;
+      for (let i = 0; i < knn.n; i++) {
+        for (let j = 1; j <= 3; j++) if ((labels[i] === labels[knn.indices[i * 11 + j]!]) !== knn.sims![i * 11 + j]! >= t) wrong++;
+      }
       return wrong / (3 * knn.n);
     };
     let best = 1, bestT = 0;
@@ -30,10 +32,10 @@ test('the automatic link threshold misplaces few more links than the best thresh
 test("a family-like collection (lfw-train's 6 most photographed people, 412 photos) is not split into near-duplicates", async () => {
   const f = readFeatures(join(SHARED, 'data/lfw-train.feats.npy')), l = readLabels(join(SHARED, 'data/lfw-train.labels.npy'));
   const byPerson = new Map<number, number[]>();
-  l.forEach((x, i) => byPerson.set(x, [...(byPerson.get(x) ?? []), i]));
+  l.forEach((x, i) => { byPerson.set(x, [...(byPerson.get(x) ?? []), i]); });
   const rows = [...byPerson.values()].sort((a, b) => b.length - a.length || a[0]! - b[0]!).slice(0, 6).flat();
   const data = new Float32Array(rows.length * f.dim);
-  rows.forEach((r, i) => data.set(f.data.subarray(r * f.dim, (r + 1) * f.dim), i * f.dim));
+  rows.forEach((r, i) => { data.set(f.data.subarray(r * f.dim, (r + 1) * f.dim), i * f.dim); });
   const r = await clusterFaces({ n: rows.length, dim: f.dim, data });
   const ev = evaluate(Int32Array.from(rows, (x) => l[x]!), r.labels);
   // a face's 10 nearest are all its own person here: the split must come from more neighbours

@@ -58,7 +58,8 @@ test('face-api descriptors are recognised face by face, one person as well as a 
   assert.equal(recognizeDescriptors({ n: 0, dim: 128, data: new Float32Array(0) }), undefined);
   // a median: face-api faces with a third as many strays are recognised; with more strays than faces, not
   const strays = syntheticFaces({ n: 30, dim: 128, seed: 2 }).features;
-  const mixed = (faces: number, strayCount: number) => ({ n: faces + strayCount, dim: 128, data: Float32Array.from([...rows(unit, [...Array(faces).keys()]).data, ...strays.data.subarray(0, strayCount * 128)]) });
+  const mixed = (faces: number, strayCount: number) => ({ n: faces + strayCount, dim: 128, data: Float32Array.from([...rows(unit,
+    [...Array(faces).keys()]).data, ...strays.data.subarray(0, strayCount * 128)]) });
   assert.equal(recognizeDescriptors(mixed(30, 10)), 'face-api');
   assert.equal(recognizeDescriptors(mixed(10, 20)), undefined);
   // the model names embed writes into faces.json find face-api's prior

@@ -84,7 +84,7 @@ function seedPropagation(e: ScoredEdges, n: number, maxSize: number, step: numbe
         const v = queue.shift()!;
         const nb = [...links.get(v)!].filter((u) => !group.has(u) && (th === null || score.get(key(u, v))! >= th));
         nb.forEach((u) => { todo.delete(u); group.add(u); queue.push(u); });
-        if (group.size > maxSize || nb.some((u) => remain.has(u))) { valid = false; group.forEach((u) => remain.add(u)); break; }
+        if (group.size > maxSize || nb.some((u) => remain.has(u))) { valid = false; group.forEach((u) => { remain.add(u); }); break; }
       }
       if (valid) result.push([...group]);
     }
@@ -117,7 +117,7 @@ test('agrees with a direct port of the seed on random graphs', () => {
     const maxSize = 2 + Math.floor(r() * 10);
     const got = propagate(e, n, { maxSize, step: 0.6, pool: 'avg' });
     const want = new Int32Array(n).fill(-1);
-    seedPropagation(e, n, maxSize, 0.6).forEach((c, ci) => c.forEach((v) => (want[v] = ci)));
+    seedPropagation(e, n, maxSize, 0.6).forEach((c, ci) => { c.forEach((v) => { want[v] = ci; }); });
     assert.ok(samePartition(got, want), `trial ${trial}`);
   }
 });

@@ -33,7 +33,10 @@ test('addConfidentLinks: no links, a link outside the kNN row, self-links, a gra
 
 test('addConfidentLinks against brute force on random graphs', () => {
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
   for (let trial = 0; trial < 20; trial++) {
     const n = 3 + Math.floor(rand() * 20), k = 1 + Math.floor(rand() * (n - 1));
     const indices = new Int32Array(n * (k + 1)), sims = new Float32Array(n * (k + 1));

@@ -65,7 +65,7 @@ test('embed: a tight face crop works, unreadable and faceless images are skipped
   const photos = join(dir, 'photos');
   mkdirSync(join(photos, 'nested'), { recursive: true });
   const picked = INDEX.slice(0, 8).map((r) => r[2]!);
-  picked.forEach((p, i) => copyFileSync(join(SAMPLE, p), join(photos, i % 2 ? 'nested' : '', `p${i}.jpg`)));
+  picked.forEach((p, i) => { copyFileSync(join(SAMPLE, p), join(photos, i % 2 ? 'nested' : '', `p${i}.jpg`)); });
   // a 112×112 crop around the middle of a photo, as aligned face sets ship, saved as PNG
   await sharp(join(SAMPLE, picked[0]!)).extract({ left: 125 - 56, top: 125 - 50, width: 112, height: 112 }).png().toFile(join(photos, 'crop.png'));
   writeFileSync(join(photos, 'broken.jpg'), 'not an image at all');
@@ -141,7 +141,7 @@ test('embed on aligned 112×112 crops of lfw-aligned: every crop described, as t
   const labels = readLabelsFrom(join(ROOT, 'data/lfw-test-aligned.labels.npy'));
   // the first 8 people with 3 or more crops, 3 crops each
   const byPerson = new Map<number, number[]>();
-  paths.forEach((_, i) => byPerson.set(labels[i]!, [...(byPerson.get(labels[i]!) ?? []), i]));
+  paths.forEach((_, i) => { byPerson.set(labels[i]!, [...(byPerson.get(labels[i]!) ?? []), i]); });
   const rows = [...byPerson.values()].filter((r) => r.length >= 3).slice(0, 8).flatMap((r) => r.slice(0, 3));
   for (const r of rows) {
     mkdirSync(join(crops, paths[r]!.split('/')[0]!), { recursive: true });
@@ -180,7 +180,8 @@ test('embed on aligned 112×112 crops of lfw-aligned: every crop described, as t
     let best = -2, bestB = -1;
     cropFaces.forEach((y, b) => {
       if (a === b) return;
-      const s = cosine(f.data.subarray(faces.indexOf(x) * 128, faces.indexOf(x) * 128 + 128), f.data.subarray(faces.indexOf(y) * 128, faces.indexOf(y) * 128 + 128));
+      const s = cosine(f.data.subarray(faces.indexOf(x) * 128, faces.indexOf(x) * 128 + 128), f.data.subarray(faces.indexOf(y) * 128,
+        faces.indexOf(y) * 128 + 128));
       if (s > best) { best = s; bestB = b; }
     });
     if (x.image.split('/').at(-2) === cropFaces[bestB]!.image.split('/').at(-2)) hits++;

@@ -12,7 +12,8 @@ const PHOTO = join(SHARED, 'data/lfw-sample/Andy_Roddick/Andy_Roddick_0001.jpg')
 /** A w×h RGB image whose pixel (x, y) tells its place: red x, green y, blue a checker. */
 function coded(w: number, h: number): Uint8Array {
   const rgb = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.set([(x * 255) / (w - 1), (y * 255) / (h - 1), ((x >> 3) + (y >> 3)) % 2 ? 230 : 20], (y * w + x) * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) rgb.set([(x * 255) / (w - 1), (y * 255) / (h - 1), ((x >> 3) + (y >> 3)) % 2 ? 230 : 20],
+    (y * w + x) * 3);
   return rgb;
 }
 
@@ -83,9 +84,11 @@ test('decodePhoto: grey, grey + alpha, RGBA, 16-bit and palette PNGs to 8-bit RG
   const grey = await sharp(Uint8Array.from({ length: 20 * 20 }, (_, i) => i % 256), { raw: { width: 20, height: 20, channels: 1 } }).png().toBuffer();
   const g = await decodePhoto(grey, 'grey.png');
   assert.deepEqual([g.rgb[3 * 7], g.rgb[3 * 7 + 1], g.rgb[3 * 7 + 2]], [7, 7, 7]);
-  const rgba = await sharp(Uint8Array.from({ length: 20 * 20 * 4 }, (_, i) => (i % 4 === 3 ? 0 : 255)), { raw: { width: 20, height: 20, channels: 4 } }).png().toBuffer();
+  const rgba = await sharp(Uint8Array.from({ length: 20 * 20 * 4 }, (_, i) => (i % 4 === 3 ? 0 : 255)), { raw: { width: 20, height: 20,
+    channels: 4 } }).png().toBuffer();
   assert.deepEqual([...(await decodePhoto(rgba, 'clear.png')).rgb.subarray(0, 3)], [128, 128, 128], 'fully transparent white shows the grey behind');
-  const sixteen = await sharp(Uint8Array.from({ length: 20 * 20 * 3 }, () => 200), { raw: { width: 20, height: 20, channels: 3 } }).toColourspace('rgb16').png().toBuffer();
+  const sixteen = await sharp(Uint8Array.from({ length: 20 * 20 * 3 }, () => 200), { raw: { width: 20, height: 20,
+    channels: 3 } }).toColourspace('rgb16').png().toBuffer();
   assert.deepEqual([...(await decodePhoto(sixteen, '16.png')).rgb.subarray(0, 3)], [200, 200, 200]);
   const palette = await sharp(coded(20, 20), { raw: { width: 20, height: 20, channels: 3 } }).png({ palette: true, colours: 16 }).toBuffer();
   assert.equal((await decodePhoto(palette, 'p.png')).rgb.length, 20 * 20 * 3);

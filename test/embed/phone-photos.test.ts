@@ -96,7 +96,8 @@ test('small faces: a face 50 px high in a 2000×1500 photo is missed by one dete
   const isSmall = (box: number[]) => Math.abs(box[0]! + box[2]! / 2 - (placed.x + placed.size / 2)) < placed.size / 2 && Math.abs(box[1]! + box[3]! / 2 - (placed.y + placed.size / 2)) < placed.size / 2;
   const results: Record<string, PhotoResult> = {};
   for (const minFace of [undefined, 40]) {
-    await embedPhotos([{ path: join(dir, 'group.jpg'), image: 'group.jpg' }], { workers: 1, ...(minFace ? { minFace } : {}), onResult: (_, r) => { results[String(minFace)] = r; } });
+    await embedPhotos([{ path: join(dir, 'group.jpg'), image: 'group.jpg' }], { workers: 1, ...(minFace ? { minFace } : {}), onResult: (_,
+      r) => { results[String(minFace)] = r; } });
   }
   const [plain, windowed] = [results.undefined!.faces!, results['40']!.faces!];
   assert.equal(plain.length, 1, 'one pass: the large face only');
@@ -160,7 +161,8 @@ test('embed: non-faces (noise, flat, gradients, textures, icons, backgrounds, a 
   const faces = JSON.parse(readFileSync(join(dir, 'out/faces.json'), 'utf8')) as { image: string }[];
   assert.deepEqual(faces.filter((f) => names.some((n) => f.image.endsWith(n))).map((f) => f.image), [], 'no non-face described');
   for (const n of names) assert.match(r.stderr, new RegExp(`${n.replace('.', '\\.')}: no face found, skipped`), n);
-  assert.deepEqual(JSON.parse(r.stdout), { photos: names.length + 2, faces: faces.length, skipped: names.length, unreadable: 0, faceless: names.length, otherFiles: 0 });
+  assert.deepEqual(JSON.parse(r.stdout), { photos: names.length + 2, faces: faces.length, skipped: names.length, unreadable: 0, faceless: names.length,
+    otherFiles: 0 });
 });
 
 test('embed: WebP, AVIF, HEIC, TIFF and GIF photos are described like the JPEG; other files are counted and named, not dropped', async (t) => {

@@ -76,8 +76,10 @@ test('mergeDetections: one detection per face across overlapping windows; faces 
 test('mergeDetections: a box mostly inside a better one is the same face; apart or barely touching boxes are two; nothing in, nothing out', () => {
   const w: Window = { x: 0, y: 0, width: 500, height: 500 };
   assert.deepEqual(mergeDetections([{ window: w, detections: [box(100, 100, 100, 0.9), box(120, 120, 40, 0.8)] }], 500, 500), [box(100, 100, 100, 0.9)]);
-  assert.deepEqual(mergeDetections([{ window: w, detections: [box(100, 100, 50, 0.6), box(140, 100, 50, 0.9)] }], 500, 500), [box(140, 100, 50, 0.9), box(100, 100, 50, 0.6)]);
-  assert.deepEqual(mergeDetections([{ window: w, detections: [box(100, 100, 50, 0.6), box(150, 100, 50, 0.9)] }], 500, 500), [box(150, 100, 50, 0.9), box(100, 100, 50, 0.6)]);
+  assert.deepEqual(mergeDetections([{ window: w, detections: [box(100, 100, 50, 0.6), box(140, 100, 50, 0.9)] }], 500, 500), [box(140, 100, 50, 0.9), box(100,
+    100, 50, 0.6)]);
+  assert.deepEqual(mergeDetections([{ window: w, detections: [box(100, 100, 50, 0.6), box(150, 100, 50, 0.9)] }], 500, 500), [box(150, 100, 50, 0.9), box(100,
+    100, 50, 0.6)]);
   assert.deepEqual(mergeDetections([], 500, 500), []);
   assert.deepEqual(mergeDetections([{ window: w, detections: [] }], 500, 500), []);
 });

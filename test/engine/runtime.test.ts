@@ -33,7 +33,8 @@ test('the WebAssembly engine (onnxruntime-web, used where onnxruntime-node is no
     const into = new Float32Array(m * n).fill(NaN);
     await wasm.graphConv(z, w, bias, m, k, n, into);
     assert.ok(largest(into, want) < 1e-5, 'graphConv into a given array');
-    const args = [randomMatrix(m, k, 6), randomMatrix(h, k, 7), randomMatrix(1, h, 8), randomMatrix(1, h, 9), randomMatrix(2, h, 10), randomMatrix(1, 2, 11)] as const;
+    const args = [randomMatrix(m, k, 6), randomMatrix(h, k, 7), randomMatrix(1, h, 8), randomMatrix(1, h, 9), randomMatrix(2, h, 10), randomMatrix(1, 2,
+      11)] as const;
     assert.ok(largest((await wasm.classifier(...args, m, k, h, false)).logits, (await js.classifier(...args, m, k, h, false)).logits) < 1e-5);
   } finally {
     await wasm.dispose();

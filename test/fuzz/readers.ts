@@ -131,7 +131,8 @@ export function fuzzReaders(runs: number, seed = 42): FuzzResult[] {
     const fileName = reader.seeds[0]!;
     const inputArb = fc.oneof(
       { weight: 1, arbitrary: fc.uint8Array({ maxLength: 512 }) },
-      { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...reader.seeds), fc.array(editArb, { minLength: 1, maxLength: 4 })).map(([s, edits]) => mutate(files[s]!, edits)) },
+      { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...reader.seeds), fc.array(editArb, { minLength: 1, maxLength: 4 })).map(([s,
+        edits]) => mutate(files[s]!, edits)) },
     );
     fc.assert(fc.property(inputArb, (bytes) => {
       const t = performance.now();

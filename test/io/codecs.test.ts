@@ -92,7 +92,8 @@ test('faces.json: an array of entries with an image path each; photoIds shares a
   assert.deepEqual(parseFaces('[]', 'f.json'), []);
   for (const [text, re] of [['{', /not valid JSON/], ['{"image": "a"}', /expected an array/], ['[{"image": "a"}, {"box": []}]', /entry 1 has no "image" path/],
     ['[null]', /entry 0/], ['["a.jpg"]', /entry 0/], ['[{"image": 5}]', /entry 0/]] as const) {
-    assert.throws(() => parseFaces(text, 'f.json'), (e: unknown) => e instanceof FaceclusterError && e.code === 'BAD_FILE' && e.message.startsWith('f.json: ') && re.test(e.message), text);
+    assert.throws(() => parseFaces(text, 'f.json'),
+      (e: unknown) => e instanceof FaceclusterError && e.code === 'BAD_FILE' && e.message.startsWith('f.json: ') && re.test(e.message), text);
   }
   assert.deepEqual([...photoIds(['a', 'b', 'a', undefined, null, 7, 'b', 7])], [0, 1, 0, -1, -1, 2, 1, 2]);
   assert.deepEqual([...photoIds([])], []);

@@ -132,7 +132,8 @@ test('dtypes by their descr: ? and |b1 are bool, |u1 and |i1 bytes; a descr that
 });
 
 test('shapes, byte order and header fields refused exactly where they are malformed', () => {
-  const refused = (bytes: Uint8Array, re: RegExp) => assert.throws(() => decodeNpy(bytes, 'x.npy'), (e: unknown) => e instanceof FaceclusterError && re.test(e.message), String(re));
+  const refused = (bytes: Uint8Array, re: RegExp) => assert.throws(() => decodeNpy(bytes, 'x.npy'),
+    (e: unknown) => e instanceof FaceclusterError && re.test(e.message), String(re));
   for (const shape of ['(2x,)', '(x2,)', '(L2,)', '(2, -1)', '(1.5,)']) refused(npyFile(1, `{'descr': '<f4', 'fortran_order': False, 'shape': ${shape}, }`, new Uint8Array(64)), /malformed .npy shape/);
   refused(npyFile(1, "{'descr': '<f4', 'shape': (1,), }", new Uint8Array(4)), /no fortran_order/);
   refused(npyFile(1, "{'descr': '<f4', 'fortran_order': 0, 'shape': (1,), }", new Uint8Array(4)), /no fortran_order/);

@@ -22,7 +22,7 @@ test('every checkpoint layout (zip and legacy, bare, under state_dict, DataParal
     paramShapes(TINY).forEach(([name, shape], t) => {
       const p = params.get(name)!;
       assert.deepEqual(p.shape, shape, `${file} ${name}`);
-      p.data.forEach((x, k) => assert.ok(Math.abs(x - (t + 0.001 * k + (name === 'bn0.running_var' ? 1 : 0))) < 1e-6, `${file} ${name}[${k}] = ${x}`));
+      p.data.forEach((x, k) => { assert.ok(Math.abs(x - (t + 0.001 * k + (name === 'bn0.running_var' ? 1 : 0))) < 1e-6, `${file} ${name}[${k}] = ${x}`); });
     });
     assert.equal(params.has('bn0.num_batches_tracked'), false);
   }
@@ -46,6 +46,7 @@ test('damaged or foreign checkpoints are refused with one clean message', () => 
     [deepLegacyCheckpoint(100_000), /nested more than 1000 deep/],
   ];
   for (const [bytes, re] of cases) {
-    assert.throws(() => paramsFromTorch(decodeTorchCheckpoint(bytes, 'x.ckpt'), 'x.ckpt'), (e) => e instanceof FaceclusterError && re.test(e.message) && e.message.startsWith('x.ckpt: '));
+    assert.throws(() => paramsFromTorch(decodeTorchCheckpoint(bytes, 'x.ckpt'), 'x.ckpt'),
+      (e) => e instanceof FaceclusterError && re.test(e.message) && e.message.startsWith('x.ckpt: '));
   }
 });

@@ -32,7 +32,7 @@ test('matches brute force on random rows, across several row and column blocks',
     for (let i = 0; i < f.n; i++) {
       const row = Array.from(got.indices.subarray(i * (k + 1), (i + 1) * (k + 1)));
       const sims = Array.from(got.sims!.subarray(i * (k + 1), (i + 1) * (k + 1)));
-      sims.forEach((s, j) => assert.ok(Math.abs(s - want.sims[i]![j]!) < 1e-5, `row ${i} col ${j}`));
+      sims.forEach((s, j) => { assert.ok(Math.abs(s - want.sims[i]![j]!) < 1e-5, `row ${i} col ${j}`); });
       // where float rounding could swap near-ties, compare the sets; elsewhere the order
       row.forEach((x, j) => {
         if (x !== want.indices[i]![j]) assert.ok(Math.abs(sims[j]! - want.sims[i]![j]!) < 1e-5 && want.indices[i]!.includes(x), `row ${i}`);
@@ -68,7 +68,8 @@ test('refuses k ≥ N, k < 1 and zero rows', async () => {
 
 test('progress reaches the total', async () => {
   const seen: number[] = [];
-  await buildKnn({ n: 40, dim: 4, data: randomMatrix(40, 4, 9) }, { k: 3, tileElements: 16 * 40, onProgress: (d, t) => { assert.equal(t, 40); seen.push(d); } });
+  await buildKnn({ n: 40, dim: 4, data: randomMatrix(40, 4, 9) }, { k: 3, tileElements: 16 * 40, onProgress: (d, t) => { assert.equal(t,
+    40); seen.push(d); } });
   assert.deepEqual(seen, [16, 32, 40]);
 });
 
@@ -79,7 +80,7 @@ test('buildKnnRows: a block of rows (count) is those rows of the whole search; a
   assert.equal(block.indices.length, 50 * 8);
   for (let i = 0; i < 50; i++) {
     assert.deepEqual(Array.from(block.indices.subarray(i * 8, (i + 1) * 8)), truth.indices[150 + i]);
-    truth.sims[150 + i]!.forEach((s, j) => assert.ok(Math.abs(block.sims[i * 8 + j]! - s) < 1e-5));
+    truth.sims[150 + i]!.forEach((s, j) => { assert.ok(Math.abs(block.sims[i * 8 + j]! - s) < 1e-5); });
   }
   await assert.rejects(buildKnnRows(f, 280, { k: 7, method: 'exact', count: 30 }), /rows 280\.\.309 are not among the 300 faces/);
   await assert.rejects(buildKnnRows(f, 100, { k: 7, method: 'hnsw', count: 10 }), /a count of rows is for exact search/);

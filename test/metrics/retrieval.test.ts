@@ -32,7 +32,8 @@ test('retrieval: ties go to the lower index; identical faces count in the top bi
   const t = retrieval(twins, [0, 0, 1, 1], 10);
   assert.deepEqual([t.nnAccuracy, t.verification], [1, 1]);
   assert.ok(t.threshold > 0 && t.threshold <= 0.8, `${t.threshold}`);
-  for (const n of [0, 1]) assert.deepEqual(retrieval({ n, dim: 2, data: new Float32Array(2 * n).fill(1) }, new Array(n).fill(0)), { queries: 0, nnAccuracy: 0, verification: 0, threshold: -1 });
+  for (const n of [0, 1]) assert.deepEqual(retrieval({ n, dim: 2, data: new Float32Array(2 * n).fill(1) }, new Array(n).fill(0)), { queries: 0, nnAccuracy: 0,
+    verification: 0, threshold: -1 });
 });
 
 test('retrieval matches brute force on random data', () => {

@@ -15,7 +15,8 @@ import { DEFAULT_MODEL_DIR } from '../../src/pipeline/index.js';
 import { ROOT } from '../helpers.js';
 import { GOLDEN_DIR, goldenParams } from './golden.js';
 
-async function runExported(session: ort.InferenceSession, features: Float32Array, n: number, dim: number, adjacency: Float32Array, hop1: ArrayLike<number>): Promise<Float32Array> {
+async function runExported(session: ort.InferenceSession, features: Float32Array, n: number, dim: number, adjacency: Float32Array,
+  hop1: ArrayLike<number>): Promise<Float32Array> {
   const out = await session.run({
     features: new ort.Tensor('float32', features, [n, dim]),
     adjacency: new ort.Tensor('float32', adjacency, [n, n]),
@@ -33,7 +34,7 @@ test('the exported ONNX model gives the reference scores to 1e-4 on its padded s
     const scores = await runExported(session, npyToFloat32(feat), n, 512, npyToFloat32(readNpyView(join(dir, 'A.npy'))), npyToInt32(readNpyView(join(dir, 'one_hop_idcs.npy'))));
     const prob = npyToFloat32(readNpyView(join(dir, 'prob.npy')));
     assert.equal(scores.length, 20);
-    scores.forEach((s, j) => assert.ok(Math.abs(s - prob[j * 2 + 1]!) < 1e-4, `ips ${i}, link ${j}: ${s} vs ${prob[j * 2 + 1]}`));
+    scores.forEach((s, j) => { assert.ok(Math.abs(s - prob[j * 2 + 1]!) < 1e-4, `ips ${i}, link ${j}: ${s} vs ${prob[j * 2 + 1]}`); });
   }
   await session.release();
 });

@@ -10,7 +10,8 @@ import { decodeSafetensors, encodeSafetensors } from '../../src/model/safetensor
 import { tempDir } from '../helpers.js';
 
 const ARCH = { dim: 6, widths: [8, 8, 4, 4], hidden: 4 };
-const config = (): ModelConfig => ({ format: 'facecluster-lgcn', version: 1, architecture: ARCH, normalize: 'l2', trainIps: { k1: 10, k2: 5, u: 5 }, ips: { k1: 8, k2: 4, u: 4 } });
+const config = (): ModelConfig => ({ format: 'facecluster-lgcn', version: 1, architecture: ARCH, normalize: 'l2', trainIps: { k1: 10, k2: 5, u: 5 },
+  ips: { k1: 8, k2: 4, u: 4 } });
 const concat = (parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
 
 test('safetensors round trip, layout per the spec', (t) => {

@@ -71,7 +71,7 @@ test('inference on needed rows only equals the full forward pass, for a batch of
   const trimmed = await gcnForward(params, batch, engine, 'eval');
   const whole = await gcnForward(params, batch, engine, 'eval', { keepStages: true });
   assert.equal(trimmed.logits.length, 12 * 20 * 2);
-  trimmed.logits.forEach((x, i) => assert.ok(Math.abs(x - whole.logits[i]!) < 1e-4, `logit ${i}`));
+  trimmed.logits.forEach((x, i) => { assert.ok(Math.abs(x - whole.logits[i]!) < 1e-4, `logit ${i}`); });
 });
 
 for (const [name, backend] of [['onnxruntime', engine], ['js', new JsBackend()]] as [string, ComputeBackend][]) {
@@ -87,6 +87,6 @@ for (const [name, backend] of [['onnxruntime', engine], ['js', new JsBackend()]]
     const fast = await gcnForward(params, batch, backend, 'eval', { firstLayer: table });
     const whole = await gcnForward(params, makeBatch(group, features), engine, 'eval', { keepStages: true });
     assert.equal(fast.logits.length, whole.logits.length);
-    fast.logits.forEach((x, i) => assert.ok(Math.abs(x - whole.logits[i]!) < 1e-4, `logit ${i}: ${x} vs ${whole.logits[i]}`));
+    fast.logits.forEach((x, i) => { assert.ok(Math.abs(x - whole.logits[i]!) < 1e-4, `logit ${i}: ${x} vs ${whole.logits[i]}`); });
   });
 }

@@ -36,7 +36,7 @@ test('backward matches central finite differences for every parameter', async ()
   const p = problem();
   const params = initParams({ dim: 5, widths: [7, 6, 6, 5], hidden: 4 }, 3);
   // biases away from zero so that few ReLUs sit at their kink
-  for (const [name, t] of params) if (name.endsWith('bias')) t.data.forEach((_, i) => (t.data[i] = 0.1 * Math.sin(i + name.length)));
+  for (const [name, t] of params) if (name.endsWith('bias')) t.data.forEach((_, i) => { t.data[i] = 0.1 * Math.sin(i + name.length); });
   const fwd = await gcnForward(params, p.batch, new JsBackend(), 'train');
   const { grad } = crossEntropy(fwd.logits, p.targets);
   const grads = await gcnBackward(params, p.batch, fwd, grad, new JsBackend());
@@ -70,7 +70,7 @@ test('the onnxruntime backend gives the same gradients as the TypeScript one', a
     const fb = await gcnForward(params, p.batch, engine, 'train');
     const ga = await gcnBackward(params, p.batch, fa, crossEntropy(fa.logits, p.targets).grad, new JsBackend());
     const gb = await gcnBackward(params, p.batch, fb, crossEntropy(fb.logits, p.targets).grad, engine);
-    for (const [name, g] of ga) g.forEach((x, i) => assert.ok(Math.abs(x - gb.get(name)![i]!) < 1e-5, name));
+    for (const [name, g] of ga) g.forEach((x, i) => { assert.ok(Math.abs(x - gb.get(name)![i]!) < 1e-5, name); });
   } finally {
     await engine.dispose();
   }

@@ -16,7 +16,8 @@ test('a scoring worker that stops before its work is done fails the call, naming
   const ips = { k1: 80, k2: 5, u: 5 };
   // stopped as soon as it has been given its first chunk
   await assert.rejects(
-    parallelScoreLinks(model.params, features, knn, { ips, workers: 2, chunk: 16, onWorkers: (workers) => { setTimeout(() => void workers[1]!.terminate(), 50); } }),
+    parallelScoreLinks(model.params, features, knn, { ips, workers: 2, chunk: 16, onWorkers: (workers) => { setTimeout(() => void workers[1]!.terminate(),
+      50); } }),
     /GCN worker 1 exited \(code \d+\) while scoring pivots \d+\.\.\d+/,
   );
   // undisturbed, every link gets a score from the model

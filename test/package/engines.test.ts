@@ -8,7 +8,8 @@ import { ROOT } from '../helpers.js';
 test('the declared Node range is inside every installed dependency\'s, and this Node is in it', () => {
   const declared = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
   const lowest = semver.minVersion(declared)!;
-  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; optional?: boolean; engines?: { node?: string } | string[] }> };
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string,
+    { dev?: boolean; optional?: boolean; engines?: { node?: string } | string[] }> };
   const refused: string[] = [];
   for (const [path, p] of Object.entries(lock.packages)) {
     const wants = !Array.isArray(p.engines) ? p.engines?.node : undefined;

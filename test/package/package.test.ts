@@ -40,7 +40,8 @@ test('the packed package installs into a new project with nothing but the npm re
   t.diagnostic(`onnxruntime-node ${native ? 'installed' : 'left out (its install script could not fetch its CUDA files); the WebAssembly engine serves'}`);
 
   // sharp's prebuilt libvips came from the npm registry: a phone-sized JPEG stored sideways decodes upright and small
-  writeFileSync(join(project, 'phone.jpg'), await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#486' } }).withMetadata({ orientation: 6 }).jpeg().toBuffer());
+  writeFileSync(join(project, 'phone.jpg'), await sharp({ create: { width: 4000, height: 3000, channels: 3,
+    background: '#486' } }).withMetadata({ orientation: 6 }).jpeg().toBuffer());
   writeFileSync(join(project, 'decode.mjs'), `import { readFileSync } from 'node:fs';
 import { decodePhoto } from 'facecluster';
 const p = await decodePhoto(readFileSync('phone.jpg'), 'phone.jpg');
@@ -54,7 +55,8 @@ console.log(JSON.stringify([p.width, p.height, p.fullWidth, p.fullHeight]));`);
   }));
   const here = JSON.parse(run(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'demo', '--json', '--out', join(dir, 'pred.npy')], { cwd: dir, env }));
   // the same metrics and summary; only the seconds differ
-  const [fromPackage, fromRepo] = [demo, here].map((out) => { const { metrics, summary } = splitClusterJson(out); const { seconds: _s, ...rest } = summary; return { metrics, summary: rest }; });
+  const [fromPackage, fromRepo] = [demo, here].map((out) => { const { metrics, summary } = splitClusterJson(out); const { seconds: _s,
+    ...rest } = summary; return { metrics, summary: rest }; });
   assert.deepEqual(fromPackage, fromRepo);
 
   // ESM
@@ -85,7 +87,8 @@ console.log(ev.bcubed.f.toFixed(4), typeof decodeFeatures);
   writeFileSync(join(project, 'page.js'), `import { clusterFaces, decodeFeatures, ortEnv } from 'facecluster/browser';
 ortEnv.wasm.wasmPaths = '/ort/';
 export async function run(bytes) { return (await clusterFaces(decodeFeatures(bytes, 'f.npy'))).labels; }`);
-  const bundle = await build({ entryPoints: [join(project, 'page.js')], absWorkingDir: project, bundle: true, format: 'esm', platform: 'browser', write: false, metafile: true, logLevel: 'silent' });
+  const bundle = await build({ entryPoints: [join(project, 'page.js')], absWorkingDir: project, bundle: true, format: 'esm', platform: 'browser', write: false,
+    metafile: true, logLevel: 'silent' });
   const inputs = Object.keys(bundle.metafile.inputs);
   assert.ok(inputs.some((p) => p.endsWith('facecluster/dist/src/engine/runtime-web.js')), 'the browser runtime');
   assert.ok(!inputs.some((p) => /usearch|onnxruntime-node|bullmq|sharp|runtime\.js$/.test(p)), `Node-only modules in the bundle: ${inputs.filter((p) => /usearch|onnxruntime-node|bullmq|sharp/.test(p))}`);

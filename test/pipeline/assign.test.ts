@@ -31,7 +31,7 @@ test('assign on lfw-test: every tenth face placed among the other 90 % about as 
   const order = [...Array.from({ length: n }, (_, i) => i).filter((i) => i % 10 !== 9), ...Array.from({ length: n / 10 }, (_, i) => 10 * i + 9)];
   const lfw = readFeatures(join(ROOT, 'data/lfw-test.feats.npy'));
   const f = { n, dim: lfw.dim, data: new Float32Array(n * lfw.dim) };
-  order.forEach((r, i) => f.data.set(lfw.data.subarray(r * lfw.dim, (r + 1) * lfw.dim), i * lfw.dim));
+  order.forEach((r, i) => { f.data.set(lfw.data.subarray(r * lfw.dim, (r + 1) * lfw.dim), i * lfw.dim); });
   const lfwLabels = readLabels(join(ROOT, 'data/lfw-test.labels.npy'));
   const truth = Int32Array.from(order, (r) => lfwLabels[r]!);
   const p = (name: string) => join(dir, name);

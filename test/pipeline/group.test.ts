@@ -21,7 +21,7 @@ test('groupFaces: ids and float arrays in, person ids out; minFaces leaves small
   const strict = await groupFaces(faces, { minFaces: 2 });
   const size = new Map<number, number>();
   for (const p of people) size.set(p.person, (size.get(p.person) ?? 0) + 1);
-  people.forEach((p, i) => assert.equal(strict[i]!.person < 0, size.get(p.person) === 1, p.id));
+  people.forEach((p, i) => { assert.equal(strict[i]!.person < 0, size.get(p.person) === 1, p.id); });
   // two faces of one person put in one photo become two people
   const i = people.findIndex((p) => size.get(p.person)! > 1);
   const j = people.findIndex((p, k) => k > i && p.person === people[i]!.person);
@@ -33,7 +33,8 @@ test('groupFaces: ids and float arrays in, person ids out; minFaces leaves small
   assert.deepEqual(unknown.map((p) => p.person), people.map((p) => p.person));
   assert.deepEqual((await groupFaces(faces.map(({ photo: _p, ...x }) => x))).map((p) => p.person), people.map((p) => p.person));
   await assert.rejects(groupFaces([{ id: 'a', embedding: [1, 0] }, { id: 'b', embedding: [1] }]), (e) => e instanceof FaceclusterError && /face b has a 1-d embedding/.test(e.message));
-  await assert.rejects(groupFaces([{ id: 'a', embedding: [1, NaN] }, { id: 'b', embedding: [1, 0] }]), (e) => e instanceof FaceclusterError && /face a: embedding value 1 is NaN/.test(e.message));
+  await assert.rejects(groupFaces([{ id: 'a', embedding: [1, NaN] }, { id: 'b', embedding: [1, 0] }]),
+    (e) => e instanceof FaceclusterError && /face a: embedding value 1 is NaN/.test(e.message));
 });
 
 test('the photo-server example runs on rows from a JSON file', (t) => {
@@ -56,7 +57,8 @@ test('groupFaces keeps a user\'s answers by face id; answers naming faces delete
   const b = people.findIndex((p) => p.person !== people[a]!.person);
   const c = people.findIndex((p, k) => k !== a && p.person === people[a]!.person);
   assert.ok(a >= 0 && b >= 0 && c >= 0);
-  const kept = await groupFaces(faces, { constraints: { mustLink: [[faces[a]!.id, faces[b]!.id], ['gone', faces[a]!.id]], cannotLink: [[faces[a]!.id, faces[c]!.id]] } });
+  const kept = await groupFaces(faces, { constraints: { mustLink: [[faces[a]!.id, faces[b]!.id], ['gone', faces[a]!.id]], cannotLink: [[faces[a]!.id,
+    faces[c]!.id]] } });
   assert.equal(kept[a]!.person, kept[b]!.person);
   assert.notEqual(kept[a]!.person, kept[c]!.person);
 });

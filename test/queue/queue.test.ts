@@ -142,7 +142,8 @@ test('a queued run computes what it was asked: other settings after a killed coo
     assert.equal(r.code, 0, r.stderr);
   }
   assert.notDeepEqual(readFileSync(join(dir, 'a.npy')), readFileSync(join(dir, 'b.npy')), 'the two settings give different labels');
-  const queued = (name: keyof typeof settings, out: string) => start('cluster', '--method', 'gcn', ...settings[name], '--features', feats, '--out', join(dir, out), '--queue', url!, '--work-dir', work, '--job-faces', '250', '--queue-timeout', '120');
+  const queued = (name: keyof typeof settings, out: string) => start('cluster', '--method', 'gcn', ...settings[name], '--features', feats, '--out', join(dir,
+    out), '--queue', url!, '--work-dir', work, '--job-faces', '250', '--queue-timeout', '120');
   const workers = startWorkers(2, work);
   try {
     // settings a, killed once a GCN job has finished; then settings b on the same features and work directory

@@ -37,7 +37,7 @@ test('the report of lfw-sample renders in headless Chromium without errors and s
   const rows = readFileSync(join(sample, 'index.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
   const all = readFeatures(join(ROOT, 'data/lfw-test.feats.npy'));
   const data = new Float32Array(rows.length * all.dim);
-  rows.forEach(([row], i) => data.set(all.data.subarray(Number(row) * all.dim, (Number(row) + 1) * all.dim), i * all.dim));
+  rows.forEach(([row], i) => { data.set(all.data.subarray(Number(row) * all.dim, (Number(row) + 1) * all.dim), i * all.dim); });
   writeNpy(join(dir, 'f.npy'), data, [rows.length, all.dim], 'f4');
   writeLabels(join(dir, 'truth.npy'), Int32Array.from(rows, (r) => Number(r[1])));
   writeFileSync(join(dir, 'faces.json'), JSON.stringify(rows.map((r) => ({ image: join(sample, r[2]!) }))));
@@ -84,7 +84,7 @@ test('facecluster report: from cluster outputs, labels and a training log, writt
   const f = readFeatures(join(ROOT, 'data/lfw-test.feats.npy'));
   writeNpy(join(dir, 'f.npy'), f.data.subarray(0, 300 * f.dim), [300, f.dim], 'f4');
   writeLabels(join(dir, 'truth.npy'), readLabels(join(ROOT, 'data/lfw-test.labels.npy')).slice(0, 300));
-  const log = [0, 1].map((epoch) => JSON.stringify({ epoch, lr: 0.01, loss: 0.5 - 0.1 * epoch, train: { precision: 0.9, recall: 0.6, accuracy: 0.9 }, seconds: 10 })).join('\n') + '\n';
+  const log = `${[0, 1].map((epoch) => JSON.stringify({ epoch, lr: 0.01, loss: 0.5 - 0.1 * epoch, train: { precision: 0.9, recall: 0.6, accuracy: 0.9 }, seconds: 10 })).join('\n')}\n`;
   writeFileSync(join(dir, 'train.log.jsonl'), log);
   const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), ...args], { encoding: 'utf8' });
   let r = cli('cluster', '--features', join(dir, 'f.npy'), '--method', 'gcn', '--out', join(dir, 'pred.npy'), '--edges-out', join(dir, 'e.npy'), '--scores-out', join(dir, 's.npy'));
@@ -116,7 +116,8 @@ test('a report over 300 photos, phone-sized ones among them, shows every face as
     });
   }
   // four 12-megapixel photos of flat noise, a 400-pixel box each, in one cluster
-  const big = await sharp(Uint8Array.from({ length: 4000 * 3000 * 3 }, (_, k) => (k * 2654435761) >>> 24), { raw: { width: 4000, height: 3000, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  const big = await sharp(Uint8Array.from({ length: 4000 * 3000 * 3 }, (_, k) => (k * 2654435761) >>> 24), { raw: { width: 4000, height: 3000,
+    channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
   for (let i = 0; i < 4; i++) {
     writeFileSync(join(photos, `phone-${i}.jpg`), big);
     faces.push({ image: `photos/phone-${i}.jpg`, box: [1800, 1300, 400, 400] });

@@ -31,7 +31,7 @@ test('a person split in two: the first question asks whether the pieces are one,
   assert.equal(first.kind, 'same');
   assert.deepEqual([first.kind === 'same' && first.a, first.kind === 'same' && first.b].sort(), [40, 41]);
   assert.ok(first.faces[0] < 8 && first.faces[1] < 8 && pred[first.faces[0]] !== pred[first.faces[1]], 'the two faces show the two pieces');
-  questions.forEach((q, i) => assert.equal(q.id, i));
+  questions.forEach((q, i) => { assert.equal(q.id, i); });
   for (let i = 1; i < questions.length; i++) assert.ok(questions[i - 1]!.score >= questions[i]!.score, 'best first');
   const applied = applyAnswers(pred, questions, [{ id: first.id, answer: 'yes' }]);
   assert.ok(samePartition(applied.labels, truth));
@@ -126,7 +126,7 @@ test('a person in three pieces: two "same" questions, not the third that their a
   // every candidate, for a benchmark: all three pairs
   const every = await reviewQuestions(features, pred, { descriptors: 'unknown', everyCandidate: true, limit: Infinity });
   assert.equal(same(every).length, 3);
-  every.forEach((q, i) => assert.equal(q.id, i));
+  every.forEach((q, i) => { assert.equal(q.id, i); });
 });
 
 test('apply: a "no" takes its whole part out, larger parts first, leaving faces a "yes" keeps', () => {

@@ -31,9 +31,9 @@ test('training lowers the loss, is deterministic, and a resumed run ends with th
   // stop after one epoch, checkpoint through a file, resume
   const dir = tempDir(t);
   const path = join(dir, 'checkpoint.safetensors');
-  let firstEpoch: TrainState | undefined;
-  await trainGcn(data, { settings: { ...settings, epochs: 1 }, backend, architecture: ARCH, onEpoch: (s) => writeCheckpoint(path, s, { ...settings, epochs: 1 }) });
-  firstEpoch = readCheckpoint(path, settings);
+  await trainGcn(data, { settings: { ...settings, epochs: 1 }, backend, architecture: ARCH, onEpoch: (s) => writeCheckpoint(path, s, { ...settings,
+    epochs: 1 }) });
+  const firstEpoch: TrainState | undefined = readCheckpoint(path, settings);
   assert.equal(firstEpoch.epoch, 1);
   const resumed = await trainGcn(data, { settings, backend, resume: firstEpoch });
   for (const [name, p] of full.params) assert.deepEqual(resumed.params.get(name)!.data, p.data, name);
@@ -45,6 +45,7 @@ test('training lowers the loss, is deterministic, and a resumed run ends with th
   assert.throws(() => readCheckpoint(join(dir, 'bad.safetensors'), settings), /checksum mismatch/);
   assert.throws(() => readCheckpoint(path, { ...settings, lr: 0.1 }), /other settings/);
   // the same settings in another key order (as a config file may list them) are the same run
-  const reordered = Object.fromEntries(Object.entries(settings).reverse().map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v]));
+  const reordered = Object.fromEntries(Object.entries(settings).reverse().map(([k, v]) => [k,
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v]));
   assert.equal(readCheckpoint(path, reordered as typeof settings).epoch, 1);
 });

@@ -15,6 +15,7 @@ import { scoreLinks } from '../../src/model/score.js';
 import { clusterFaces, DEFAULT_MODEL_DIR } from '../../src/pipeline/index.js';
 import { siteMounts, startSiteServer, type SiteServer } from '../../src/web/server.js';
 import { buildSite } from '../../web/build.js';
+import type { KnnGraph, ScoredEdges } from '../../src/types.js';
 import { ROOT, samePartition, SHARED } from '../helpers.js';
 
 // the little of the DOM that the functions run in the page use (the project's TypeScript has no DOM types)
@@ -163,7 +164,8 @@ test('the page groups lfw-sample\'s photos into its people, as the CLI does, wit
     && document.querySelector(`.face[data-face="${x}"]`)?.dataset.person !== document.querySelector(`.face[data-face="${y}"]`)?.dataset.person, [a, b], { timeout: 120_000 });
   const after = (await shownFaces(page)).sort((x, y) => x.face - y.face);
   const untouched = (s: Shown) => !largest.some((l) => l.face === s.face);
-  assert.ok(samePartition(Int32Array.from(after.filter(untouched), (s) => Number(s.person)), Int32Array.from(shown.filter(untouched), (s) => Number(s.person))), 'other people unchanged');
+  assert.ok(samePartition(Int32Array.from(after.filter(untouched), (s) => Number(s.person)), Int32Array.from(shown.filter(untouched), (s) => Number(s.person))),
+    'other people unchanged');
   assert.equal(after[last]!.person, movedTo, 'the move outlives the new clustering');
   assert.ok(await page.$$eval('.name', (inputs) => inputs.some((i) => (i as unknown as { value: string }).value === 'Andy')), 'the name outlives it too');
 
@@ -216,7 +218,7 @@ test('the browser build gives the CLI\'s labels on lfw-test and its link scores 
   const unit = l2Normalize(features);
   const pivots = 200;
   const engine = new OnnxEngine();
-  let knn, edges;
+  let knn: KnnGraph, edges: ScoredEdges;
   try {
     knn = await buildKnn(unit, { k: model.config.ips.k1, normalized: true, engine });
     edges = await scoreLinks(model.params, unit, knn, { ips: model.config.ips, backend: engine, pivots: Int32Array.from({ length: pivots }, (_, i) => i) });
@@ -244,8 +246,10 @@ test('the browser build gives the CLI\'s labels on lfw-test and its link scores 
     const own = await fc.buildKnn(unit, { k: model.config.ips.k1, normalized: true, engine });
     const knn = fc.decodeKnn(await get('knn.npy'), 'knn.npy');
     const t1 = performance.now();
-    const edges = await fc.scoreLinks(model.params, unit, knn, { ips: model.config.ips, backend: engine, pivots: Int32Array.from({ length: pivots }, (_: unknown, i: number) => i) });
-    return { labels: Array.from(labels as Int32Array), knn: Array.from(own.indices as Int32Array), src: Array.from(edges.src as Int32Array), dst: Array.from(edges.dst as Int32Array), score: Array.from(edges.score as Float64Array), clusterSeconds, gcnSeconds: (performance.now() - t1) / 1000 };
+    const edges = await fc.scoreLinks(model.params, unit, knn, { ips: model.config.ips, backend: engine, pivots: Int32Array.from({ length: pivots },
+      (_: unknown, i: number) => i) });
+    return { labels: Array.from(labels as Int32Array), knn: Array.from(own.indices as Int32Array), src: Array.from(edges.src as Int32Array),
+      dst: Array.from(edges.dst as Int32Array), score: Array.from(edges.score as Float64Array), clusterSeconds, gcnSeconds: (performance.now() - t1) / 1000 };
   }, pivots);
   t.diagnostic(`in Chromium: default clustering of lfw-test ${inBrowser.clusterSeconds.toFixed(1)} s, GCN scores of ${pivots} pivots ${inBrowser.gcnSeconds.toFixed(1)} s; all ${((performance.now() - started) / 1000).toFixed(1)} s`);
   await page.close();

@@ -68,7 +68,8 @@ test('the page\'s server: no link out of a mount, Host names other than addresse
     assert.equal(page.headers.get('x-frame-options'), 'DENY');
     const port = Number(new URL(site.url).port);
     // a rebinding page's request: its own name in Host
-    const rebound = await new Promise<number>((resolve, reject) => request({ host: '127.0.0.1', port, path: '/', headers: { Host: `attacker.example:${port}` } }, (res) => { res.resume(); resolve(res.statusCode!); }).on('error', reject).end());
+    const rebound = await new Promise<number>((resolve, reject) => request({ host: '127.0.0.1', port, path: '/',
+      headers: { Host: `attacker.example:${port}` } }, (res) => { res.resume(); resolve(res.statusCode!); }).on('error', reject).end());
     assert.equal(rebound, 421);
   } finally {
     await site.close();

@@ -30,7 +30,8 @@ export function runApply(o: ParsedOptions): void {
   const clusters = readLabels(o.clusters as string);
   const faces = loadFaces(o.faces as string | undefined, clusters.length);
   // the constraints file to add to is read before anything is written: a bad one leaves no output
-  const before = constraintsOut !== undefined && existsSync(constraintsOut) ? parseConstraints(readText(constraintsOut), constraintsOut) : { mustLink: [], cannotLink: [] };
+  const before = constraintsOut !== undefined && existsSync(constraintsOut) ? parseConstraints(readText(constraintsOut), constraintsOut) : { mustLink: [],
+    cannotLink: [] };
   const applied = applyAnswers(clusters, questions, answers);
   writeLabels(o.out as string, applied.labels);
   if (constraintsOut !== undefined) {
@@ -38,7 +39,8 @@ export function runApply(o: ParsedOptions): void {
     writeFileAtomic(constraintsOut, [new TextEncoder().encode(formatConstraints(merged))]);
   }
   const yes = answers.filter((a) => a.answer === 'yes').length;
-  const summary = { answers: answers.length, yes, no: answers.length - yes, merged: applied.merged, moved: applied.moved, clusters: new Set(applied.labels).size };
+  const summary = { answers: answers.length, yes, no: answers.length - yes, merged: applied.merged, moved: applied.moved,
+    clusters: new Set(applied.labels).size };
   if (o.json) console.log(JSON.stringify({ summary }));
   if (!o.quiet) console.error(`facecluster: ${summary.answers} answers (${yes} yes, ${summary.no} no): ${applied.merged} clusters merged away, ${applied.moved} faces taken out; ${summary.clusters} clusters`);
 }

@@ -10,7 +10,9 @@ import { fail } from '../../errors.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
 import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
-import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_LINKAGE, DEFAULT_METHOD, GCN_MIN_SCORES, DEFAULT_MODEL_DIR, EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type EdgeFilter, type Linkage, type Method } from '../../pipeline/index.js';
+import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_LINKAGE, DEFAULT_METHOD, GCN_MIN_SCORES, DEFAULT_MODEL_DIR,
+  EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type ClusterResult, type EdgeFilter, type Linkage,
+  type Method } from '../../pipeline/index.js';
 import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFaces, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
@@ -90,7 +92,8 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   if (!o.quiet && !(await nativeRuntimeInstalled())) {
     console.error('facecluster: note: onnxruntime-node is not installed (its install fetches CUDA files from outside the npm registry), so the WebAssembly kernels run, about 3× slower; `npm install onnxruntime-node` where that works adds the native ones');
   }
-  const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean), infomap: new Progress('Infomap', 'trials', o.quiet as boolean) };
+  const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean),
+    infomap: new Progress('Infomap', 'trials', o.quiet as boolean) };
   const options: ClusterOptions = {
     method,
     normalized: o.normalized === true,
@@ -107,7 +110,8 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     ...(descriptors !== undefined ? { descriptors } : {}),
     maxDistance: o['max-distance'] as number,
     minFaces: o['min-faces'] as number,
-    propagation: { maxSize: o['max-size'] as number, step: o.step as number, pool: o.pool as Pool, ...(o['min-score'] !== undefined && method === 'cdp' ? { minScore: o['min-score'] as number } : {}) },
+    propagation: { maxSize: o['max-size'] as number, step: o.step as number, pool: o.pool as Pool,
+      ...(o['min-score'] !== undefined && method === 'cdp' ? { minScore: o['min-score'] as number } : {}) },
     ...(o['min-score'] !== undefined && method !== 'cdp' ? { minScore: o['min-score'] as number } : {}),
     ...(o.rescore ? { rescore: true } : {}),
     onProgress: (stage, done, total) => bars[stage].update(done, total),
@@ -132,7 +136,7 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   }
   const queued = await queuedRunFrom(o, o.quiet as boolean);
   let run: RunHandle | undefined;
-  let result;
+  let result: ClusterResult | undefined;
   try {
     if (queued) {
       // the kNN graph, and the GCN's link scores, come from the workers
@@ -164,7 +168,8 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   if (edges && o['scores-out'] !== undefined) writeNpy(o['scores-out'] as string, edges.score, [edges.score.length], 'f8');
   if (o.report !== undefined) {
     const { root, ...extras } = loadReportExtras(features.n, o, faces);
-    const html = await renderReport({ labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), ...extras, title: `facecluster: ${featuresPath}` }, root !== undefined ? thumbnailsFrom(root) : undefined);
+    const html = await renderReport({ labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), ...extras,
+      title: `facecluster: ${featuresPath}` }, root !== undefined ? thumbnailsFrom(root) : undefined);
     const encoder = new TextEncoder();
     writeFileAtomic(o.report as string, html.map((part) => encoder.encode(part)));
   }

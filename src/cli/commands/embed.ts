@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { IMAGE_EXTENSIONS, MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../../embed/index.js';
 import { embedPhotos } from '../../embed/parallel.js';
@@ -37,7 +37,7 @@ export const embedCommand: CommandSpec = {
 function collect(paths: string[]): { photos: string[]; others: string[] } {
   const out: string[] = [], others: string[] = [];
   const walk = (p: string, explicit: boolean) => {
-    let st;
+    let st: Stats;
     try {
       st = statSync(p);
     } catch {
@@ -103,7 +103,7 @@ export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise
       ...settings,
       ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
       onResult: (photo, result) => {
-        appendFileSync(partialPath, JSON.stringify(result) + '\n');
+        appendFileSync(partialPath, `${JSON.stringify(result)}\n`);
         done.set(photo.image, result);
         bar.update(++finished, images.length);
       },
@@ -134,7 +134,7 @@ export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise
   }
   const dim = rows[0]!.length;
   writeNpy(join(dir, 'features.npy'), Float32Array.from(rows.flat()), [rows.length, dim], 'f4');
-  writeFileAtomic(join(dir, 'faces.json'), [new TextEncoder().encode(JSON.stringify(faces, null, 1) + '\n')]);
+  writeFileAtomic(join(dir, 'faces.json'), [new TextEncoder().encode(`${JSON.stringify(faces, null, 1)}\n`)]);
   rmSync(partialPath, { force: true });
   const summary = { photos: images.length, faces: rows.length, skipped: unreadable + faceless, unreadable, faceless, otherFiles: others.length };
   const named = others.slice(0, 3).map((p) => basename(p)).join(', ') + (others.length > 3 ? ', …' : '');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fail } from '../../errors.js';
-import { type FaceRecord } from '../../io/faces.js';
+import type { FaceRecord } from '../../io/faces.js';
 import { npyToFloat64, npyToInt32, readNpyView, writeFileAtomic } from '../../io/index.js';
 import { thumbnailsFrom } from '../../report/images.js';
 import { renderReport, type ReportInput } from '../../report/index.js';
@@ -76,7 +76,8 @@ export async function runReport(o: ParsedOptions): Promise<void> {
     edges = { src, dst, score };
   }
   const { root, ...extras } = loadReportExtras(labels.length, o);
-  const html = await renderReport({ labels, ...(truth ? { truth } : {}), ...(edges ? { edges } : {}), ...extras, ...(o.title ? { title: o.title as string } : {}) }, root !== undefined ? thumbnailsFrom(root) : undefined);
+  const html = await renderReport({ labels, ...(truth ? { truth } : {}), ...(edges ? { edges } : {}), ...extras,
+    ...(o.title ? { title: o.title as string } : {}) }, root !== undefined ? thumbnailsFrom(root) : undefined);
   const encoder = new TextEncoder();
   writeFileAtomic(out, html.map((part) => encoder.encode(part)));
 }

@@ -41,7 +41,8 @@ export async function runReview(o: ParsedOptions): Promise<void> {
   writeFileAtomic(out, [new TextEncoder().encode(`{\n  "questions": [\n${lines.join(',\n')}\n  ]\n}\n`)]);
   const same = questions.filter((q) => q.kind === 'same').length;
   const gain = questions.reduce((a, q) => a + q.score, 0);
-  const summary = { faces: features.n, questions: questions.length, same, belongs: questions.length - same, expectedGain: Number(gain.toPrecision(4)), seconds: (performance.now() - started) / 1000 };
+  const summary = { faces: features.n, questions: questions.length, same, belongs: questions.length - same, expectedGain: Number(gain.toPrecision(4)),
+    seconds: (performance.now() - started) / 1000 };
   if (o.json) console.log(JSON.stringify({ summary }));
   if (!o.quiet) console.error(`facecluster: ${summary.questions} questions about ${summary.faces} faces (${same} "same", ${summary.belongs} "belongs"): answered, expected to raise B-Cubed F by about ${gain.toFixed(4)}; ${summary.seconds.toFixed(1)} s`);
 }

@@ -73,7 +73,8 @@ export async function runTrain(o: ParsedOptions): Promise<void> {
       const features: Features = l2Normalize(loadFeatures(featPath, o.dim as number | undefined), featPath);
       const labels = loadLabels(labelsPath, features.n);
       checkEnoughFaces(settings.ips.k1, features.n, featPath);
-      const knn = knnPath ? loadKnn(knnPath, features.n, settings.ips.k1) : await buildKnn(features, { k: settings.ips.k1, normalized: true, ...(engine ? { engine } : {}) });
+      const knn = knnPath ? loadKnn(knnPath, features.n, settings.ips.k1) : await buildKnn(features, { k: settings.ips.k1, normalized: true,
+        ...(engine ? { engine } : {}) });
       return { features, knn, labels };
     };
     const data = await load(o.features as string, o.labels as string, o.knn as string | undefined);
@@ -89,7 +90,7 @@ export async function runTrain(o: ParsedOptions): Promise<void> {
       onEpoch: (st, log) => {
         progress.done();
         writeCheckpoint(checkpointPath, st, settings);
-        appendFileSync(logPath, JSON.stringify(log) + '\n');
+        appendFileSync(logPath, `${JSON.stringify(log)}\n`);
         const v = log.validation ? `  val P ${log.validation.precision.toFixed(3)} R ${log.validation.recall.toFixed(3)}` : '';
         if (!o.quiet) console.error(`epoch ${log.epoch}: loss ${log.loss.toFixed(4)}  train P ${log.train.precision.toFixed(3)} R ${log.train.recall.toFixed(3)}${v}  ${formatDuration(log.seconds)}`);
         progress = new Progress(`epoch ${log.epoch + 1}/${settings.epochs}`, 'batches', o.quiet as boolean);
