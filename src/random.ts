@@ -12,8 +12,12 @@ export function seededRandom(seed: number): () => number {
 
 /** Fisher–Yates shuffle of 0..n−1 driven by `random`. */
 export function shuffledRange(n: number, random: () => number): Int32Array {
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
+  return shuffleInPlace(Int32Array.from({ length: n }, (_, i) => i), random);
+}
+
+/** Fisher–Yates shuffle of `p` in place, driven by `random`; returns `p`. */
+export function shuffleInPlace(p: Int32Array, random: () => number): Int32Array {
+  for (let i = p.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     const t = p[i]!;
     p[i] = p[j]!;

@@ -3,6 +3,7 @@
  * outlive a new clustering (so names and moves stay on the people they were given to), and the
  * user's moves sit on top of whatever the clustering says. Pure functions, tested in Node.
  */
+import { relabelByFirstMember } from '../src/labels.js';
 
 /**
  * Person ids for a new clustering: each new cluster takes the id of the previous person it
@@ -52,10 +53,5 @@ export function groupPeople(personOf: readonly number[]): { person: number; face
 
 /** Labels as the CLI writes them: 0, 1, … by each person's first face. */
 export function exportLabels(personOf: readonly number[]): Int32Array {
-  const number = new Map<number, number>();
-  return Int32Array.from(personOf, (person) => {
-    let label = number.get(person);
-    if (label === undefined) { label = number.size; number.set(person, label); }
-    return label;
-  });
+  return relabelByFirstMember(personOf);
 }

@@ -7,7 +7,7 @@
  * tag of its own on both faces; two faces that share a tag may not share a cluster.
  */
 import type { PairScores } from './pairs.js';
-import { relabelByFirstMember } from './propagation.js';
+import { relabelByFirstMember } from '../labels.js';
 import { UnionFind } from './union-find.js';
 
 /**

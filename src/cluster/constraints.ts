@@ -9,7 +9,7 @@
 import { fail } from '../errors.js';
 import { splitCannotLinks } from './cannot-link.js';
 import type { PairScores } from './pairs.js';
-import { relabelByFirstMember } from './propagation.js';
+import { relabelByFirstMember } from '../labels.js';
 import { UnionFind } from './union-find.js';
 
 export type FacePair = readonly [number, number];

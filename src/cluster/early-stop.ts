@@ -18,6 +18,7 @@
  * probabilities (models/README.md has the measurements behind the default).
  */
 import { fail } from '../errors.js';
+import { similaritiesOf } from '../knn/graph.js';
 import type { KnnGraph, ScoredEdges } from '../types.js';
 
 export interface EarlyStopOptions {
@@ -34,8 +35,8 @@ export const EARLY_STOP_DEFAULTS = Object.freeze({ sigma: 'auto' as number | 'au
 /** Row-wise softmax probabilities of the kNN graph (self included), n × (k + 1). */
 export function neighbourProbabilities(knn: KnnGraph, options: EarlyStopOptions = {}): Float64Array {
   const o = { ...EARLY_STOP_DEFAULTS, ...options };
-  const { n, k, sims } = knn;
-  if (!sims) fail('BAD_VALUE', 'the kNN graph has no similarities');
+  const { n, k } = knn;
+  const sims = similaritiesOf(knn);
   const w = k + 1;
   const p = new Float64Array(n * w);
   for (let i = 0; i < n; i++) {

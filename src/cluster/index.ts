@@ -1,4 +1,5 @@
-export { propagate, relabelByFirstMember, PROPAGATION_DEFAULTS, type PropagationOptions } from './propagation.js';
+export { propagate, PROPAGATION_DEFAULTS, type PropagationOptions } from './propagation.js';
+export { relabelByFirstMember } from '../labels.js';
 export { poolPairs, type Pool, type PairScores } from './pairs.js';
 export { thresholdComponents } from './threshold.js';
 export { knnEdges, edgesAbove } from './knn-edges.js';

@@ -22,8 +22,8 @@
  * a module never spans two connected components (their union is always longer).
  */
 import { fail } from '../errors.js';
-import { seededRandom } from '../random.js';
-import { relabelByFirstMember } from './propagation.js';
+import { seededRandom, shuffleInPlace } from '../random.js';
+import { relabelByFirstMember } from '../labels.js';
 
 export interface InfomapOptions {
   /** Independent searches from different random orders; the shortest code wins (default 3). */
@@ -189,10 +189,7 @@ function moveNodes(part: Partition, out: Float64Array, random: () => number, eps
   let movedAny = false;
   for (let sweep = 0; sweep < 1000; sweep++) {
     for (let i = 0; i < n; i++) order[i] = i;
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const t = order[i]!; order[i] = order[j]!; order[j] = t;
-    }
+    shuffleInPlace(order, random);
     let moves = 0;
     for (let o = 0; o < n; o++) {
       const a = order[o]!;

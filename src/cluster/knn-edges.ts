@@ -1,4 +1,4 @@
-import { fail } from '../errors.js';
+import { similaritiesOf } from '../knn/graph.js';
 import type { KnnGraph, ScoredEdges } from '../types.js';
 
 /**
@@ -7,8 +7,8 @@ import type { KnnGraph, ScoredEdges } from '../types.js';
  * held at once (a million faces at k = 80: 1.3 GB).
  */
 export function knnEdges(knn: KnnGraph, minScore = -Infinity): ScoredEdges {
-  const { n, k, indices, sims } = knn;
-  if (!sims) fail('BAD_VALUE', 'kNN graph has no similarities');
+  const { n, k, indices } = knn;
+  const sims = similaritiesOf(knn);
   const w = k + 1;
   let m = 0;
   for (let i = 0; i < n; i++) for (let j = 1; j < w; j++) if (sims[i * w + j]! >= minScore) m++;

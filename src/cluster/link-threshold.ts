@@ -31,6 +31,7 @@
  * the collection's: a small album, or one mostly of one person, is then read right too.
  */
 import { fail } from '../errors.js';
+import { similaritiesOf } from '../knn/graph.js';
 import { seededRandom } from '../random.js';
 import type { Features, KnnGraph } from '../types.js';
 import { infomap } from './infomap.js';
@@ -235,7 +236,7 @@ function cutFor(model: ImpostorModel, distinct: number, alpha: number): number {
  */
 export function estimateLinkThreshold(unit: Features, knn: KnnGraph, options: LinkThresholdOptions = {}): LinkThreshold {
   const o = { ...LINK_THRESHOLD_DEFAULTS, ...options };
-  if (!knn.sims) fail('BAD_VALUE', 'the kNN graph has no similarities');
+  similaritiesOf(knn);
   if (!(o.alpha > 0 && o.alpha < 1)) fail('BAD_OPTION', `alpha must be between 0 and 1, not ${o.alpha}`);
   const first = duplicateOf(knn);
   const representatives = Int32Array.from(first.keys()).filter((i) => first[i] === i);

@@ -8,7 +8,7 @@
  */
 import { fail } from '../errors.js';
 import type { KnnGraph } from '../types.js';
-import { relabelByFirstMember } from './propagation.js';
+import { relabelByFirstMember } from '../labels.js';
 
 export interface OnlineOptions {
   /** Cosine distance (1 − similarity) within which two faces match. */

@@ -8,6 +8,7 @@
  * still inside oversized components, which shrink as th rises. The partition is the same.
  */
 import { fail } from '../errors.js';
+import { relabelByFirstMember } from '../labels.js';
 import type { ScoredEdges } from '../types.js';
 import { poolPairs, type PairScores, type Pool } from './pairs.js';
 import { UnionFind } from './union-find.js';
@@ -87,16 +88,4 @@ function propagatePairs(pairs: PairScores, n: number, maxSize: number, step: num
     for (const v of nodes) uf.reset(v);
   }
   return relabelByFirstMember(root);
-}
-
-/** Maps arbitrary component ids to 0, 1, … in order of first appearance. */
-export function relabelByFirstMember(ids: Int32Array): Int32Array {
-  const map = new Map<number, number>();
-  const out = new Int32Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    let l = map.get(ids[i]!);
-    if (l === undefined) { l = map.size; map.set(ids[i]!, l); }
-    out[i] = l;
-  }
-  return out;
 }

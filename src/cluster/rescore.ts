@@ -5,7 +5,7 @@
  * threshold read off a few faces misses links, and left large collections within 0.002;
  * dropping kept links the GCN doubts lowered B-Cubed F at every cut tried (models/README.md).
  */
-import { fail } from '../errors.js';
+import { similaritiesOf } from '../knn/graph.js';
 import type { KnnGraph, ScoredEdges } from '../types.js';
 
 /** Rows of a directed edge list: the edges of face a are order[start[a]..start[a + 1]). */
@@ -24,8 +24,8 @@ function rowsOf(src: Int32Array, n: number): { start: Int32Array; order: Int32Ar
  * (links of neighbours outside a's kNN row have no cosine and are left out).
  */
 export function addConfidentLinks(kept: ScoredEdges, scored: ScoredEdges, knn: KnnGraph, minScore: number): ScoredEdges {
-  const { n, k, indices, sims } = knn;
-  if (!sims) fail('BAD_VALUE', 'kNN graph has no similarities');
+  const { n, k, indices } = knn;
+  const sims = similaritiesOf(knn);
   const w = k + 1;
   const rows = rowsOf(kept.src, n);
   const has = (a: number, b: number) => {

@@ -1,5 +1,5 @@
 import type { ScoredEdges } from '../types.js';
-import { relabelByFirstMember } from './propagation.js';
+import { relabelByFirstMember } from '../labels.js';
 import { UnionFind } from './union-find.js';
 
 /** Connected components over the edges whose score is at least `threshold`; labels 0, 1, … by lowest member. */

@@ -8,6 +8,7 @@
  * where n_ij counts faces of true identity i in predicted cluster j.
  */
 import { fail } from '../errors.js';
+import { clusterSizes, relabelByFirstMember } from '../labels.js';
 import type { ScoredEdges } from '../types.js';
 
 export interface PRF {
@@ -36,20 +37,8 @@ function prf(precision: number, recall: number): PRF {
 
 /** Labels remapped to 0..C−1, and the size of each class. */
 function dense(labels: ArrayLike<number>): { ids: Int32Array; sizes: number[] } {
-  const map = new Map<number, number>();
-  const ids = new Int32Array(labels.length);
-  const sizes: number[] = [];
-  for (let i = 0; i < labels.length; i++) {
-    let id = map.get(labels[i]!);
-    if (id === undefined) {
-      id = map.size;
-      map.set(labels[i]!, id);
-      sizes.push(0);
-    }
-    ids[i] = id;
-    sizes[id]!++;
-  }
-  return { ids, sizes };
+  const ids = relabelByFirstMember(labels);
+  return { ids, sizes: clusterSizes(ids) };
 }
 
 interface Contingency {
@@ -143,7 +132,7 @@ export interface EdgeMetrics extends PRF {
 }
 
 /** Link prediction quality: an edge is predicted positive when its score exceeds `threshold`. */
-export function edgeMetrics(edges: ScoredEdges, truth: ArrayLike<number>, threshold = 0.5): EdgeMetrics {
+export function edgeMetrics(edges: ScoredEdges, truth: ArrayLike<number>, threshold: number): EdgeMetrics {
   let tp = 0, fp = 0, fn = 0, tn = 0;
   for (let e = 0; e < edges.src.length; e++) {
     const same = truth[edges.src[e]!] === truth[edges.dst[e]!];

@@ -160,6 +160,9 @@ export async function gcnForward(params: Params, b: GraphBatch, backend: Compute
   return out;
 }
 
+/** The link probability from which the GCN says "one person": its two-way softmax's midpoint. */
+export const GCN_SAME_PERSON = 0.5;
+
 /** Probability that each link joins two faces of one identity: softmax(logits)[1]. */
 export function linkProbabilities(logits: Float32Array): Float32Array {
   const m = logits.length / 2;

@@ -5,10 +5,11 @@
  * same batches are not guaranteed, but each subgraph's scores do not depend on its batch.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { OnnxEngine } from '../engine/onnx.js';
 import type { IpsOptions } from '../ips/index.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
+import { runWorkerPool } from '../worker-pool.node.js';
 import { precomputeFirstLayer, type FirstLayerTable } from './first-layer.js';
 import type { Params } from './params.js';
 import { usesFirstLayerTable } from './score.js';
@@ -59,40 +60,27 @@ export async function parallelScoreLinks(params: Params, features: Features, knn
   // 200,000 × 512 that was a 410 MB copy into shared memory)
   const sharedFeatures: Features = firstLayer ? { ...features, data: new Float32Array(0) } : { ...features, data: shared(features.data) };
   const sharedKnn: KnnGraph = { ...knn, indices: shared(knn.indices) };
-  const workers = Array.from({ length: count }, () => new Worker(new URL('./score-worker.js', import.meta.url), {
+  await runWorkerPool<{ start: number; end: number }, ScoredEdges>({
+    url: new URL('./score-worker.js', import.meta.url),
     workerData: { params, features: sharedFeatures, knn: sharedKnn, ips: options.ips, batchRows: options.batchRows ?? 8192, firstLayer },
-  }));
-  options.onWorkers?.(workers);
-  try {
-    await Promise.all(workers.map((w, index) => new Promise<void>((resolve, reject) => {
-      let start = 0, end = 0, released = false;
-      const send = () => {
-        if (next >= n) {
-          released = true;
-          w.postMessage(null);
-          return;
-        }
-        start = next;
-        end = Math.min(n, next + chunk);
-        next = end;
-        w.postMessage({ pivots: pivots.slice(start, end) });
-      };
-      w.on('message', (e: ScoredEdges) => {
-        src.set(e.src, start * k1);
-        dst.set(e.dst, start * k1);
-        score.set(e.score, start * k1);
-        done += e.src.length / k1;
-        options.onProgress?.(done, n);
-        send();
-      });
-      w.on('error', (e) => reject(new Error(`GCN worker ${index} failed while scoring pivots ${start}..${end - 1}: ${e.message}`)));
-      // a worker ends well only after it was told there is no more work: anything else (a
-      // crash, running out of memory, being stopped) leaves its chunk unscored
-      w.on('exit', (code) => (released ? resolve() : reject(new Error(`GCN worker ${index} exited (code ${code}) while scoring pivots ${start}..${end - 1}`))));
-      send();
-    })));
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+    workers: count,
+    name: 'GCN',
+    next: () => {
+      if (next >= n) return undefined;
+      const start = next;
+      next = Math.min(n, next + chunk);
+      return { start, end: next };
+    },
+    message: ({ start, end }) => ({ pivots: pivots.slice(start, end) }),
+    describe: ({ start, end }) => `scoring pivots ${start}..${end - 1}`,
+    onResult: ({ start }, e) => {
+      src.set(e.src, start * k1);
+      dst.set(e.dst, start * k1);
+      score.set(e.score, start * k1);
+      done += e.src.length / k1;
+      options.onProgress?.(done, n);
+    },
+    ...(options.onWorkers ? { onWorkers: options.onWorkers } : {}),
+  });
   return { src, dst, score };
 }

@@ -20,6 +20,7 @@ import { buildKnnRows, knnSimilarities, l2Normalize, type HnswIndex, type KnnSea
 import { DEFAULT_METHOD, DEFAULT_MODEL_DIR } from './index.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { loadModel } from '../model/files.js';
+import { GCN_SAME_PERSON } from '../model/gcn.js';
 import type { Model } from '../model/model.js';
 import { scoreLinks } from '../model/score.js';
 import { parallelScoreLinks } from '../model/score-parallel.js';
@@ -68,7 +69,7 @@ export interface AssignResult {
   started: number;
 }
 
-export const ASSIGN_DEFAULTS = Object.freeze({ gcnThreshold: 0.5 });
+export const ASSIGN_DEFAULTS = Object.freeze({ gcnThreshold: GCN_SAME_PERSON });
 
 /**
  * `all` holds the old faces first (`oldLabels.length` of them, with kNN graph `oldKnn`) and

@@ -18,6 +18,7 @@ import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
 import { checkEnoughFaces, checkIpsOptions, type IpsOptions } from '../ips/index.js';
 import { buildKnn, checkUnitRows, knnSimilarities, l2Normalize, type KnnSearch } from '../knn/index.js';
+import { GCN_SAME_PERSON } from '../model/gcn.js';
 import type { Model } from '../model/model.js';
 import { scoreLinks } from '../model/score.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
@@ -52,7 +53,7 @@ export const BASELINE_DEFAULTS = Object.freeze({ k: 80, threshold: 0.955, maxDis
  * 0.5 / 0.7 gave B-Cubed F 0.02 / 0.86 / 0.90 / 0.85 on 300 held-out photos and 0.01 / 0.86 /
  * 0.85 / 0.82 on 754 held-out crops. `minScore: 0` restores the seed's behaviour.
  */
-export const GCN_PROPAGATION_DEFAULTS: Readonly<PropagationOptions> = Object.freeze({ ...PROPAGATION_DEFAULTS, minScore: 0.5 });
+export const GCN_PROPAGATION_DEFAULTS: Readonly<PropagationOptions> = Object.freeze({ ...PROPAGATION_DEFAULTS, minScore: GCN_SAME_PERSON });
 
 /**
  * The GCN probability a link needs, for each use of the scores, chosen by 5-fold validation over

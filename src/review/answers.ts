@@ -6,7 +6,8 @@
  * - "belongs" yes keeps the face where it is (must-link with the face shown for its cluster), no
  *   takes it out (cannot-link) with the rest of its part to the cluster it fits next, or alone.
  */
-import { mustLinkGroups, relabelByFirstMember, UnionFind, type Constraints, type FacePair } from '../cluster/index.js';
+import { mustLinkGroups, UnionFind, type Constraints, type FacePair } from '../cluster/index.js';
+import { relabelByFirstMember } from '../labels.js';
 import { fail } from '../errors.js';
 import { parseJson } from '../io/json.js';
 import type { Question } from './questions.js';

@@ -19,9 +19,10 @@
  * that one calibration serves any descriptor model. P(one person | z) is a logistic in z fitted
  * on collections of training identities (`npm run bench:review -- --fit`).
  */
-import { estimateLinkThreshold, relabelByFirstMember, UnionFind, type LinkThreshold } from '../cluster/index.js';
+import { estimateLinkThreshold, UnionFind, type LinkThreshold } from '../cluster/index.js';
 import { fail } from '../errors.js';
 import { buildKnn, knnSimilarities, l2Normalize, type KnnSearch } from '../knn/index.js';
+import { relabelByFirstMember } from '../labels.js';
 import type { Features, KnnGraph } from '../types.js';
 
 /** "Are clusters a and b one person?", shown as faces[0] (of a) beside faces[1] (of b). */

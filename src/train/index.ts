@@ -10,7 +10,7 @@ import { fail } from '../errors.js';
 import { IPS_TRAIN_DEFAULTS, IpsBuilder, type IpsOptions, type Subgraph } from '../ips/index.js';
 import { edgeMetrics, type EdgeMetrics } from '../metrics/index.js';
 import { makeBatch } from '../model/batch.js';
-import { crossEntropy, gcnBackward, gcnForward, Scratch } from '../model/gcn.js';
+import { crossEntropy, GCN_SAME_PERSON, gcnBackward, gcnForward, Scratch } from '../model/gcn.js';
 import { BN_MOMENTUM, getParam, initParams, seedArchitecture, type Architecture, type Params } from '../model/params.js';
 import { scoreLinks } from '../model/score.js';
 import { seededRandom, shuffledRange } from '../random.js';
@@ -127,7 +127,7 @@ export async function trainGcn(data: LabeledSet, options: TrainOptions): Promise
     if (options.validation) {
       const v = options.validation;
       const edges = await scoreLinks(state.params, v.features, v.knn, { ips: s.ips, backend });
-      log.validation = edgeMetrics(edges, v.labels, 0.5);
+      log.validation = edgeMetrics(edges, v.labels, GCN_SAME_PERSON);
     }
     log.seconds = (performance.now() - t0) / 1000;
     state.epoch = epoch + 1;

@@ -84,7 +84,7 @@ test('edgeMetrics by hand: a score equal to the threshold is negative; precision
   // every link wrong: precision and recall 0, F 0 (not 0/0)
   const wrong = edgeMetrics({ src: Int32Array.of(0, 1), dst: Int32Array.of(3, 2), score: Float64Array.of(0.9, 0.1) }, truth, 0.5);
   assert.deepEqual([wrong.precision, wrong.recall, wrong.f], [0, 0, 0]);
-  const none = edgeMetrics({ src: new Int32Array(0), dst: new Int32Array(0), score: new Float64Array(0) }, truth);
+  const none = edgeMetrics({ src: new Int32Array(0), dst: new Int32Array(0), score: new Float64Array(0) }, truth, 0.5);
   assert.deepEqual(none, { precision: 1, recall: 1, f: 1, accuracy: 0, edges: 0, positiveRate: 0 });
 });
 

@@ -18,7 +18,7 @@ test('a scoring worker that stops before its work is done fails the call, naming
   await assert.rejects(
     parallelScoreLinks(model.params, features, knn, { ips, workers: 2, chunk: 16, onWorkers: (workers) => { setTimeout(() => void workers[1]!.terminate(),
       50); } }),
-    /GCN worker 1 exited \(code \d+\) while scoring pivots \d+\.\.\d+/,
+    /GCN worker 1 stopped while scoring pivots \d+\.\.\d+: exit code \d+/,
   );
   // undisturbed, every link gets a score from the model
   const edges = await parallelScoreLinks(model.params, features, knn, { ips, workers: 2, chunk: 16 });

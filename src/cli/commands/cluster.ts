@@ -9,6 +9,7 @@ import { photoIds } from '../../io/faces.js';
 import { fail } from '../../errors.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.js';
+import { GCN_SAME_PERSON } from '../../model/gcn.js';
 import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
 import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_LINKAGE, DEFAULT_METHOD, GCN_MIN_SCORES, DEFAULT_MODEL_DIR,
   EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type ClusterResult, type EdgeFilter, type Linkage,
@@ -178,11 +179,11 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   if (o.json && !labels) console.log(JSON.stringify({ summary }));
   if (labels) {
     const ev = evaluate(labels, result.labels);
-    const links = edges && method === 'gcn' ? edgeMetrics(edges, labels, 0.5) : undefined;
+    const links = edges && method === 'gcn' ? edgeMetrics(edges, labels, GCN_SAME_PERSON) : undefined;
     if (o.json) console.log(JSON.stringify({ ...ev, ...(links ? { links } : {}), summary }));
     else {
       console.log(formatEvaluation(ev));
-      if (links) console.log(`links at p > 0.5: precision ${links.precision.toFixed(4)}  recall ${links.recall.toFixed(4)}  accuracy ${links.accuracy.toFixed(4)}  (${links.edges} links, ${(100 * links.positiveRate).toFixed(1)}% true)`);
+      if (links) console.log(`links at p > ${GCN_SAME_PERSON}: precision ${links.precision.toFixed(4)}  recall ${links.recall.toFixed(4)}  accuracy ${links.accuracy.toFixed(4)}  (${links.edges} links, ${(100 * links.positiveRate).toFixed(1)}% true)`);
     }
   }
 }
