@@ -9,7 +9,8 @@ import type { Queue as QueueType } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { fail } from '../errors.js';
 import { QUEUE_NAME } from './connection.js';
-import { jobId, readResult, type JobData, type JobResult } from './jobs.js';
+import { readResult } from './jobs.js';
+import { jobId, type JobData, type JobResult } from './wire.js';
 
 export interface QueueRunOptions {
   /** Longest wait without any job finishing before giving up (ms). */

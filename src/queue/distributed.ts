@@ -24,7 +24,7 @@ import { MODEL_FILES } from '../model/model.js';
 import { usesFirstLayerTable } from '../model/score.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
 import { removeJobs, runJobs, type QueueRunOptions } from './coordinator.js';
-import { decodeEdges, FEATURES_FILE, jobId, runDir, sha256, type EmbedJob, type JobData } from './jobs.js';
+import { decodeEdges, decodeKnnRows, embedRunIdOf, FEATURES_FILE, jobId, photoResults, runDir, runIdOf, sha256, type EmbedJob, type JobData } from './wire.js';
 
 export interface QueuedRun extends QueueRunOptions {
   connection: Redis;
@@ -92,7 +92,7 @@ async function ownedJobs(q: QueuedRun, h: RunHandle, jobs: JobData[]): Promise<U
  * on the same faces finds its inputs (and BullMQ its jobs) where it left them.
  */
 export function prepareRun(q: QueuedRun, unit: Features): RunHandle {
-  const run = `${sha256(new Uint8Array(unit.data.buffer, unit.data.byteOffset, unit.data.byteLength)).slice(0, 20)}-${unit.n}x${unit.dim}`;
+  const run = runIdOf(unit);
   const handle = own(q, run);
   const path = absolute(q, runDir(run), FEATURES_FILE);
   if (!existsSync(path)) writeNpy(path, unit.data, [unit.n, unit.dim], 'f4');
@@ -108,16 +108,9 @@ export async function queuedKnn(q: QueuedRun, h: RunHandle, unit: Features, k: n
   const indices = new Int32Array(unit.n * w), sims = new Float32Array(unit.n * w);
   results.forEach((bytes, j) => {
     const { first, count } = jobs[j] as { first: number; count: number };
-    const what = `job ${jobId(jobs[j]!)}`;
-    if (bytes.byteLength !== count * w * 8) fail('BAD_FILE', `${what}: a result of ${bytes.byteLength} bytes, not ${count * w * 8}`);
-    const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    const rows = new Int32Array(buf, 0, count * w), rowSims = new Float32Array(buf, count * w * 4, count * w);
-    for (let i = 0; i < rows.length; i++) {
-      if (!(rows[i]! >= 0 && rows[i]! < unit.n)) fail('BAD_FILE', `${what}: neighbour ${rows[i]} is not among the ${unit.n} faces`);
-      if (!(Math.abs(rowSims[i]!) <= 1.001)) fail('BAD_FILE', `${what}: similarity ${rowSims[i]} is not a cosine`);
-    }
-    indices.set(rows, first * w);
-    sims.set(rowSims, first * w);
+    const rows = decodeKnnRows(bytes, count, k, unit.n, `job ${jobId(jobs[j]!)}`);
+    indices.set(rows.indices, first * w);
+    sims.set(rows.sims, first * w);
   });
   return { n: unit.n, k, indices, sims };
 }
@@ -177,7 +170,7 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
 /** Every photo's result, in the order given, from jobs of a few photos each. */
 export async function queuedEmbed(q: QueuedRun, photos: string[], settings: Pick<EmbedJob, 'minScore' | 'cropSize' | 'minFace'>,
   jobPhotos = DISTRIBUTED_DEFAULTS.jobPhotos): Promise<PhotoResult[]> {
-  const run = `${sha256(JSON.stringify({ photos, settings })).slice(0, 20)}-embed-${photos.length}`;
+  const run = embedRunIdOf(photos, settings);
   const h = own(q, run);
   let done = false;
   try {
@@ -190,29 +183,6 @@ export async function queuedEmbed(q: QueuedRun, photos: string[], settings: Pick
   }
 }
 
-/** An embed job's results, checked: one per photo asked for, in order, each a face list or an error of the right shape. */
-export function photoResults(bytes: Uint8Array, photos: string[], what: string): PhotoResult[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    fail('BAD_FILE', `${what}: a result that is not JSON`);
-  }
-  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-  if (!Array.isArray(parsed) || parsed.length !== photos.length) fail('BAD_FILE', `${what}: a result for ${Array.isArray(parsed) ? parsed.length : 'no'} photos, not ${photos.length}`);
-  return parsed.map((r: Partial<PhotoResult>, i) => {
-    const ok = r !== null && typeof r === 'object' && r.image === photos[i]
-      && (r.error === undefined || typeof r.error === 'string')
-      && (r.faces === undefined || (Array.isArray(r.faces) && r.faces.every((f) => f !== null && typeof f === 'object'
-        && Array.isArray(f.descriptor) && f.descriptor.length > 0 && f.descriptor.length <= 4096 && f.descriptor.every(finite)
-        && (f.box === undefined || (Array.isArray(f.box) && f.box.length === 4 && f.box.every(finite)))
-        && (f.landmarks === undefined || (Array.isArray(f.landmarks) && f.landmarks.every((p) => Array.isArray(p) && p.length === 2 && p.every(finite))))
-        && (f.score === undefined || finite(f.score)) && (f.model === undefined || typeof f.model === 'string'))))
-      && (r.faces !== undefined || r.error !== undefined);
-    if (!ok) fail('BAD_FILE', `${what}: the result for photo ${i} (${photos[i]}) is not a photo's faces`);
-    return r as PhotoResult;
-  });
-}
 
 /**
  * Lets go of a run: this coordinator's jobs leave the queue, except those another live owner

@@ -7,13 +7,14 @@
 import { workerData } from 'node:worker_threads';
 import type { Job } from 'bullmq';
 import { createFaceEmbedder } from '../embed/index.js';
-import { processJob, RunCache, type JobResult } from './jobs.js';
+import { processJob, RunCache } from './jobs.js';
+import type { JobResult } from './wire.js';
 
 export interface ProcessorData { workDir: string; name: string; photoRoots: string[]; threads?: number }
 
 const settings = workerData as ProcessorData;
 const cache = new RunCache(settings.workDir, settings.threads, settings.photoRoots);
 
-export default function process(job: Job<unknown, JobResult>): Promise<JobResult> {
+export default function processQueuedJob(job: Job<unknown, JobResult>): Promise<JobResult> {
   return processJob(job.data, cache, settings.name, createFaceEmbedder);
 }

@@ -7,7 +7,7 @@
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { QUEUE_NAME } from './connection.js';
-import { jobId, type JobData, type JobResult } from './jobs.js';
+import { jobId, type JobData, type JobResult } from './wire.js';
 import type { ProcessorData } from './processor.js';
 
 export interface WorkerOptions {
