@@ -9,7 +9,7 @@
 const AREAS = {
   metrics: { mutate: ['src/metrics/**/*.ts'], tests: ['dist/test/metrics/*.test.js'] },
   io: { mutate: ['src/io/**/*.ts'], tests: ['dist/test/io/*.test.js'] },
-  queue: { mutate: ['src/queue/jobs.ts', 'src/queue/distributed.ts'], tests: ['dist/test/queue/jobs.test.js'] },
+  queue: { mutate: ['src/queue/jobs.node.ts', 'src/queue/distributed.node.ts', 'src/queue/wire.node.ts'], tests: ['dist/test/queue/jobs.test.js', 'dist/test/queue/wire.test.js'] },
   // link-threshold.ts is left out: its tests cluster whole LFW splits and synthetic collections of
   // thousands, which take minutes a mutant once instrumented (about 2 h for its mutants on 2 cores)
   cluster: {

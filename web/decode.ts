@@ -4,7 +4,7 @@ import { checkImageSize, DECODE_SIDE, FaceclusterError, type DecodedPhoto } from
 /**
  * A photo file as the browser decodes it (JPEG, PNG, WebP, AVIF, GIF's first frame: whatever
  * createImageBitmap reads), turned upright by its EXIF orientation and scaled down so that its
- * longest side is at most `maxSide`, as decode.ts does in Node. `file` names it in errors.
+ * longest side is at most `maxSide`, as src/embed/decode.node.ts does in Node. `file` names it in errors.
  */
 export async function decodeBlob(blob: Blob, file: string, maxSide = DECODE_SIDE): Promise<DecodedPhoto> {
   let full: ImageBitmap;
@@ -19,7 +19,7 @@ export async function decodeBlob(blob: Blob, file: string, maxSide = DECODE_SIDE
     const width = Math.max(1, Math.round(full.width * scale)), height = Math.max(1, Math.round(full.height * scale));
     const canvas = new OffscreenCanvas(width, height);
     const context = canvas.getContext('2d')!;
-    // transparent pixels on mid grey, as decode.ts flattens them
+    // transparent pixels on mid grey, as decode.node.ts flattens them
     context.fillStyle = '#808080';
     context.fillRect(0, 0, width, height);
     context.imageSmoothingQuality = 'high';

@@ -50,6 +50,14 @@ export const KNN_SEARCH_OPTIONS: Record<string, OptionSpec> = Object.freeze({
 });
 export const QUIET_OPTION: Record<string, OptionSpec> = Object.freeze({ quiet: { type: 'boolean', help: 'no progress display' } });
 
+/**
+ * How many cores a command may use, whatever it runs on them: engine threads (knn, train, a
+ * queue worker's jobs), worker threads (the GCN's scoring, embed's photos), HNSW's threads.
+ */
+export const THREADS_OPTION: Record<string, OptionSpec> = Object.freeze({
+  threads: { type: 'integer', min: 1, help: 'cores to use (default: all)' },
+});
+
 /** The descriptor model behind --threshold auto (cluster, assign); read by descriptorsFrom. */
 export const DESCRIPTORS_OPTION: Record<string, OptionSpec> = Object.freeze({
   descriptors: { type: 'string', help: 'the descriptor model, whose measured impostor similarities back --threshold auto: face-api, or unknown to read everything off the collection (default: the "model" of --faces where there is one, else recognised from the descriptors)' },

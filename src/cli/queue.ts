@@ -1,8 +1,8 @@
 /** The options that make a command a coordinator of queued workers, and the run they describe. */
 import { fail } from '../errors.js';
-import { connectRedis, QUEUE_NAME } from '../queue/connection.js';
-import { QUEUE_DEFAULTS } from '../queue/coordinator.js';
-import { DISTRIBUTED_DEFAULTS, type QueuedRun } from '../queue/distributed.js';
+import { connectRedis, QUEUE_NAME } from '../queue/connection.node.js';
+import { QUEUE_DEFAULTS } from '../queue/coordinator.node.js';
+import { DISTRIBUTED_DEFAULTS, type QueuedRun } from '../queue/distributed.node.js';
 import type { OptionSpec, ParsedOptions } from './args.js';
 import { Progress } from './progress.js';
 

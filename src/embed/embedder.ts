@@ -4,7 +4,7 @@
  * A photo that is already a tight face crop (a small, square image, as aligned face data sets
  * ship: 112×112) is described as one face found by the landmark net (see describeCrop), where
  * it shows the evidence of a face (looksLikeFace); a noise, flat or background image does not.
- * Runs anywhere: the networks are handed in loaded (index.ts in Node, the page in a browser).
+ * Runs anywhere: the networks are handed in loaded (embedder.node.ts in Node, embedder.browser.ts in a browser).
  */
 import type * as Tf from '@tensorflow/tfjs';
 import type * as FaceApi from '@vladmandic/face-api';
@@ -60,7 +60,10 @@ function inFullFrame(face: EmbeddedFace, photo: DecodedPhoto): EmbeddedFace {
  */
 export const CROP_EVIDENCE = Object.freeze({ detectionScore: 0.3, landmarkDrift: 0.2 });
 
-/** face-api's networks the embedder runs, for the loaders (index.ts, browser.ts) to load. */
+/** A detection's least score to count as a face; the largest square image taken as one face crop. */
+export const EMBED_DEFAULTS = Object.freeze({ minScore: 0.5, cropSize: 160 });
+
+/** face-api's networks the embedder runs, for the loaders (embedder.node.ts, embedder.browser.ts) to load. */
 export const FACE_API_NETS = Object.freeze(['ssdMobilenetv1', 'faceLandmark68Net', 'faceRecognitionNet'] as const);
 
 export const MODEL_NAME = 'face-api ssd-mobilenet-v1 + face-landmark-68 + face-recognition (ResNet-34, 128-d)';
@@ -72,13 +75,13 @@ export class FaceEmbedder {
   readonly minFace: number | undefined;
 
   private constructor(private readonly api: typeof FaceApi, private readonly tf: typeof Tf, options: EmbedOptions) {
-    this.options = { minScore: options.minScore ?? 0.5, cropSize: options.cropSize ?? 160 };
+    this.options = { minScore: options.minScore ?? EMBED_DEFAULTS.minScore, cropSize: options.cropSize ?? EMBED_DEFAULTS.cropSize };
     this.minFace = options.minFace;
   }
 
   /**
    * An embedder over face-api (its module, with its three networks loaded) and the TF.js it runs
-   * on; index.ts loads them in Node, browser.ts in a browser. Typed `unknown` so that this
+   * on; embedder.node.ts loads them in Node, embedder.browser.ts in a browser. Typed `unknown` so that this
    * package's declarations do not pull in face-api's, which clash with other WebGPU typings.
    */
   static over(faceApi: unknown, tf: unknown, options: EmbedOptions = {}): FaceEmbedder {

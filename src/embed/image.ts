@@ -1,5 +1,5 @@
 /**
- * What a decoded photo is, and the limits every decoder applies (decode.ts with sharp in Node,
+ * What a decoded photo is, and the limits every decoder applies (decode.node.ts with sharp in Node,
  * browser.ts with the browser's decoders in the page): photos are read upright (EXIF
  * orientation applied) at a bounded size.
  */

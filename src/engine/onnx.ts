@@ -2,7 +2,7 @@
  * The one place that talks to onnxruntime. Everything else passes typed arrays in and gets
  * typed arrays out; sessions for the small graphs used here are built lazily and memoised per
  * engine, and released with `dispose()`. Which onnxruntime (native in Node, WebAssembly in Node
- * or a browser) comes from `#runtime` (runtime.ts, runtime-web.ts) unless one is given.
+ * or a browser) comes from `#runtime` (runtime.node.ts, runtime.browser.ts) unless one is given.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
 import { defaultThreads, loadRuntime } from '#runtime';

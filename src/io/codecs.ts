@@ -1,6 +1,6 @@
 /**
  * Features, labels and kNN graphs to and from bytes, in the formats users bring, chosen by the
- * file name's extension (formats.ts reads and writes the files; a browser passes `File` bytes):
+ * file name's extension (files.node.ts reads and writes the files; a browser passes `File` bytes):
  * - `.npy`: the seed's layout (features N×D, labels N, kNN N×(K+1) with self in column 0);
  * - learn-to-cluster's layout: features `.bin` (raw little-endian float32 rows, D given),
  *   labels `.meta` (one integer a line), kNN `.npz` (key `data`, shape [N, 2, K+1]: neighbour

@@ -1,4 +1,4 @@
-/** HNSW's settings, apart from the library (hnsw.ts) so that builds without it can name them. */
+/** HNSW's settings, apart from the library (hnsw.node.ts) so that builds without it can name them. */
 export interface HnswOptions {
   /** Links per node (HNSW's M; the base layer keeps 2M). */
   connectivity?: number;

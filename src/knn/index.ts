@@ -1,6 +1,6 @@
 /**
  * Cosine k-nearest neighbours of every face, self first: exact (src/knn/exact.ts, O(N²) on
- * onnxruntime's products) or approximate (src/knn/hnsw.ts, an HNSW graph, O(N log N)). `auto`
+ * onnxruntime's products) or approximate (src/knn/hnsw.node.ts, an HNSW graph, O(N log N)). `auto`
  * picks the one measured faster for the collection's size and width.
  */
 import { OnnxEngine } from '../engine/onnx.js';
@@ -47,7 +47,11 @@ export interface KnnOptions {
 /** The search settings a caller passes through (cluster, assign, the CLI). */
 export type KnnSearch = Pick<KnnOptions, 'method' | 'hnsw' | 'indexOut'>;
 
-export const KNN_DEFAULTS = Object.freeze({ ...EXACT_DEFAULTS, method: 'auto' as KnnMethod });
+/**
+ * The exact search's tiling, the search method, the neighbours a face when none are asked for
+ * (the seed's K, which every method uses), and the faces knnRecall samples.
+ */
+export const KNN_DEFAULTS = Object.freeze({ ...EXACT_DEFAULTS, method: 'auto' as KnnMethod, k: 80, recallQueries: 1000 });
 
 /**
  * Where HNSW overtakes exact search, in N²·D (the exact search's cost). Measured on 2 cores at
@@ -161,7 +165,7 @@ export async function knnRecall(features: Features, knn: KnnGraph,
   options: { queries?: number; seed?: number; normalized?: boolean; engine?: OnnxEngine } = {}): Promise<RecallResult> {
   const { n, dim } = features;
   const w = knn.k + 1;
-  const q = Math.min(n, options.queries ?? 1000);
+  const q = Math.min(n, options.queries ?? KNN_DEFAULTS.recallQueries);
   const x = options.normalized ? features : l2Normalize(features);
   // a seeded sample without replacement
   const sample = shuffledRange(n, seededRandom(options.seed ?? 1)).subarray(0, q);

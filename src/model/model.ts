@@ -1,7 +1,7 @@
 /**
  * A model: the parameters (`model.safetensors`, seed names) and `config.json` (architecture,
  * feature normalisation, subgraph settings, provenance, metrics), decoded from bytes, so that a
- * browser can load one from a URL (fetchModel) and Node from a folder (files.ts).
+ * browser can load one from a URL (fetchModel) and Node from a folder (files.node.ts).
  */
 import { parseJson } from '../io/json.js';
 import { fail } from '../errors.js';

@@ -7,8 +7,8 @@
  * - threshold: connected components of kNN links at a cosine threshold;
  * - cdp: the seed's propagation over kNN similarities;
  * - online: the grouping photo servers use (see cluster/online.ts).
- * This is the part that runs anywhere, a browser included; index.ts adds Node's defaults (the
- * shipped model, GCN scoring in worker threads).
+ * It runs anywhere, a browser included; what the GCN uses when the caller gives no model or
+ * scorer is the platform's (`#defaults`: in Node the shipped model and worker threads).
  */
 import { addConfidentLinks, constraintCount, earlyStopEdges, keepConstraints, edgesAbove, estimateLinkThreshold, infomap, knnEdges, onlineGrouping, poolPairs,
   propagate, thresholdComponents, PROPAGATION_DEFAULTS, type Constraints, type EarlyStopOptions, type LinkThreshold, type Pool,
@@ -18,6 +18,7 @@ import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
 import { checkEnoughFaces, checkIpsOptions, type IpsOptions } from '../ips/index.js';
 import { buildKnn, checkUnitRows, knnSimilarities, l2Normalize, type KnnSearch } from '../knn/index.js';
+import { defaultLinkScorer, defaultModel } from '#defaults';
 import { GCN_SAME_PERSON } from '../model/gcn.js';
 import type { Model } from '../model/model.js';
 import { scoreLinks } from '../model/score.js';
@@ -65,8 +66,9 @@ export const GCN_MIN_SCORES = Object.freeze({ propagation: GCN_PROPAGATION_DEFAU
 /** How the gcn method's links become clusters when no linkage is asked for (models/README.md). */
 export const DEFAULT_LINKAGE: Linkage = 'propagation';
 
-/** Scores the GCN's links: the model's input, the kNN graph, the subgraph settings, progress. */
-export type LinkScorer = (input: Features, knn: KnnGraph, ips: IpsOptions, onProgress: (done: number, total: number) => void) => Promise<ScoredEdges>;
+/** Scores the GCN's links: the model's input, the kNN graph, the subgraph settings, progress, the pivots (default every face). */
+export type LinkScorer = (input: Features, knn: KnnGraph, ips: IpsOptions, onProgress: (done: number, total: number) => void,
+  pivots?: Int32Array) => Promise<ScoredEdges>;
 
 export interface ClusterOptions {
   /** Default: DEFAULT_METHOD. */
@@ -257,7 +259,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
   try {
     // the GCN's link probabilities over the kNN graph (built at the model's k1 when not given)
     const scoreWithModel = async (knnGiven?: KnnGraph) => {
-      const model = options.model ?? fail('BAD_OPTION', `${method === 'gcn' ? 'the gcn method' : 're-scoring'} needs a model: loadModel(folder) in Node, fetchModel(url) in a browser`);
+      const model = options.model ?? defaultModel();
       if (model.config.architecture.dim !== features.dim) {
         fail('SHAPE_MISMATCH', `the model takes ${model.config.architecture.dim}-d features, these are ${features.dim}-d`);
       }
@@ -267,8 +269,10 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
       const input = model.config.normalize === 'l2' ? unit : features;
       const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
       onProgress(0, n);
-      const edges = options.linkScorer
-        ? await options.linkScorer(input, knn, ips, onProgress)
+      // a given engine scores in this thread; otherwise the platform's way (in Node, worker threads)
+      const linkScorer = options.linkScorer ?? (options.backend ? undefined : defaultLinkScorer(model, options.workers));
+      const edges = linkScorer
+        ? await linkScorer(input, knn, ips, onProgress)
         : await scoreLinks(model.params, input, knn, { ips, backend: options.backend ?? ownEngine!, onProgress });
       return { edges, knn, ips };
     };

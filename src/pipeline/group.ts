@@ -4,7 +4,7 @@
  */
 import { fail } from '../errors.js';
 import { photoIds } from '../io/faces.js';
-import { clusterFaces, type ClusterOptions } from './index.js';
+import { clusterFaces, type ClusterOptions } from './cluster.js';
 
 export interface FaceEmbedding<Id = string | number> {
   id: Id;

@@ -5,9 +5,9 @@
  */
 import { fail } from '../errors.js';
 import { checkParams, type Params } from '../model/params.js';
-import { writeSafetensors } from '../model/files.js';
+import { writeSafetensors } from '../model/files.node.js';
 import { decodeSafetensors } from '../model/safetensors.js';
-import { readFileAligned } from '../io/read.js';
+import { readFileAligned } from '../io/read.node.js';
 import type { TrainSettings, TrainState } from './index.js';
 
 const VELOCITY = 'velocity.';

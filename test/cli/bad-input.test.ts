@@ -9,8 +9,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { zipSync } from 'fflate';
-import { readFeatures, writeKnn, writeLabels } from '../../src/io/formats.js';
-import { writeNpy } from '../../src/io/formats.js';
+import { readFeatures, writeKnn, writeLabels } from '../../src/io/files.node.js';
+import { writeNpy } from '../../src/io/files.node.js';
 import { ROOT, tempDir } from '../helpers.js';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');

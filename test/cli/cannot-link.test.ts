@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readFeatures, readLabels, writeNpy } from '../../src/io/formats.js';
+import { readFeatures, readLabels, writeNpy } from '../../src/io/files.node.js';
 import { ROOT, samePartition, tempDir } from '../helpers.js';
 
 test('cluster --faces: two faces of one identity marked as one photo end apart, nothing else moves', (t) => {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readKnn, readLabels } from '../../src/io/formats.js';
+import { readKnn, readLabels } from '../../src/io/files.node.js';
 import { ROOT, SHARED, splitClusterJson, tempDir } from '../helpers.js';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');

@@ -3,10 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readFeatures, readLabels, writeFeatures, writeLabels } from '../../src/io/formats.js';
+import { readFeatures, readLabels, writeFeatures, writeLabels } from '../../src/io/files.node.js';
 import { npyToFloat64, npyToInt32 } from '../../src/io/npy.js';
-import { readNpyView } from '../../src/io/formats.js';
-import { loadModel } from '../../src/model/files.js';
+import { readNpyView } from '../../src/io/files.node.js';
+import { loadModel } from '../../src/model/files.node.js';
 import { ROOT, SHARED, splitClusterJson, tempDir } from '../helpers.js';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');

@@ -5,8 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { npyToFloat64, npyToInt32 } from '../../src/io/npy.js';
-import { readNpyView } from '../../src/io/formats.js';
-import { loadModel } from '../../src/model/files.js';
+import { readNpyView } from '../../src/io/files.node.js';
+import { loadModel } from '../../src/model/files.node.js';
 import { FIXTURES, ROOT, samePartition, SHARED, tempDir } from '../helpers.js';
 
 const DIR = join(FIXTURES, 'torch');

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readFeatures, readLabels, writeNpy } from '../../src/io/formats.js';
+import { readFeatures, readLabels, writeNpy } from '../../src/io/files.node.js';
 import { evaluate } from '../../src/metrics/index.js';
 import { ROOT, tempDir } from '../helpers.js';
 

@@ -5,9 +5,9 @@ import { test } from 'node:test';
 import { estimateLinkThreshold } from '../../src/cluster/index.js';
 import { buildKnn } from '../../src/knn/index.js';
 import { syntheticFaces } from '../../src/synthetic/index.js';
-import { readFeatures, readLabels } from '../../src/io/formats.js';
+import { readFeatures, readLabels } from '../../src/io/files.node.js';
 import { evaluate } from '../../src/metrics/index.js';
-import { clusterFaces } from '../../src/pipeline/index.js';
+import { clusterFaces } from '../../src/pipeline/cluster.js';
 import { SHARED } from '../helpers.js';
 
 test('the automatic link threshold misplaces few more links than the best threshold would, at two cosine scales', async () => {

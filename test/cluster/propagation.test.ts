@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { poolPairs, propagate, thresholdComponents } from '../../src/cluster/index.js';
 import { npyToFloat64, npyToInt32 } from '../../src/io/npy.js';
-import { readNpyView } from '../../src/io/formats.js';
+import { readNpyView } from '../../src/io/files.node.js';
 import type { ScoredEdges } from '../../src/types.js';
 import { rng, samePartition, SHARED } from '../helpers.js';
 

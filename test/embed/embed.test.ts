@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { photoIds } from '../../src/io/faces.js';
-import { readFeatures, readLabels as readLabelsFrom } from '../../src/io/formats.js';
+import { readFeatures, readLabels as readLabelsFrom } from '../../src/io/files.node.js';
 import { evaluate } from '../../src/metrics/index.js';
-import { clusterFaces } from '../../src/pipeline/index.js';
+import { clusterFaces } from '../../src/pipeline/cluster.js';
 import { ROOT, SHARED, tempDir } from '../helpers.js';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
-import { decodePhoto, DECODE_SIDE, MAX_IMAGE_SIDE } from '../../src/embed/index.js';
+import { decodePhoto, DECODE_SIDE, MAX_IMAGE_SIDE } from '../../src/embed/embedder.node.js';
 import { FaceclusterError } from '../../src/errors.js';
 import { SHARED } from '../helpers.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { embedPhotos, type Photo } from '../../src/embed/parallel.js';
-import type { PhotoResult } from '../../src/embed/photo.js';
+import { embedPhotos, type Photo } from '../../src/embed/parallel.node.js';
+import type { PhotoResult } from '../../src/embed/photo.node.js';
 import { SHARED } from '../helpers.js';
 
 test('photos described on one and on two worker threads give the same faces and descriptors; a missing photo is its own warning', async () => {

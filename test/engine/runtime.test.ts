@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { JsBackend } from '../../src/engine/backend.js';
 import { OnnxEngine } from '../../src/engine/onnx.js';
-import { readFeatures } from '../../src/io/formats.js';
+import { readFeatures } from '../../src/io/files.node.js';
 import { buildKnn, l2Normalize } from '../../src/knn/index.js';
-import { loadModel } from '../../src/model/files.js';
+import { loadModel } from '../../src/model/files.node.js';
 import { scoreLinks } from '../../src/model/score.js';
-import { DEFAULT_MODEL_DIR } from '../../src/pipeline/index.js';
+import { DEFAULT_MODEL_DIR } from '../../src/pipeline/defaults.node.js';
 import { randomMatrix, ROOT } from '../helpers.js';
 
 const largest = (a: ArrayLike<number>, b: ArrayLike<number>) => {

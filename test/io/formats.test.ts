@@ -3,8 +3,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FaceclusterError } from '../../src/errors.js';
-import { readFeatures, readKnn, readLabels, writeFeatures, writeKnn, writeLabels, writeSims } from '../../src/io/formats.js';
-import { writeNpy } from '../../src/io/formats.js';
+import { readFeatures, readKnn, readLabels, writeFeatures, writeKnn, writeLabels, writeSims } from '../../src/io/files.node.js';
+import { writeNpy } from '../../src/io/files.node.js';
 import { FIXTURES, tempDir } from '../helpers.js';
 
 const isError = (re: RegExp, code?: string) => (e: unknown) => e instanceof FaceclusterError && re.test(e.message) && (code === undefined || e.code === code);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FaceclusterError } from '../../src/errors.js';
 import { decodeNpy, encodeNpyHeader, npyToFloat32, npyToFloat64, npyToInt32 } from '../../src/io/npy.js';
-import { readNpyView, writeNpy } from '../../src/io/formats.js';
+import { readNpyView, writeNpy } from '../../src/io/files.node.js';
 import { FIXTURES, tempDir } from '../helpers.js';
 
 interface Case { file: string; dtype: string; shape: number[]; fortran: boolean; values: number[] }

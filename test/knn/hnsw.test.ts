@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { readFeatures, readLabels } from '../../src/io/index.js';
 import { buildKnn, buildKnnRows, knnMethodFor, knnRecall, l2Normalize, loadHnswIndex, HNSW_CROSSOVER } from '../../src/knn/index.js';
 import { evaluate } from '../../src/metrics/index.js';
-import { clusterFaces } from '../../src/pipeline/index.js';
+import { clusterFaces } from '../../src/pipeline/cluster.js';
 import { assignFaces } from '../../src/pipeline/assign.js';
 import { syntheticFaces } from '../../src/synthetic/index.js';
 import type { KnnGraph } from '../../src/types.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { npyToFloat64, npyToInt32 } from '../../src/io/npy.js';
-import { readNpyView } from '../../src/io/formats.js';
+import { readNpyView } from '../../src/io/files.node.js';
 import { clusterMetrics, edgeMetrics, evaluate, newFaceScores } from '../../src/metrics/index.js';
 import { FIXTURES, SHARED } from '../helpers.js';
 

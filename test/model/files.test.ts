@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FaceclusterError } from '../../src/errors.js';
-import { loadModel, readSafetensors, saveModel, writeSafetensors } from '../../src/model/files.js';
+import { loadModel, readSafetensors, saveModel, writeSafetensors } from '../../src/model/files.node.js';
 import type { ModelConfig } from '../../src/model/model.js';
 import { initParams } from '../../src/model/params.js';
 import { decodeSafetensors, encodeSafetensors } from '../../src/model/safetensors.js';

@@ -1,7 +1,7 @@
 /** The reference model of ../shared/golden/lgcn-k20-5 (see its README). */
 import { join } from 'node:path';
 import { npyToFloat32 } from '../../src/io/npy.js';
-import { readNpyView } from '../../src/io/formats.js';
+import { readNpyView } from '../../src/io/files.node.js';
 import { paramShapes, seedArchitecture, type Params } from '../../src/model/params.js';
 import { SHARED } from '../helpers.js';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readFeatures } from '../../src/io/formats.js';
+import { readFeatures } from '../../src/io/files.node.js';
 import { buildKnn, l2Normalize } from '../../src/knn/index.js';
-import { loadModel } from '../../src/model/files.js';
-import { parallelScoreLinks } from '../../src/model/score-parallel.js';
-import { DEFAULT_MODEL_DIR } from '../../src/pipeline/index.js';
+import { loadModel } from '../../src/model/files.node.js';
+import { parallelScoreLinks } from '../../src/model/score-parallel.node.js';
+import { DEFAULT_MODEL_DIR } from '../../src/pipeline/defaults.node.js';
 import { ROOT } from '../helpers.js';
 
 test('a scoring worker that stops before its work is done fails the call, naming its chunk (no zero scores passed on)', async () => {

@@ -90,6 +90,6 @@ export async function run(bytes) { return (await clusterFaces(decodeFeatures(byt
   const bundle = await build({ entryPoints: [join(project, 'page.js')], absWorkingDir: project, bundle: true, format: 'esm', platform: 'browser', write: false,
     metafile: true, logLevel: 'silent' });
   const inputs = Object.keys(bundle.metafile.inputs);
-  assert.ok(inputs.some((p) => p.endsWith('facecluster/dist/src/engine/runtime-web.js')), 'the browser runtime');
+  assert.ok(inputs.some((p) => p.endsWith('facecluster/dist/src/engine/runtime.browser.js')), 'the browser runtime');
   assert.ok(!inputs.some((p) => /usearch|onnxruntime-node|bullmq|sharp|runtime\.js$/.test(p)), `Node-only modules in the bundle: ${inputs.filter((p) => /usearch|onnxruntime-node|bullmq|sharp/.test(p))}`);
 });

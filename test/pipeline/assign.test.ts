@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readFeatures, readKnn, readLabels, writeLabels } from '../../src/io/formats.js';
-import { writeNpy } from '../../src/io/formats.js';
+import { readFeatures, readKnn, readLabels, writeLabels } from '../../src/io/files.node.js';
+import { writeNpy } from '../../src/io/files.node.js';
 import { newFaceScores } from '../../src/metrics/index.js';
 import { joinOrStart } from '../../src/pipeline/assign.js';
 import { ROOT, tempDir } from '../helpers.js';
@@ -71,7 +71,7 @@ test('assign on lfw-test: every tenth face placed among the other 90 % about as 
 
 test('assignFaces keeps constraints over old and new faces: a new face must-linked to an old one joins its cluster, a cannot-link splits', async () => {
   const { assignFaces } = await import('../../src/pipeline/assign.js');
-  const { clusterFaces } = await import('../../src/pipeline/index.js');
+  const { clusterFaces } = await import('../../src/pipeline/cluster.js');
   const f = readFeatures(join(ROOT, 'data/lfw-test.feats.npy'));
   const n = 400, old = 380;
   const all = { n, dim: f.dim, data: f.data.slice(0, n * f.dim) };

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { edgesAbove, infomap, propagate } from '../../src/cluster/index.js';
-import { readFeatures } from '../../src/io/formats.js';
-import { clusterFaces, DEFAULT_LINKAGE, GCN_MIN_SCORES, GCN_PROPAGATION_DEFAULTS } from '../../src/pipeline/index.js';
+import { readFeatures } from '../../src/io/files.node.js';
+import { clusterFaces, DEFAULT_LINKAGE, GCN_MIN_SCORES, GCN_PROPAGATION_DEFAULTS } from '../../src/pipeline/cluster.js';
 import { ROOT } from '../helpers.js';
 
 test('gcn: Infomap over the links at 0.7 by default, the propagation at 0.5, minScore moves either cut', async () => {

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FaceclusterError, groupFaces } from '../../src/index.js';
-import { readFeatures, readLabels } from '../../src/io/formats.js';
+import { readFeatures, readLabels } from '../../src/io/files.node.js';
 import { evaluate } from '../../src/metrics/index.js';
 import { ROOT, tempDir } from '../helpers.js';
 

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FaceclusterError } from '../../src/errors.js';
 import { writeNpy } from '../../src/io/index.js';
-import { photoPath, processJob, readResult, RunCache } from '../../src/queue/jobs.js';
-import { decodeEdges, jobId, photoResults, resultFile, sha256, validateJob, type JobData } from '../../src/queue/wire.js';
+import { photoPath, processJob, readResult, RunCache } from '../../src/queue/jobs.node.js';
+import { decodeEdges, jobId, photoResults, resultFile, sha256, validateJob, type JobData } from '../../src/queue/wire.node.js';
 import { tempDir } from '../helpers.js';
 
 const RUN = `${'a'.repeat(20)}-10x4`;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PhotoResult } from '../../src/embed/photo.js';
+import type { PhotoResult } from '../../src/embed/photo.node.js';
 import {
   decodeEdges, decodeKnnRows, embedRunIdOf, encodeEdges, encodeKnnRows, encodePhotoResults, jobId, photoResults, RUN_FORM, runIdOf, validateJob,
   type JobData,
-} from '../../src/queue/wire.js';
+} from '../../src/queue/wire.node.js';
 
 // each pair as the two sides use it, without Redis or a work directory
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { readFeatures, readLabels, writeLabels } from '../../src/io/formats.js';
-import { writeNpy } from '../../src/io/formats.js';
+import { readFeatures, readLabels, writeLabels } from '../../src/io/files.node.js';
+import { writeNpy } from '../../src/io/files.node.js';
 import { renderReport } from '../../src/report/index.js';
 import { ROOT, SHARED, tempDir } from '../helpers.js';
 

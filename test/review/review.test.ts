@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clusterFaces } from '../../src/pipeline/index.js';
+import { clusterFaces } from '../../src/pipeline/cluster.js';
 import { applyAnswers, parseAnswers, parseQuestions, reviewQuestions, type Question } from '../../src/review/index.js';
 import { gaussianSampler, unitInPlace } from '../../src/synthetic/index.js';
 import { rng, samePartition } from '../helpers.js';

@@ -7,9 +7,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readFeatures, readLabels, writeLabels } from '../../src/io/formats.js';
-import { writeNpy } from '../../src/io/formats.js';
-import { readSafetensors } from '../../src/model/files.js';
+import { readFeatures, readLabels, writeLabels } from '../../src/io/files.node.js';
+import { writeNpy } from '../../src/io/files.node.js';
+import { readSafetensors } from '../../src/model/files.node.js';
 import { ROOT, SHARED, tempDir } from '../helpers.js';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');

@@ -1,10 +1,10 @@
 import { checkLabelsPath, writeFeatures, writeKnn, writeLabels } from '../../io/index.js';
 import { evaluate } from '../../metrics/index.js';
-import { loadModel } from '../../model/files.js';
+import { loadModel } from '../../model/files.node.js';
 import { ASSIGN_DEFAULTS, assignFaces } from '../../pipeline/assign.js';
 import { JsBackend } from '../../engine/backend.js';
 import { fail } from '../../errors.js';
-import { DESCRIPTORS_OPTION, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { DESCRIPTORS_OPTION, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFaces, loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
 import { loadHnswIndex } from '../../knn/index.js';
@@ -31,10 +31,10 @@ export const assignCommand: CommandSpec = {
     constraints: { type: 'string', help: 'answers to keep over all N + M faces (apply --constraints-out)' },
     faces: { type: 'string', help: 'faces.json of all N + M faces, old then new (for --constraints that name faces by photo)' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine' },
-    threads: { type: 'integer', min: 1, help: 'threads for HNSW and worker threads for the GCN (default: one per core)' },
     json: { type: 'boolean', help: 'print a summary (and metrics) as one JSON object' },
     ...DESCRIPTORS_OPTION,
     ...QUIET_OPTION,
+    ...THREADS_OPTION,
   },
 };
 

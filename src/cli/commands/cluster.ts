@@ -1,26 +1,27 @@
 import type { Pool } from '../../cluster/index.js';
 import { JsBackend } from '../../engine/backend.js';
 import { checkLabelsPath, writeFileAtomic, writeKnn, writeLabels, writeNpy } from '../../io/index.js';
-import { thumbnailsFrom } from '../../report/images.js';
+import { thumbnailsFrom } from '../../report/images.node.js';
 import { renderReport } from '../../report/index.js';
 import { loadReportExtras } from './report.js';
-import { nativeRuntimeInstalled } from '../../engine/runtime.js';
+import { nativeRuntimeInstalled } from '../../engine/runtime.node.js';
 import { photoIds } from '../../io/faces.js';
 import { fail } from '../../errors.js';
 import { evaluate, edgeMetrics } from '../../metrics/index.js';
-import { loadModel } from '../../model/files.js';
+import { loadModel } from '../../model/files.node.js';
 import { GCN_SAME_PERSON } from '../../model/gcn.js';
-import { EARLY_STOP_DEFAULTS } from '../../cluster/index.js';
-import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_LINKAGE, DEFAULT_METHOD, GCN_MIN_SCORES, DEFAULT_MODEL_DIR,
-  EDGE_FILTERS, INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type ClusterResult, type EdgeFilter, type Linkage,
-  type Method } from '../../pipeline/index.js';
-import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { EARLY_STOP_DEFAULTS, INFOMAP_DEFAULTS, PROPAGATION_DEFAULTS } from '../../cluster/index.js';
+import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_LINKAGE, DEFAULT_METHOD, GCN_MIN_SCORES, EDGE_FILTERS,
+  INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type ClusterResult, type EdgeFilter, type Linkage,
+  type Method } from '../../pipeline/cluster.js';
+import { DEFAULT_MODEL_DIR } from '../../pipeline/defaults.node.js';
+import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFaces, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
 import type { Features } from '../../types.js';
 import { JOB_FACES_OPTION, QUEUE_OPTIONS, queuedRunFrom } from '../queue.js';
-import { finishRun, prepareRun, queuedKnn, queuedScores, type RunHandle } from '../../queue/distributed.js';
+import { finishRun, prepareRun, queuedKnn, queuedScores, type RunHandle } from '../../queue/distributed.node.js';
 import { l2Normalize } from '../../knn/index.js';
 
 export const clusterCommand: CommandSpec = {
@@ -38,7 +39,7 @@ export const clusterCommand: CommandSpec = {
     theta: { type: 'number', min: 0, max: 1, default: EARLY_STOP_DEFAULTS.theta, help: 'infomap with --edge-filter early-stop: neighbour probability a link needs' },
     sigma: { type: 'string', default: 'auto', help: 'infomap with --edge-filter early-stop: softmax temperature on 2 − 2·cos, a number or auto (half the row\'s mean distance)' },
     trials: { type: 'integer', min: 1, default: INFOMAP_METHOD_DEFAULTS.trials, help: 'infomap, gcn with Infomap: searches from different random orders, the shortest code kept' },
-    seed: { type: 'integer', min: 0, default: 1, help: 'infomap: seed of the first trial' },
+    seed: { type: 'integer', min: 0, default: INFOMAP_DEFAULTS.seed, help: 'infomap: seed of the first trial' },
     model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
     'k-at-hop': { type: 'integers', count: 2, min: 1, help: 'gcn: hop-1 and hop-2 neighbours (default: the model\'s, paper 80 5)' },
     'active-connection': { type: 'integer', min: 1, help: 'gcn: active connections u (default: the model\'s, paper 5)' },
@@ -47,8 +48,8 @@ export const clusterCommand: CommandSpec = {
     ...DESCRIPTORS_OPTION,
     'max-distance': { type: 'number', min: 0, max: 2, default: BASELINE_DEFAULTS.maxDistance, help: 'online: cosine distance within which faces match' },
     'min-faces': { type: 'integer', min: 1, default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
-    'max-size': { type: 'integer', min: 1, default: 900, help: 'gcn, cdp: largest cluster the propagation keeps whole' },
-    step: { type: 'number', above: 0, max: 1, default: 0.6, help: 'gcn, cdp: propagation threshold step toward 1' },
+    'max-size': { type: 'integer', min: 1, default: PROPAGATION_DEFAULTS.maxSize, help: 'gcn, cdp: largest cluster the propagation keeps whole' },
+    step: { type: 'number', above: 0, max: 1, default: PROPAGATION_DEFAULTS.step, help: 'gcn, cdp: propagation threshold step toward 1' },
     'min-score': { type: 'number', min: 0, max: 1, help: `gcn, --rescore: the GCN probability a link needs (default: propagation ${GCN_MIN_SCORES.propagation}, Infomap linkage ${GCN_MIN_SCORES.infomap}, --rescore ${GCN_MIN_SCORES.rescore}); cdp: links scoring less are dropped before the propagation (default 0, as the seed)` },
     pool: { type: 'string', choices: ['avg', 'max', 'none'], default: 'avg', help: 'gcn, cdp: how the two scores of a pair combine' },
     out: { type: 'string', help: 'predicted cluster of each face (.npy or .meta)', required: true },
@@ -61,11 +62,11 @@ export const clusterCommand: CommandSpec = {
     'scores-out': { type: 'string', help: 'write the links\' scores, E float64 .npy: gcn, probabilities; infomap, cosines (or FC-ES probabilities)' },
     normalized: { type: 'boolean', help: 'features are unit vectors already' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine: onnxruntime or plain TypeScript' },
-    threads: { type: 'integer', min: 1, help: 'threads for HNSW and worker threads for the GCN (default: one per core)' },
     json: { type: 'boolean', help: 'print the metrics as one JSON object' },
     ...QUEUE_OPTIONS,
     ...JOB_FACES_OPTION,
     ...QUIET_OPTION,
+    ...THREADS_OPTION,
   },
 };
 

@@ -1,14 +1,14 @@
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
-import { IMAGE_EXTENSIONS, MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../../embed/index.js';
-import { embedPhotos } from '../../embed/parallel.js';
-import type { PhotoResult } from '../../embed/photo.js';
-import { queuedEmbed } from '../../queue/distributed.js';
+import { EMBED_DEFAULTS, IMAGE_EXTENSIONS, MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../../embed/embedder.node.js';
+import { embedPhotos } from '../../embed/parallel.node.js';
+import type { PhotoResult } from '../../embed/photo.node.js';
+import { queuedEmbed } from '../../queue/distributed.node.js';
 import { QUEUE_OPTIONS, queuedRunFrom } from '../queue.js';
 import { fail } from '../../errors.js';
 import type { FaceRecord } from '../../io/faces.js';
 import { writeFileAtomic, writeNpy } from '../../io/index.js';
-import { QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { QUIET_OPTION, THREADS_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { Progress } from '../progress.js';
 
 export const embedCommand: CommandSpec = {
@@ -19,13 +19,13 @@ export const embedCommand: CommandSpec = {
   options: {
     out: { type: 'string', help: 'folder for features.npy (N×128) and faces.json (one entry per row)', required: true },
     resume: { type: 'boolean', help: 'continue an interrupted run in DIR' },
-    'min-score': { type: 'number', min: 0, max: 1, default: 0.5, help: 'detections scoring less are dropped' },
+    'min-score': { type: 'number', min: 0, max: 1, default: EMBED_DEFAULTS.minScore, help: 'detections scoring less are dropped' },
     'min-face': { type: 'integer', min: MIN_IMAGE_SIDE, max: MAX_IMAGE_SIDE, help: 'also find faces down to PX pixels high, searching the photo in windows (one detector pass each: 65 for 40 px in 12 megapixels; default one pass, faces down to about 1/20 of the longest side)' },
-    'crop-size': { type: 'integer', min: 1, default: 160, help: 'square images up to this size are taken as one face crop each, where they show the evidence of a face' },
-    threads: { type: 'integer', min: 1, help: 'worker threads, each with its own face-api engine (default: one per core)' },
+    'crop-size': { type: 'integer', min: 1, default: EMBED_DEFAULTS.cropSize, help: 'square images up to this size are taken as one face crop each, where they show the evidence of a face' },
     json: { type: 'boolean', help: 'print the summary as one JSON object' },
     ...QUEUE_OPTIONS,
     ...QUIET_OPTION,
+    ...THREADS_OPTION,
   },
 };
 

@@ -1,8 +1,8 @@
 import { writeFileAtomic } from '../../io/index.js';
 import { exportOnnx } from '../../model/export-onnx.js';
-import { loadModel } from '../../model/files.js';
+import { loadModel } from '../../model/files.node.js';
 import { fail } from '../../errors.js';
-import { DEFAULT_MODEL_DIR } from '../../pipeline/index.js';
+import { DEFAULT_MODEL_DIR } from '../../pipeline/defaults.node.js';
 import type { CommandSpec, ParsedOptions } from '../args.js';
 
 export const exportCommand: CommandSpec = {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fail } from '../../errors.js';
-import { readFileAligned } from '../../io/read.js';
+import { readFileAligned } from '../../io/read.node.js';
 import { decodeTorchCheckpoint } from '../../io/torch.js';
 import { IPS_TEST_DEFAULTS } from '../../ips/index.js';
-import { saveModel } from '../../model/files.js';
+import { saveModel } from '../../model/files.node.js';
 import { MODEL_FILES } from '../../model/model.js';
 import { paramsFromTorch } from '../../model/import-torch.js';
 import type { CommandSpec, ParsedOptions } from '../args.js';

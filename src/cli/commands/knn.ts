@@ -1,7 +1,7 @@
 import { OnnxEngine } from '../../engine/onnx.js';
-import { buildKnn, knnMethodFor, knnRecall } from '../../knn/index.js';
+import { buildKnn, knnMethodFor, knnRecall, KNN_DEFAULTS } from '../../knn/index.js';
 import { writeKnn, writeSims } from '../../io/index.js';
-import { FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { knnSearchFrom, loadFeatures } from '../inputs.js';
 import { Progress } from '../progress.js';
 
@@ -11,16 +11,16 @@ export const knnCommand: CommandSpec = {
   usage: 'knn --features F.npy [--k 80] --out KNN.npy|KNN.npz [--sims-out S.npy] [--knn-method exact|hnsw|auto] [--index-out I.usearch] [--check-recall]',
   options: {
     ...FEATURE_OPTIONS,
-    k: { type: 'integer', min: 1, help: 'neighbours per face, not counting itself', default: 80 },
+    k: { type: 'integer', min: 1, help: 'neighbours per face, not counting itself', default: KNN_DEFAULTS.k },
     out: { type: 'string', help: 'kNN graph: .npy (N×(K+1), self first) or .npz (learn-to-cluster)', required: true },
     'sims-out': { type: 'string', help: 'also write the similarities, N×(K+1) float32 .npy' },
     normalized: { type: 'boolean', help: 'features are unit vectors already: skip L2 normalisation' },
     ...KNN_SEARCH_OPTIONS,
     'check-recall': { type: 'boolean', help: 'measure recall@K against exact search on --recall-queries sampled faces, and print it' },
-    'recall-queries': { type: 'integer', min: 1, default: 1000, help: 'faces sampled by --check-recall' },
-    threads: { type: 'integer', min: 1, help: 'threads (default: all cores)' },
+    'recall-queries': { type: 'integer', min: 1, default: KNN_DEFAULTS.recallQueries, help: 'faces sampled by --check-recall' },
     json: { type: 'boolean', help: 'print what was done (method, seconds, recall) as one JSON object' },
     ...QUIET_OPTION,
+    ...THREADS_OPTION,
   },
 };
 

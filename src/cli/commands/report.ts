@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fail } from '../../errors.js';
 import type { FaceRecord } from '../../io/faces.js';
 import { npyToFloat64, npyToInt32, readNpyView, writeFileAtomic } from '../../io/index.js';
-import { thumbnailsFrom } from '../../report/images.js';
+import { thumbnailsFrom } from '../../report/images.node.js';
 import { renderReport, type ReportInput } from '../../report/index.js';
 import type { EpochLog } from '../../train/index.js';
 import type { ScoredEdges } from '../../types.js';

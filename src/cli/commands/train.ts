@@ -5,12 +5,12 @@ import { OnnxEngine } from '../../engine/onnx.js';
 import { fail } from '../../errors.js';
 import { checkEnoughFaces, IPS_TEST_DEFAULTS } from '../../ips/index.js';
 import { buildKnn, l2Normalize } from '../../knn/index.js';
-import { saveModel } from '../../model/files.js';
+import { saveModel } from '../../model/files.node.js';
 import { architectureOf } from '../../model/params.js';
 import { readCheckpoint, writeCheckpoint } from '../../train/checkpoint.js';
 import { TRAIN_DEFAULTS, trainGcn, type LabeledSet, type TrainSettings } from '../../train/index.js';
 import type { Features } from '../../types.js';
-import { FEATURE_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { FEATURE_OPTIONS, QUIET_OPTION, THREADS_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { loadFeatures, loadKnn, loadLabels } from '../inputs.js';
 import { formatDuration, Progress } from '../progress.js';
 
@@ -38,8 +38,8 @@ export const trainCommand: CommandSpec = {
     'val-labels': { type: 'string', help: 'validation identities' },
     resume: { type: 'boolean', help: 'continue from MODEL_DIR/checkpoint.safetensors' },
     backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine' },
-    threads: { type: 'integer', min: 1, help: 'engine threads (default: all cores)' },
     ...QUIET_OPTION,
+    ...THREADS_OPTION,
   },
 };
 

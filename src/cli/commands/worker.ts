@@ -2,9 +2,9 @@ import { hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { fail } from '../../errors.js';
-import { connectRedis, QUEUE_NAME } from '../../queue/connection.js';
-import { startWorker, WORKER_DEFAULTS } from '../../queue/worker.js';
-import type { CommandSpec, ParsedOptions } from '../args.js';
+import { connectRedis, QUEUE_NAME } from '../../queue/connection.node.js';
+import { startWorker, WORKER_DEFAULTS } from '../../queue/worker.node.js';
+import { THREADS_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { untilStopped } from '../signals.js';
 
 export const workerCommand: CommandSpec = {
@@ -16,10 +16,10 @@ export const workerCommand: CommandSpec = {
     'work-dir': { type: 'string', help: 'the coordinators\' work directory, as this machine sees it', required: true },
     'queue-name': { type: 'string', default: QUEUE_NAME, help: 'the BullMQ queue of that work directory\'s coordinators' },
     'photo-roots': { type: 'string', help: `folders (separated by '${delimiter}') outside the work directory whose photos embed jobs may name; any other photo outside it is refused` },
-    threads: { type: 'integer', min: 1, help: 'engine threads per job (default: all cores)' },
     concurrency: { type: 'integer', min: 1, default: WORKER_DEFAULTS.concurrency, help: 'jobs at once' },
     'lock-seconds': { type: 'number', above: 0, default: WORKER_DEFAULTS.lockMs / 1000, help: 'how long a job stays locked without renewal: how soon a dead worker\'s job goes to another' },
     quiet: { type: 'boolean', help: 'no line per job' },
+    ...THREADS_OPTION,
   },
 };
 

@@ -61,7 +61,7 @@ export async function parallelScoreLinks(params: Params, features: Features, knn
   const sharedFeatures: Features = firstLayer ? { ...features, data: new Float32Array(0) } : { ...features, data: shared(features.data) };
   const sharedKnn: KnnGraph = { ...knn, indices: shared(knn.indices) };
   await runWorkerPool<{ start: number; end: number }, ScoredEdges>({
-    url: new URL('./score-worker.js', import.meta.url),
+    url: new URL('./score-worker.node.js', import.meta.url),
     workerData: { params, features: sharedFeatures, knn: sharedKnn, ips: options.ips, batchRows: options.batchRows ?? 8192, firstLayer },
     workers: count,
     name: 'GCN',

@@ -8,8 +8,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { runWorkerPool } from '../worker-pool.node.js';
-import type { EmbedOptions } from './index.js';
-import type { PhotoResult } from './photo.js';
+import type { EmbedOptions } from './embedder.node.js';
+import type { PhotoResult } from './photo.node.js';
 
 export interface Photo {
   /** Where to read it. */
@@ -33,7 +33,7 @@ export async function embedPhotos(photos: readonly Photo[], options: ParallelEmb
   const settings: EmbedOptions = { minScore: options.minScore, cropSize: options.cropSize, minFace: options.minFace };
   let next = 0, done = 0;
   await runWorkerPool<Photo, PhotoResult>({
-    url: options.workerUrl ?? new URL('./embed-worker.js', import.meta.url),
+    url: options.workerUrl ?? new URL('./embed-worker.node.js', import.meta.url),
     workerData: settings,
     workers: count,
     name: 'embed',

@@ -3,7 +3,7 @@
  * optional dependency because its install script fetches CUDA binaries from outside the npm
  * registry, which fails where only the registry is reachable (npm then leaves it out). Without
  * it, the same kernels compiled to WebAssembly (onnxruntime-web), a few times slower (README).
- * The browser build maps `#runtime` to runtime-web.ts instead (package.json "imports").
+ * The browser build maps `#runtime` to runtime.browser.ts instead (package.json "imports").
  */
 import { availableParallelism } from 'node:os';
 import type { OrtRuntime, RuntimeKind } from './onnx.js';

@@ -8,9 +8,9 @@
 import type { Queue as QueueType } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { fail } from '../errors.js';
-import { QUEUE_NAME } from './connection.js';
-import { readResult } from './jobs.js';
-import { jobId, type JobData, type JobResult } from './wire.js';
+import { QUEUE_NAME } from './connection.node.js';
+import { readResult } from './jobs.node.js';
+import { jobId, type JobData, type JobResult } from './wire.node.js';
 
 export interface QueueRunOptions {
   /** Longest wait without any job finishing before giving up (ms). */

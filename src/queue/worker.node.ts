@@ -6,9 +6,9 @@
  */
 import type { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAME } from './connection.js';
-import { jobId, type JobData, type JobResult } from './wire.js';
-import type { ProcessorData } from './processor.js';
+import { QUEUE_NAME } from './connection.node.js';
+import { jobId, type JobData, type JobResult } from './wire.node.js';
+import type { ProcessorData } from './processor.node.js';
 
 export interface WorkerOptions {
   /** This worker's name in results (host:pid). */
@@ -34,7 +34,7 @@ export async function startWorker(connection: Redis, workDir: string, options: W
   const lockMs = options.lockMs ?? WORKER_DEFAULTS.lockMs;
   const workerData: ProcessorData = { workDir, name: options.name, photoRoots: options.photoRoots ?? [],
     ...(options.threads !== undefined ? { threads: options.threads } : {}) };
-  const worker = new Worker<JobData, JobResult>(options.queueName ?? QUEUE_NAME, new URL('./processor.js', import.meta.url), {
+  const worker = new Worker<JobData, JobResult>(options.queueName ?? QUEUE_NAME, new URL('./processor.node.js', import.meta.url), {
     connection,
     useWorkerThreads: true,
     workerThreadsOptions: { workerData },

@@ -6,9 +6,9 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { Job } from 'bullmq';
-import { createFaceEmbedder } from '../embed/index.js';
-import { processJob, RunCache } from './jobs.js';
-import type { JobResult } from './wire.js';
+import { createFaceEmbedder } from '../embed/embedder.node.js';
+import { processJob, RunCache } from './jobs.node.js';
+import type { JobResult } from './wire.node.js';
 
 export interface ProcessorData { workDir: string; name: string; photoRoots: string[]; threads?: number }
 

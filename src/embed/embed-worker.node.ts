@@ -1,8 +1,8 @@
 /** A worker thread of embedPhotos: its own face-api engine, describing the photos it is sent one at a time. */
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
-import { createFaceEmbedder, type EmbedOptions } from './index.js';
-import { embedPhoto } from './photo.js';
+import { createFaceEmbedder, type EmbedOptions } from './embedder.node.js';
+import { embedPhoto } from './photo.node.js';
 
 // libvips' settings are the process's: each worker decodes one photo at a time on its own
 // thread (libvips' threads would only contend with the other workers), and nothing is cached

@@ -1,7 +1,7 @@
 /**
  * Faces from photos in Node: face-api's networks load from the weights that ship inside its
  * package, on TensorFlow.js's WebAssembly backend (its native backend does not install
- * everywhere). See embedder.ts for what is done to each photo and decode.ts for decoding.
+ * everywhere). See embedder.ts for what is done to each photo and decode.node.ts for decoding.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,8 +9,8 @@ import type * as Tf from '@tensorflow/tfjs';
 import type * as FaceApi from '@vladmandic/face-api';
 import { FACE_API_NETS, FaceEmbedder, type EmbedOptions } from './embedder.js';
 
-export { FaceEmbedder, MODEL_NAME, CROP_EVIDENCE, type EmbedOptions, type EmbeddedFace } from './embedder.js';
-export { decodePhoto, type DecodeOptions } from './decode.js';
+export { FaceEmbedder, MODEL_NAME, CROP_EVIDENCE, EMBED_DEFAULTS, type EmbedOptions, type EmbeddedFace } from './embedder.js';
+export { decodePhoto, type DecodeOptions } from './decode.node.js';
 export { checkImageSize, DECODE_SIDE, IMAGE_EXTENSIONS, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MIN_IMAGE_SIDE, type DecodedImage, type DecodedPhoto } from './image.js';
 
 const require = createRequire(import.meta.url);

@@ -1,13 +1,13 @@
 /**
  * HNSW in a browser build: not available, since USearch is a native addon. The collections a
  * page holds are searched exactly (knnMethodFor's 'auto' picks exact below 500,000 faces of
- * 512-d). Same signatures as hnsw.ts, so that the code that calls it type-checks in both builds.
+ * 512-d). Same signatures as hnsw.node.ts, so that the code that calls it type-checks in both builds.
  */
 import { fail } from '../errors.js';
 import type { Features } from '../types.js';
 import type { HnswOptions } from './hnsw-options.js';
 
-/** What the search code asks of an index (hnsw.ts's is USearch's). */
+/** What the search code asks of an index (hnsw.node.ts's is USearch's). */
 export interface HnswIndex {
   size(): number;
 }

@@ -1,7 +1,7 @@
 /**
- * face-api in a browser, on TF.js's WebAssembly backend as in Node (embed/index.ts), with the
+ * face-api in a browser, on TF.js's WebAssembly backend as in Node (embedder.node.ts), with the
  * same kernels as the CLI (the page decodes photos with the browser's own decoders, upright and
- * at DECODE_SIDE, as decode.ts does in Node). The networks' weights and the .wasm files are
+ * at DECODE_SIDE, as decode.node.ts does in Node). The networks' weights and the .wasm files are
  * fetched from the page's own origin. Loaded on demand: a page that only clusters descriptors
  * never downloads TF.js.
  */

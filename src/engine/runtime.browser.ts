@@ -1,11 +1,14 @@
 /**
  * onnxruntime in a browser: onnxruntime-web's WebAssembly kernels (SIMD; threads when the page is
  * cross-origin isolated, since they need SharedArrayBuffer). Where the .wasm file is served
- * from is set on `ort.env.wasm.wasmPaths` (see src/browser.ts). Node builds use runtime.ts.
+ * from is set on `ort.env.wasm.wasmPaths` (see src/browser.ts). Node builds use runtime.node.ts.
  */
 import * as ort from 'onnxruntime-web/wasm';
 import { fail } from '../errors.js';
 import type { OrtRuntime, RuntimeKind } from './onnx.js';
+
+/** onnxruntime-web's settings (where its .wasm files are served, threads), for the page to set before the first engine runs. */
+export const ortEnv = ort.env;
 
 /** The page's cores when it may share memory between threads, else one. */
 export function defaultThreads(): number {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { MAX_IMAGE_SIDE, MIN_IMAGE_SIDE } from '../embed/image.js';
-import type { PhotoResult } from '../embed/photo.js';
+import type { PhotoResult } from '../embed/photo.node.js';
 import { fail } from '../errors.js';
 import type { IpsOptions } from '../ips/index.js';
 import type { Features } from '../types.js';

@@ -19,12 +19,12 @@ import type { Redis } from 'ioredis';
 import { fail } from '../errors.js';
 import { writeFileAtomic, writeKnn, writeNpy } from '../io/index.js';
 import type { IpsOptions } from '../ips/index.js';
-import type { PhotoResult } from '../embed/photo.js';
+import type { PhotoResult } from '../embed/photo.node.js';
 import { MODEL_FILES } from '../model/model.js';
 import { usesFirstLayerTable } from '../model/score.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
-import { removeJobs, runJobs, type QueueRunOptions } from './coordinator.js';
-import { decodeEdges, decodeKnnRows, embedRunIdOf, FEATURES_FILE, jobId, photoResults, runDir, runIdOf, sha256, type EmbedJob, type JobData } from './wire.js';
+import { removeJobs, runJobs, type QueueRunOptions } from './coordinator.node.js';
+import { decodeEdges, decodeKnnRows, embedRunIdOf, FEATURES_FILE, jobId, photoResults, runDir, runIdOf, sha256, type EmbedJob, type JobData } from './wire.node.js';
 
 export interface QueuedRun extends QueueRunOptions {
   connection: Redis;

@@ -13,20 +13,20 @@
  */
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, resolve, sep } from 'node:path';
-import type { EmbedOptions, FaceEmbedder } from '../embed/index.js';
-import { embedPhoto, type PhotoResult } from '../embed/photo.js';
+import type { EmbedOptions, FaceEmbedder } from '../embed/embedder.node.js';
+import { embedPhoto, type PhotoResult } from '../embed/photo.node.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { writeFileAtomic } from '../io/atomic.node.js';
 import { readFeatures, readKnn } from '../io/index.js';
 import { buildKnnRows } from '../knn/index.js';
-import { loadModel } from '../model/files.js';
+import { loadModel } from '../model/files.node.js';
 import type { Model } from '../model/model.js';
 import { precomputeFirstLayer, type FirstLayerTable } from '../model/first-layer.js';
 import { scoreLinks } from '../model/score.js';
 import type { Features, KnnGraph } from '../types.js';
 import { encodeEdges, encodeKnnRows, encodePhotoResults, FEATURES_FILE, jobId, resultFile, runDir, sha256, validateJob,
-  type EmbedJob, type GcnJob, type JobData, type JobResult } from './wire.js';
+  type EmbedJob, type GcnJob, type JobData, type JobResult } from './wire.node.js';
 
 
 

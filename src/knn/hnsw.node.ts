@@ -7,13 +7,13 @@
  *
  * Vectors are stored as float16: half the memory and faster distances, at no measurable loss of
  * recall (the candidates' similarities are recomputed in float32 afterwards).
- * The browser build maps `#hnsw` to hnsw-web.ts instead (package.json "imports").
+ * The browser build maps `#hnsw` to hnsw.browser.ts instead (package.json "imports").
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type Usearch from 'usearch';
 import { fail } from '../errors.js';
-import { atomicWrite } from '../io/atomic.js';
+import { atomicWrite } from '../io/atomic.node.js';
 import type { Features } from '../types.js';
 import { HNSW_DEFAULTS, type HnswOptions } from './hnsw-options.js';
 

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { FaceclusterError } from '../errors.js';
 import type { FaceRecord } from '../io/faces.js';
-import { decodePhoto } from './decode.js';
+import { decodePhoto } from './decode.node.js';
 import type { FaceEmbedder } from './embedder.js';
 
 export interface PhotoResult {

@@ -1,16 +1,16 @@
 /**
  * Features, labels, kNN graphs, `.npy` arrays and faces.json as files: read whole into aligned
- * memory and decoded (codecs.ts), or encoded and written atomically (atomic.ts).
+ * memory and decoded (codecs.ts), or encoded and written atomically (atomic.node.ts).
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fail } from '../errors.js';
 import type { Features, KnnGraph } from '../types.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from './atomic.node.js';
 import { decodeFeatures, decodeKnn, decodeLabels, encodeFeatures, encodeKnn, encodeLabels, encodeSims, ext, unsupportedExt, type ReadFeaturesOptions } from './codecs.js';
 import { parseFaces, type FaceRecord } from './faces.js';
 import { decodeNpy, encodeNpy, type NpyDtype, type NpyView, type NpyWritable } from './npy.js';
-import { readFileAligned } from './read.js';
+import { readFileAligned } from './read.node.js';
 
 /** Refuses an extension no reader knows before the file is opened. */
 function knownExtension(path: string, what: string, allowed: string[]): void {

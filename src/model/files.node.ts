@@ -2,8 +2,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic.js';
-import { readFileAligned } from '../io/read.js';
+import { writeFileAtomic } from '../io/atomic.node.js';
+import { readFileAligned } from '../io/read.node.js';
 import { decodeModel, encodeModel, MODEL_FILES, type Model } from './model.js';
 import type { Params } from './params.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import sharp from 'sharp';
-import { decodePhoto, type DecodedPhoto } from '../embed/index.js';
+import { decodePhoto, type DecodedPhoto } from '../embed/embedder.node.js';
 import type { FaceRecord } from '../io/faces.js';
 import type { ImageSource } from './index.js';
 
