@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { embedPhotos } from '../src/embed/parallel.js';
+import { embedPhotos } from '../src/embed/parallel.node.js';
 import { readFeatures, readLabels, writeFeatures, writeLabels } from '../src/io/index.js';
 import { l2Normalize } from '../src/knn/index.js';
 import { retrieval } from '../src/metrics/index.js';

@@ -11,7 +11,7 @@ import { BUNDLED_DATA } from '../src/cli/commands/demo.js';
 import { readFeatures, readLabels } from '../src/io/index.js';
 import { evaluate, newFaceScores } from '../src/metrics/index.js';
 import { assignFaces } from '../src/pipeline/assign.js';
-import { clusterFaces } from '../src/pipeline/index.js';
+import { clusterFaces } from '../src/pipeline/cluster.js';
 
 const { values } = parseArgs({ options: { every: { type: 'string', default: '10' }, json: { type: 'boolean' } } });
 const every = Number(values.every);

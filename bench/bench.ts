@@ -15,8 +15,8 @@ import { buildKnn } from '../src/knn/index.js';
 import { evaluate } from '../src/metrics/index.js';
 import { initParams, seedArchitecture } from '../src/model/params.js';
 import { scoreLinks } from '../src/model/score.js';
-import { parallelScoreLinks } from '../src/model/score-parallel.js';
-import { clusterFaces } from '../src/pipeline/index.js';
+import { parallelScoreLinks } from '../src/model/score-parallel.node.js';
+import { clusterFaces } from '../src/pipeline/cluster.js';
 import { syntheticFaces } from '../src/synthetic/index.js';
 import { TRAIN_DEFAULTS, trainGcn } from '../src/train/index.js';
 

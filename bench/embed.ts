@@ -19,10 +19,10 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { createFaceEmbedder, decodePhoto, IMAGE_EXTENSIONS, type EmbeddedFace } from '../src/embed/index.js';
+import { createFaceEmbedder, decodePhoto, IMAGE_EXTENSIONS, type EmbeddedFace } from '../src/embed/embedder.node.js';
 import { seededRandom } from '../src/random.js';
-import { embedPhotos, type Photo } from '../src/embed/parallel.js';
-import type { PhotoResult } from '../src/embed/photo.js';
+import { embedPhotos, type Photo } from '../src/embed/parallel.node.js';
+import type { PhotoResult } from '../src/embed/photo.node.js';
 
 const { values } = parseArgs({
   options: {

@@ -22,7 +22,7 @@ import { IPS_TEST_DEFAULTS } from '../src/ips/index.js';
 import { readFeatures, readLabels, writeFeatures, writeLabels } from '../src/io/index.js';
 import { buildKnn, l2Normalize } from '../src/knn/index.js';
 import { evaluate } from '../src/metrics/index.js';
-import { loadModel } from '../src/model/files.js';
+import { loadModel } from '../src/model/files.node.js';
 import { scoreLinks } from '../src/model/score.js';
 import { BASELINE_DEFAULTS, clusterFaces, GCN_PROPAGATION_DEFAULTS } from '../src/pipeline/cluster.js';
 import { seededRandom, shuffledRange } from '../src/random.js';

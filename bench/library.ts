@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { buildKnn, l2Normalize } from '../src/knn/index.js';
 import { evaluate } from '../src/metrics/index.js';
-import { clusterFaces } from '../src/pipeline/index.js';
+import { clusterFaces } from '../src/pipeline/cluster.js';
 import { librarySets } from './library-sets.js';
 
 const { values: flags } = parseArgs({ options: { quick: { type: 'boolean' } } });

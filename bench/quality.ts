@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { BUNDLED_DATA } from '../src/cli/commands/demo.js';
 import { readFeatures, readLabels } from '../src/io/index.js';
 import { evaluate, type Evaluation } from '../src/metrics/index.js';
-import { clusterFaces, type ClusterOptions } from '../src/pipeline/index.js';
+import { clusterFaces, type ClusterOptions } from '../src/pipeline/cluster.js';
 import { syntheticFaces } from '../src/synthetic/index.js';
 import type { Features } from '../src/types.js';
 

@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { buildKnn, l2Normalize } from '../src/knn/index.js';
 import { evaluate } from '../src/metrics/index.js';
-import { clusterFaces } from '../src/pipeline/index.js';
+import { clusterFaces } from '../src/pipeline/cluster.js';
 import { seededRandom, shuffledRange } from '../src/random.js';
 import { applyAnswers, reviewWithEvidence, type Answer, type Evidence, type Logistic, type Question } from '../src/review/index.js';
 import { DATA, SHARED, split } from './library-sets.js';

@@ -11,8 +11,8 @@ import { readKnn, writeKnn } from '../src/io/index.js';
 import { buildKnn, knnRecall, type KnnMethod } from '../src/knn/index.js';
 import { evaluate } from '../src/metrics/index.js';
 import { initParams, seedArchitecture } from '../src/model/params.js';
-import { parallelScoreLinks } from '../src/model/score-parallel.js';
-import { clusterFaces } from '../src/pipeline/index.js';
+import { parallelScoreLinks } from '../src/model/score-parallel.node.js';
+import { clusterFaces } from '../src/pipeline/cluster.js';
 import { syntheticFaces } from '../src/synthetic/index.js';
 
 const { values } = parseArgs({
