@@ -7,7 +7,7 @@
  * joined the cluster of their person's old faces) beside leaving every new face alone.
  */
 import { parseArgs } from 'node:util';
-import { BUNDLED_DATA } from '../src/cli/commands/demo.js';
+import { BUNDLED_DATA } from '../src/assets.node.js';
 import { readFeatures, readLabels } from '../src/io/index.js';
 import { evaluate, newFaceScores } from '../src/metrics/index.js';
 import { assignFaces } from '../src/pipeline/assign.js';

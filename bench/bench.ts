@@ -4,7 +4,7 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { BUNDLED_DATA } from '../src/cli/commands/demo.js';
+import { BUNDLED_DATA } from '../src/assets.node.js';
 import { propagate } from '../src/cluster/index.js';
 import { seededRandom } from '../src/random.js';
 import type { ComputeBackend } from '../src/engine/backend.js';

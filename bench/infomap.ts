@@ -4,7 +4,7 @@
  * codelength and seconds of each trial. `npm run bench:infomap [-- --n N --degree D --trials T]`
  */
 import { parseArgs } from 'node:util';
-import { BUNDLED_DATA } from '../src/cli/commands/demo.js';
+import { BUNDLED_DATA } from '../src/assets.node.js';
 import { estimateLinkThreshold, knnEdges } from '../src/cluster/index.js';
 import { infomap } from '../src/cluster/infomap.js';
 import { readFeatures, readLabels } from '../src/io/index.js';

@@ -6,7 +6,7 @@
  * `npm run quality [-- --json] [--quick]` (quick: no GCN rows).
  */
 import { parseArgs } from 'node:util';
-import { BUNDLED_DATA } from '../src/cli/commands/demo.js';
+import { BUNDLED_DATA } from '../src/assets.node.js';
 import { readFeatures, readLabels } from '../src/io/index.js';
 import { evaluate, type Evaluation } from '../src/metrics/index.js';
 import { clusterFaces, type ClusterOptions } from '../src/pipeline/cluster.js';

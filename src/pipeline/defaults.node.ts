@@ -3,14 +3,13 @@
  * browser build to defaults.browser.ts): the model shipped in the package, and link scoring in
  * worker threads, one per core.
  */
-import { fileURLToPath } from 'node:url';
+import { DEFAULT_MODEL_DIR } from '../assets.node.js';
 import { loadModel } from '../model/files.node.js';
 import type { Model } from '../model/model.js';
 import { parallelScoreLinks } from '../model/score-parallel.node.js';
 import type { LinkScorer } from './cluster.js';
 
-/** The model shipped in the package (trained on lfw-train; see models/README.md). */
-export const DEFAULT_MODEL_DIR = fileURLToPath(new URL('../../../models/lfw-128/', import.meta.url));
+export { DEFAULT_MODEL_DIR } from '../assets.node.js';
 
 export function defaultModel(): Model {
   return loadModel(DEFAULT_MODEL_DIR);

@@ -13,7 +13,7 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { dirname, extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { MODELS_DIR, SITE_DIR } from '../assets.node.js';
 import { FaceclusterError, fail } from '../errors.js';
 
 /** URL prefix → folder served under it. */
@@ -34,10 +34,9 @@ const HEADERS = {
   'Cache-Control': 'no-cache',
 };
 
-const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The page and what it loads: the built page at /, the rest from the installed packages. */
-export function siteMounts(siteDir = join(packageRoot, 'dist/site')): Mounts {
+export function siteMounts(siteDir = SITE_DIR): Mounts {
   if (!existsSync(join(siteDir, 'index.html'))) fail('NOT_FOUND', "the page is not built: run 'npm run build' in facecluster's folder", siteDir);
   const require = createRequire(import.meta.url);
   const packageDir = (name: string) => {
@@ -49,7 +48,7 @@ export function siteMounts(siteDir = join(packageRoot, 'dist/site')): Mounts {
   };
   return {
     '/': siteDir,
-    '/models/': join(packageRoot, 'models'),
+    '/models/': MODELS_DIR,
     '/ort/': join(packageDir('onnxruntime-web'), 'dist'),
     '/tfjs/': join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist'),
     '/face-api/': join(packageDir('@vladmandic/face-api'), 'model'),

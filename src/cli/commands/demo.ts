@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseOptions, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
 import { clusterCommand, runCluster } from './cluster.js';
+import { BUNDLED_DATA } from '../../assets.node.js';
 
 /** The data set bundled with the package: LFW test identities, 6,929 faces, 128-d descriptors. */
-export const BUNDLED_DATA = fileURLToPath(new URL('../../../../data/', import.meta.url));
 
 export const demoCommand: CommandSpec = {
   name: 'demo',
