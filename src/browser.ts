@@ -30,4 +30,5 @@ export { syntheticFaces } from './synthetic/index.js';
 export { ortEnv } from './engine/runtime.browser.js';
 export { FaceEmbedder, MODEL_NAME, type EmbeddedFace, type EmbedOptions } from './embed/embedder.js';
 export { createBrowserFaceEmbedder, type BrowserEmbedderOptions } from './embed/embedder.browser.js';
+export { describePhoto, type DescribedPhoto } from './embed/photo.js';
 export { checkImageSize, DECODE_SIDE, IMAGE_EXTENSIONS, type DecodedImage, type DecodedPhoto } from './embed/image.js';

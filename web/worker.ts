@@ -5,7 +5,7 @@
  * read between photos (each photo's work awaits), so the networks stay loaded and the page
  * stays usable offline.
  */
-import { clusterFaces, reviewQuestions, formatClusteringSummary, summarizeClustering, createBrowserFaceEmbedder, FaceclusterError, OnnxEngine, ortEnv, photoIds,
+import { clusterFaces, reviewQuestions, formatClusteringSummary, summarizeClustering, createBrowserFaceEmbedder, describePhoto, OnnxEngine, ortEnv, photoIds,
   type FaceEmbedder } from 'facecluster/browser';
 import { decodeBlob } from './decode.js';
 import type { FoundFace, FromWorker, ToWorker } from './messages.js';
@@ -63,18 +63,17 @@ async function embed(files: File[]): Promise<void> {
       return;
     }
     const name = file.webkitRelativePath || file.name;
+    // one bad photo is skipped with a warning, never the end of the run
+    const { faces: found = [], error } = await describePhoto(faceApi, name, () => decodeBlob(file, name));
     let faces: FoundFace[] = [];
-    let skipped: string | undefined;
+    let skipped = error !== undefined ? `${name}: ${error}` : undefined;
     try {
-      const found = await faceApi.embed(await decodeBlob(file, name), name);
-      const thumbs = await thumbnails(file, found.map((face) => face.box!));
+      const thumbs = found.length > 0 ? await thumbnails(file, found.map((face) => face.box!)) : [];
       faces = found.map((face, k) => ({ ...face, thumb: thumbs[k]! }));
-      if (faces.length === 0) skipped = `${name}: no face found`;
     } catch (e) {
-      // one bad photo is skipped with a warning, never the end of the run
-      skipped = e instanceof FaceclusterError ? e.message : `${name}: cannot be described (${(e as Error).message})`;
+      skipped = `${name}: cannot be shown (${(e as Error).message})`;
     }
-    post({ type: 'photo', done: i + 1, total: files.length, faces, ...(skipped ? { skipped } : {}) });
+    post({ type: 'photo', done: i + 1, total: files.length, faces, ...(skipped !== undefined ? { skipped } : {}) });
   }
   post({ type: 'embedded' });
 }
