@@ -6,7 +6,7 @@
  */
 import { encodeLabels, encodeNpy, IMAGE_EXTENSIONS, type FaceRecord, type Question } from 'facecluster/browser';
 import type { FoundFace, FromWorker, ToWorker } from './messages.js';
-import { carryPeople, exportLabels, groupPeople, withMoves } from './people.js';
+import { carryPeople, exportLabels, groupPeople, packDescriptors, recordAnswer, withMoves, type Answers } from './people.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const bar = $<HTMLProgressElement>('bar'), status = $('status'), cancel = $<HTMLButtonElement>('cancel');
@@ -15,9 +15,9 @@ const people = $('people'), tools = $('tools'), moveTo = $<HTMLSelectElement>('m
 interface Face { record: FaceRecord; descriptor: Float32Array; thumb: string }
 const faces: Face[] = [];
 let clustered: number[] = []; // the clustering's person of each face
-const moves = new Map<number, number>(); // the user's: face → person
+let moves = new Map<number, number>(); // the user's: face → person
 /** The user's answers (questions, "not the same person"): every clustering keeps them. */
-const constraints: { mustLink: [number, number][]; cannotLink: [number, number][] } = { mustLink: [], cannotLink: [] };
+let constraints: Answers = { mustLink: [], cannotLink: [] };
 let questions: Question[] = [];
 /** Questions skipped, by the faces they show. */
 const skippedQuestions = new Set<string>();
@@ -26,13 +26,18 @@ let nextPerson = 0;
 const selected: number[] = [];
 const worker = startWorker();
 let queue: File[] = [];
-let busy = false;
-/** Cancel was pressed: what the worker still sends for the batch is dropped. */
-let cancelling = false;
+/**
+ * Where the page is: loading its models, idle, working (finding faces or clustering), cancelling
+ * (what the worker still sends for the batch is dropped), done, or failed. Busy: working or cancelling.
+ */
+type Phase = 'loading' | 'idle' | 'working' | 'cancelling' | 'done' | 'error';
+let phase: Phase = 'loading';
+const busy = () => phase === 'working' || phase === 'cancelling';
 
-function setState(state: 'loading' | 'idle' | 'working' | 'done' | 'error') {
-  document.body.dataset.state = state;
-  cancel.disabled = state !== 'working';
+function setPhase(next: Phase) {
+  phase = next;
+  document.body.dataset.state = next === 'cancelling' ? 'working' : next;
+  cancel.disabled = next !== 'working';
 }
 
 function startWorker(): Worker {
@@ -46,8 +51,7 @@ const send = (message: ToWorker) => worker.postMessage(message);
 
 function fault(message: string) {
   status.textContent = `Something went wrong: ${message}`;
-  busy = false;
-  setState('error');
+  setPhase('error');
 }
 
 /** "12 of 76 photos · 2.3 a second · about 28 s left" */
@@ -61,14 +65,14 @@ function progressText(done: number, total: number, startedAt: number, what: stri
 
 let stageStart = 0;
 function onWorker(message: FromWorker) {
-  if (cancelling) {
+  if (phase === 'cancelling') {
     if (message.type === 'cancelled' || message.type === 'embedded' || message.type === 'clustered') finishCancel();
     return;
   }
   switch (message.type) {
     case 'loaded':
       status.textContent = 'Ready: choose or drop photos.';
-      setState('idle');
+      setPhase('idle');
       // photos given while the models loaded
       if (queue.length) embed([]);
       return;
@@ -89,7 +93,7 @@ function onWorker(message: FromWorker) {
       clustered = carried.personOf;
       nextPerson = carried.nextId;
       questions = message.questions;
-      busy = false;
+      setPhase('done');
       draw();
       showQuestion();
       bar.max = 1;
@@ -98,7 +102,6 @@ function onWorker(message: FromWorker) {
       status.textContent = `Done: ${message.summary}.`;
       document.body.dataset.clusterSeconds = message.seconds.toFixed(2);
       $('export').hidden = faces.length === 0;
-      setState('done');
       if (queue.length) embed([]);
       return;
     }
@@ -111,15 +114,13 @@ function onWorker(message: FromWorker) {
 
 /** Back to the people as they were: the faces not clustered yet (the batch's) are dropped, the queue emptied. */
 function finishCancel() {
-  cancelling = false;
-  busy = false;
   queue = [];
   for (const face of faces.splice(clustered.length)) URL.revokeObjectURL(face.thumb);
   status.textContent = `Cancelled. ${faces.length} faces, as before.`;
   bar.max = 1;
   bar.value = 0;
+  setPhase(clustered.length > 0 ? 'done' : 'idle');
   draw();
-  setState(clustered.length > 0 ? 'done' : 'idle');
 }
 
 function addFace(found: FoundFace) {
@@ -143,11 +144,10 @@ function embed(files: File[]) {
   // other files are named, not dropped without a word (hidden files aside: .DS_Store and the like)
   for (const f of files) if (!isPhoto(f) && !f.name.startsWith('.')) warn(`${f.webkitRelativePath || f.name}: not a photo`);
   queue.push(...files.filter(isPhoto));
-  if (busy || queue.length === 0 || document.body.dataset.state === 'loading') return;
+  if (busy() || queue.length === 0 || phase === 'loading') return;
   const batch = queue;
   queue = [];
-  busy = true;
-  setState('working');
+  setPhase('working');
   stageStart = performance.now();
   bar.max = batch.length;
   bar.value = 0;
@@ -156,14 +156,11 @@ function embed(files: File[]) {
 }
 
 function cluster() {
-  busy = true;
   $('review').hidden = true;
-  setState('working');
+  setPhase('working');
   status.textContent = `Grouping ${faces.length} faces into people…`;
   bar.removeAttribute('value');
-  const dim = faces[0]?.descriptor.length ?? 128;
-  const descriptors = new Float32Array(faces.length * dim);
-  faces.forEach((f, i) => { descriptors.set(f.descriptor, i * dim); });
+  const { data: descriptors, dim } = packDescriptors(faces.map((f) => f.descriptor));
   send({ type: 'cluster', descriptors, dim, images: faces.map((f) => f.record.image), constraints: { mustLink: constraints.mustLink.slice(),
     cannotLink: constraints.cannotLink.slice() } });
 }
@@ -251,7 +248,7 @@ function refreshTools(groups: { person: number; faces: number[] }[]) {
   const many = groups.filter((g) => g.faces.length > 1);
   $('selection').textContent = selected.length === 1 ? '1 face selected' : `${selected.length} faces selected`;
   moveTo.replaceChildren(...many.map((g, i) => new Option(nameOf(g.person, i), String(g.person))), new Option('A new person', 'new'));
-  ($('apart') as HTMLButtonElement).disabled = selected.length !== 2 || busy;
+  ($('apart') as HTMLButtonElement).disabled = selected.length !== 2 || busy();
 }
 
 function clearSelection() {
@@ -266,7 +263,7 @@ $('move').addEventListener('click', () => {
 });
 
 $('apart').addEventListener('click', () => {
-  if (selected.length !== 2 || busy) return;
+  if (selected.length !== 2 || busy()) return;
   const [a, b] = selected as [number, number];
   selected.length = 0;
   answer([a, b], false);
@@ -283,7 +280,7 @@ function showQuestion() {
   const open = openQuestions();
   const q = open[0];
   const section = $('review');
-  section.hidden = q === undefined || busy;
+  section.hidden = q === undefined || busy();
   if (!q) return;
   const personOf = current();
   const groups = groupPeople(personOf).filter((g) => g.faces.length > 1);
@@ -306,17 +303,14 @@ function showQuestion() {
 
 /** The user's word on two faces: kept as a constraint, and the faces clustered again with it. */
 function answer(pair: [number, number], same: boolean) {
-  if (busy) return;
-  (same ? constraints.mustLink : constraints.cannotLink).push(pair);
-  // the answer wins over an earlier move that said otherwise of the two faces
-  const personOf = current();
-  if ((personOf[pair[0]] === personOf[pair[1]]) !== same) { moves.delete(pair[0]); moves.delete(pair[1]); }
+  if (busy()) return;
+  ({ answers: constraints, moves } = recordAnswer(constraints, moves, current(), pair, same));
   cluster();
 }
 
 function answerQuestion(reply: 'yes' | 'no' | 'skip') {
   const q = openQuestions()[0];
-  if (!q || busy) return;
+  if (!q || busy()) return;
   if (reply === 'skip') {
     skippedQuestions.add(questionKey(q));
     showQuestion();
@@ -339,9 +333,8 @@ document.addEventListener('keydown', (event) => {
 });
 
 cancel.addEventListener('click', () => {
-  if (!busy || cancelling) return;
-  cancelling = true;
-  cancel.disabled = true;
+  if (phase !== 'working') return;
+  setPhase('cancelling');
   status.textContent = 'Cancelling…';
   send({ type: 'cancel' });
 });
@@ -357,9 +350,7 @@ function download(name: string, parts: BlobPart[], type: string) {
 
 $('export-faces').addEventListener('click', () => download('faces.json', [`${JSON.stringify(faces.map((f) => f.record), null, 1)}\n`], 'application/json'));
 $('export-features').addEventListener('click', () => {
-  const dim = faces[0]?.descriptor.length ?? 128;
-  const data = new Float32Array(faces.length * dim);
-  faces.forEach((f, i) => { data.set(f.descriptor, i * dim); });
+  const { data, dim } = packDescriptors(faces.map((f) => f.descriptor));
   download('features.npy', [...encodeNpy(data, [faces.length, dim], 'f4')] as BlobPart[], 'application/octet-stream');
 });
 $('export-labels').addEventListener('click', () => download('labels.npy', [...encodeLabels('labels.npy', exportLabels(current()))] as BlobPart[], 'application/octet-stream'));

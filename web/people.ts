@@ -55,3 +55,37 @@ export function groupPeople(personOf: readonly number[]): { person: number; face
 export function exportLabels(personOf: readonly number[]): Int32Array {
   return relabelByFirstMember(personOf);
 }
+
+/** The faces' descriptors as one row-major table (what clustering and the features export take). */
+export function packDescriptors(descriptors: readonly Float32Array[], fallbackDim = 128): { data: Float32Array; dim: number } {
+  const dim = descriptors[0]?.length ?? fallbackDim;
+  const data = new Float32Array(descriptors.length * dim);
+  descriptors.forEach((d, i) => {
+    data.set(d, i * dim);
+  });
+  return { data, dim };
+}
+
+/** The user's answers so far: pairs of faces that are one person, or not. */
+export interface Answers {
+  mustLink: [number, number][];
+  cannotLink: [number, number][];
+}
+
+/**
+ * The user's word on two faces, kept as a constraint; it wins over the user's earlier moves of
+ * the two faces only where those say otherwise (the faces as they stand, `personOf`, disagree).
+ */
+export function recordAnswer(answers: Answers, moves: ReadonlyMap<number, number>, personOf: readonly number[], pair: [number, number], same: boolean):
+  { answers: Answers; moves: Map<number, number> } {
+  const kept = new Map(moves);
+  if ((personOf[pair[0]] === personOf[pair[1]]) !== same) {
+    kept.delete(pair[0]);
+    kept.delete(pair[1]);
+  }
+  return {
+    answers: same ? { mustLink: [...answers.mustLink, pair], cannotLink: [...answers.cannotLink] } : { mustLink: [...answers.mustLink],
+      cannotLink: [...answers.cannotLink, pair] },
+    moves: kept,
+  };
+}
