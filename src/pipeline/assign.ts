@@ -11,18 +11,19 @@
  *   and the group joins the cluster with the largest total vote, or starts a new cluster.
  *   Assignment never merges two existing clusters.
  */
-import { defaultLinkScorer, defaultModel } from '#defaults';
+import { defaultModel } from '#defaults';
 import { constraintCount, keepConstraints, knnEdges, poolPairs, UnionFind, type Constraints } from '../cluster/index.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
-import { checkIpsOptions, type IpsOptions } from '../ips/index.js';
+import type { IpsOptions } from '../ips/index.js';
 import { buildKnnRows, knnSimilarities, l2Normalize, type HnswIndex, type KnnSearch } from '../knn/index.js';
 import { GCN_SAME_PERSON } from '../model/gcn.js';
 import type { Model } from '../model/model.js';
-import { scoreLinks } from '../model/score.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
-import { DEFAULT_METHOD, readLinkThreshold } from './cluster.js';
+import { readLinkThreshold } from '../cluster/edge-filter.js';
+import { DEFAULT_METHOD } from './cluster.js';
+import { checkModelWidth, scoreGcnLinks } from './links.js';
 
 export interface AssignOptions {
   /** How links are found (default: as `cluster`'s default method, infomap). */
@@ -79,7 +80,7 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
   if (n === old) fail('BAD_VALUE', 'no new faces to assign');
   const method = options.method ?? (DEFAULT_METHOD === 'gcn' ? 'gcn' : 'infomap');
   const model = method === 'gcn' ? options.model ?? defaultModel() : undefined;
-  if (model && model.config.architecture.dim !== all.dim) fail('SHAPE_MISMATCH', `the model takes ${model.config.architecture.dim}-d features, these are ${all.dim}-d`);
+  if (model) checkModelWidth(model, all.dim);
   const k = oldKnn.k;
   if (k > n - 1) fail('BAD_OPTION', `the kNN graph has K = ${k}, more than the ${n - 1} other faces`);
   const unit = options.normalized ? all : l2Normalize(all);
@@ -108,15 +109,10 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
     }
     const wanted = options.ips ?? model.config.ips;
     const ips = options.ips ?? { k1: Math.min(wanted.k1, k), k2: Math.min(wanted.k2, k), u: Math.min(wanted.u, k) };
-    checkIpsOptions(ips, k);
     const pivots = Int32Array.from({ length: n - old }, (_, i) => old + i);
-    const input = model.config.normalize === 'l2' ? unit : all;
     const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
-    // a given engine scores in this thread; otherwise the platform's way (in Node, worker threads)
-    const linkScorer = options.backend ? undefined : defaultLinkScorer(model, options.workers);
-    const edges = linkScorer
-      ? await linkScorer(input, knn, ips, onProgress, pivots)
-      : await scoreLinks(model.params, input, knn, { ips, backend: options.backend ?? engine!, pivots, onProgress });
+    const edges = await scoreGcnLinks({ model, features: all, unit, knn, ips, pivots, onProgress, ...(options.backend ? { backend: options.backend } : {}),
+      ...(options.workers ? { workers: options.workers } : {}), ...(engine ? { engine } : {}) });
     const threshold = options.threshold === undefined || options.threshold === 'auto' ? ASSIGN_DEFAULTS.gcnThreshold : options.threshold;
     return { ...keep(joinOrStart(edges, oldLabels, n, threshold), knn, unit, options), knn, edges, threshold };
   } finally {

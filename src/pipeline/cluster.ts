@@ -10,26 +10,26 @@
  * It runs anywhere, a browser included; what the GCN uses when the caller gives no model or
  * scorer is the platform's (`#defaults`: in Node the shipped model and worker threads).
  */
-import { addConfidentLinks, constraintCount, earlyStopEdges, keepConstraints, edgesAbove, estimateLinkThreshold, infomap, knnEdges, onlineGrouping, poolPairs,
+import { addConfidentLinks, constraintCount, keepConstraints, edgesAbove, infomap, knnEdges, onlineGrouping, poolPairs,
   propagate, thresholdComponents, PROPAGATION_DEFAULTS, type Constraints, type EarlyStopOptions, type LinkThreshold, type Pool,
   type PropagationOptions } from '../cluster/index.js';
+import { filterEdges, readLinkThreshold, type EdgeFilter } from '../cluster/edge-filter.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
-import { checkEnoughFaces, checkIpsOptions, type IpsOptions } from '../ips/index.js';
+import { checkEnoughFaces, type IpsOptions } from '../ips/index.js';
 import { buildKnn, checkUnitRows, knnSimilarities, l2Normalize, type KnnSearch } from '../knn/index.js';
-import { defaultLinkScorer, defaultModel } from '#defaults';
+import { defaultModel } from '#defaults';
 import { GCN_SAME_PERSON } from '../model/gcn.js';
 import type { Model } from '../model/model.js';
-import { scoreLinks } from '../model/score.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
+import { checkModelWidth, scoreGcnLinks, type LinkScorer } from './links.js';
 
 export type Method = 'infomap' | 'gcn' | 'threshold' | 'cdp' | 'online';
 export const METHODS: readonly Method[] = Object.freeze(['infomap', 'gcn', 'threshold', 'cdp', 'online']);
 export type Linkage = 'infomap' | 'propagation';
 export const LINKAGES: readonly Linkage[] = Object.freeze(['infomap', 'propagation']);
-export type EdgeFilter = 'threshold' | 'early-stop';
-export const EDGE_FILTERS: readonly EdgeFilter[] = Object.freeze(['threshold', 'early-stop']);
+export { EDGE_FILTERS, type EdgeFilter } from '../cluster/edge-filter.js';
 
 /**
  * The unsupervised method's settings (chosen on collections of training identities and synthetic
@@ -66,9 +66,7 @@ export const GCN_MIN_SCORES = Object.freeze({ propagation: GCN_PROPAGATION_DEFAU
 /** How the gcn method's links become clusters when no linkage is asked for (models/README.md). */
 export const DEFAULT_LINKAGE: Linkage = 'propagation';
 
-/** Scores the GCN's links: the model's input, the kNN graph, the subgraph settings, progress, the pivots (default every face). */
-export type LinkScorer = (input: Features, knn: KnnGraph, ips: IpsOptions, onProgress: (done: number, total: number) => void,
-  pivots?: Int32Array) => Promise<ScoredEdges>;
+export type { LinkScorer } from './links.js';
 
 export interface ClusterOptions {
   /** Default: DEFAULT_METHOD. */
@@ -192,13 +190,6 @@ function checkThreshold(threshold: number | 'auto' | undefined, lowest: number):
   if (!(typeof threshold === 'number' && threshold >= lowest && threshold <= 1)) fail('BAD_OPTION', `threshold must be 'auto' or a cosine from ${lowest} to 1, not ${threshold}`);
 }
 
-/** The 'auto' link threshold of a collection, with a notice where it could not be read. */
-export function readLinkThreshold(unit: Features, knn: KnnGraph, descriptors: string | undefined, notice?: (message: string) => void): LinkThreshold {
-  const cut = estimateLinkThreshold(unit, knn, descriptors !== undefined ? { descriptors } : {});
-  if (cut.how === 'too few faces') notice?.(`only ${cut.distinct} different faces and no known descriptor model: only identical faces are linked; a threshold sets a cut`);
-  return cut;
-}
-
 /** Where a link threshold came from, in a few words: "given", "face-api descriptors, 6929 different faces", … */
 export function linkThresholdOrigin(how?: LinkThreshold): string {
   if (!how) return 'given';
@@ -237,6 +228,7 @@ export function formatClusteringSummary(s: ClusteringSummary): string {
 
 export async function clusterFaces(features: Features, options: ClusterOptions = {}): Promise<ClusterResult> {
   const method = options.method ?? DEFAULT_METHOD;
+  if (!METHODS.includes(method)) fail('BAD_OPTION', `method must be one of ${METHODS.join(', ')}, not ${String(method)}`);
   checkThreshold(options.threshold, method === 'threshold' ? -1 : 0);
   const n = features.n;
   if (n === 1) return { labels: Int32Array.of(0), knn: { n: 1, k: 0, indices: Int32Array.of(0), sims: Float32Array.of(1) } };
@@ -256,73 +248,86 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
     options.onProgress?.('infomap', 0, trials);
     return infomap(n, edges.src, edges.dst, edges.score, infomapOptions).labels;
   };
-  try {
-    // the GCN's link probabilities over the kNN graph (built at the model's k1 when not given)
-    const scoreWithModel = async (knnGiven?: KnnGraph) => {
-      const model = options.model ?? defaultModel();
-      if (model.config.architecture.dim !== features.dim) {
-        fail('SHAPE_MISMATCH', `the model takes ${model.config.architecture.dim}-d features, these are ${features.dim}-d`);
-      }
-      const ips = fitIps(options.ips ?? model.config.ips, n, options.ips !== undefined, options.onNotice, options.source);
-      const knn = knnGiven ?? options.knn ?? await makeKnn(ips.k1);
-      checkIpsOptions(ips, knn.k);
-      const input = model.config.normalize === 'l2' ? unit : features;
-      const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
-      onProgress(0, n);
-      // a given engine scores in this thread; otherwise the platform's way (in Node, worker threads)
-      const linkScorer = options.linkScorer ?? (options.backend ? undefined : defaultLinkScorer(model, options.workers));
-      const edges = linkScorer
-        ? await linkScorer(input, knn, ips, onProgress)
-        : await scoreLinks(model.params, input, knn, { ips, backend: options.backend ?? ownEngine!, onProgress });
-      return { edges, knn, ips };
-    };
-    if (method === 'gcn') {
-      const { edges, knn, ips } = await scoreWithModel();
-      const propagation = { ...GCN_PROPAGATION_DEFAULTS, ...options.propagation };
-      let labels: Int32Array;
-      if ((options.linkage ?? DEFAULT_LINKAGE) === 'infomap') {
-        // the links the GCN believes, weighted by its probability
-        labels = runInfomap(edgesAbove(edges, options.minScore ?? GCN_MIN_SCORES.infomap));
-      } else {
-        labels = propagate(edges, n, options.minScore !== undefined ? { ...propagation, minScore: options.minScore } : propagation);
-      }
-      return { labels: respectConstraints(labels, edges, n, propagation.pool, options), knn, edges, ips };
-    }
-    const k = fitK(options, n, method === 'infomap' ? INFOMAP_METHOD_DEFAULTS.k : BASELINE_DEFAULTS.k);
+  // the GCN's link probabilities over the kNN graph (built at the model's k1 when not given)
+  const scoreWithModel = async (knnGiven?: KnnGraph) => {
+    const model = options.model ?? defaultModel();
+    checkModelWidth(model, features.dim);
+    const ips = fitIps(options.ips ?? model.config.ips, n, options.ips !== undefined, options.onNotice, options.source);
+    const knn = knnGiven ?? options.knn ?? await makeKnn(ips.k1);
+    const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
+    onProgress(0, n);
+    const edges = await scoreGcnLinks({
+      model, features, unit, knn, ips, onProgress, ...(options.linkScorer ? { linkScorer: options.linkScorer } : {}),
+      ...(options.backend ? { backend: options.backend } : {}), ...(options.workers ? { workers: options.workers } : {}),
+      ...(ownEngine ? { engine: ownEngine } : {}),
+    });
+    return { edges, knn, ips };
+  };
+  // the kNN graph at the method's K (shrunk to fit a small collection), with its similarities
+  const knnWithSims = async (fallbackK: number) => {
+    const k = fitK(options, n, fallbackK);
     const knn = options.knn ?? await makeKnn(k);
-    const withSims = knn.sims ? knn : { ...knn, sims: knnSimilarities(knn, unit) };
-    const propagation = { ...PROPAGATION_DEFAULTS, ...options.propagation };
-    if (method === 'infomap') {
-      let kept: ScoredEdges, threshold: number | undefined, linkThreshold: LinkThreshold | undefined;
-      if ((options.edgeFilter ?? INFOMAP_METHOD_DEFAULTS.edgeFilter) === 'early-stop') {
-        kept = earlyStopEdges(withSims, options.earlyStop);
-      } else {
-        const wanted = options.threshold ?? INFOMAP_METHOD_DEFAULTS.threshold;
-        linkThreshold = wanted === 'auto' ? readLinkThreshold(unit, withSims, options.descriptors, options.onNotice) : undefined;
-        threshold = linkThreshold ? linkThreshold.threshold : Number(wanted);
-        kept = knnEdges(withSims, threshold);
-      }
-      if (options.rescore) {
-        const { edges } = await scoreWithModel(withSims);
-        kept = addConfidentLinks(kept, edges, withSims, options.minScore ?? GCN_MIN_SCORES.rescore);
-      }
-      const labels = runInfomap(kept);
-      return { labels: respectConstraints(labels, kept, n, propagation.pool, options), knn: withSims, edges: kept,
-        ...(threshold !== undefined ? { threshold } : {}), ...(linkThreshold ? { linkThreshold } : {}) };
-    }
-    const edges = knnEdges(withSims);
-    const labels = method === 'online'
-      ? onlineGrouping(withSims, { maxDistance: options.maxDistance ?? BASELINE_DEFAULTS.maxDistance,
-        minFaces: options.minFaces ?? BASELINE_DEFAULTS.minFaces })
-      : method === 'threshold'
-        ? thresholdComponents(edges, n, options.threshold === 'auto' ? readLinkThreshold(unit, withSims, options.descriptors,
-          options.onNotice).threshold : options.threshold ?? BASELINE_DEFAULTS.threshold)
-        : propagate(edges, n, propagation);
-    // the kNN similarities are the links a cluster is split along
-    return { labels: respectConstraints(labels, edges, n, propagation.pool, options), knn: withSims };
-  } finally {
+    return knn.sims ? knn : { ...knn, sims: knnSimilarities(knn, unit) };
+  };
+  try {
+    return await METHOD_RUNNERS[method]({ n, unit, options, knnWithSims, scoreWithModel, runInfomap });
+    } finally {
     await ownEngine?.dispose();
   }
+}
+
+/** What a method's run is given: the faces, the options, and the stages it may use. */
+interface MethodRun {
+  n: number;
+  unit: Features;
+  options: ClusterOptions;
+  knnWithSims(fallbackK: number): Promise<KnnGraph>;
+  scoreWithModel(knn?: KnnGraph): Promise<{ edges: ScoredEdges; knn: KnnGraph; ips: IpsOptions }>;
+  runInfomap(edges: ScoredEdges): Int32Array;
+}
+
+/** Each method, from the faces to the clustering. */
+const METHOD_RUNNERS: Readonly<Record<Method, (run: MethodRun) => Promise<ClusterResult>>> = Object.freeze({
+  async gcn({ n, options, scoreWithModel, runInfomap }) {
+    const { edges, knn, ips } = await scoreWithModel();
+    const propagation = { ...GCN_PROPAGATION_DEFAULTS, ...options.propagation };
+    // Infomap over the links the GCN believes, weighted by its probability; or the seed's propagation
+    const labels = (options.linkage ?? DEFAULT_LINKAGE) === 'infomap'
+      ? runInfomap(edgesAbove(edges, options.minScore ?? GCN_MIN_SCORES.infomap))
+      : propagate(edges, n, options.minScore !== undefined ? { ...propagation, minScore: options.minScore } : propagation);
+    return { labels: respectConstraints(labels, edges, n, propagation.pool, options), knn, edges, ips };
+  },
+  async infomap({ n, unit, options, knnWithSims, scoreWithModel, runInfomap }) {
+    const knn = await knnWithSims(INFOMAP_METHOD_DEFAULTS.k);
+    const { threshold, linkThreshold, ...filtered } = filterEdges(unit, knn, {
+      edgeFilter: options.edgeFilter ?? INFOMAP_METHOD_DEFAULTS.edgeFilter, threshold: options.threshold ?? INFOMAP_METHOD_DEFAULTS.threshold,
+      ...(options.descriptors !== undefined ? { descriptors: options.descriptors } : {}), ...(options.earlyStop ? { earlyStop: options.earlyStop } : {}),
+      ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+    });
+    let kept = filtered.kept;
+    if (options.rescore) {
+      const { edges } = await scoreWithModel(knn);
+      kept = addConfidentLinks(kept, edges, knn, options.minScore ?? GCN_MIN_SCORES.rescore);
+    }
+    const labels = runInfomap(kept);
+    const pool = { ...PROPAGATION_DEFAULTS, ...options.propagation }.pool;
+    return { labels: respectConstraints(labels, kept, n, pool, options), knn, edges: kept,
+      ...(threshold !== undefined ? { threshold } : {}), ...(linkThreshold ? { linkThreshold } : {}) };
+  },
+  threshold: (run) => baseline(run, (knn, edges) => thresholdComponents(edges, run.n, run.options.threshold === 'auto'
+    ? readLinkThreshold(run.unit, knn, run.options.descriptors, run.options.onNotice).threshold
+    : run.options.threshold ?? BASELINE_DEFAULTS.threshold)),
+  cdp: (run) => baseline(run, (_knn, edges) => propagate(edges, run.n, { ...PROPAGATION_DEFAULTS, ...run.options.propagation })),
+  online: (run) => baseline(run, (knn) => onlineGrouping(knn, { maxDistance: run.options.maxDistance ?? BASELINE_DEFAULTS.maxDistance,
+    minFaces: run.options.minFaces ?? BASELINE_DEFAULTS.minFaces })),
+});
+
+/** A baseline: its labels from the kNN graph and its links; the kNN similarities are the links a cluster is split along. */
+async function baseline(run: MethodRun, labelsOf: (knn: KnnGraph, edges: ScoredEdges) => Int32Array): Promise<ClusterResult> {
+  const knn = await run.knnWithSims(BASELINE_DEFAULTS.k);
+  const edges = knnEdges(knn);
+  const pool = { ...PROPAGATION_DEFAULTS, ...run.options.propagation }.pool;
+  return { labels: respectConstraints(labelsOf(knn, edges), edges, run.n, pool, run.options), knn };
 }
 
 /** Merges clusters for must-links and splits them for cannot-links and shared photos (see keepConstraints), with notices. */

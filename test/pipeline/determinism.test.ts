@@ -83,3 +83,8 @@ test('the default clustering (Infomap) is identical run to run, and a seed chang
   assert.ok(evaluate(a.labels, other.labels).bcubed.f > 0.98);
   assert.ok(mine < codelength(new Int32Array(features.n).map((_, i) => i)), 'better than every face alone');
 });
+
+test('an unknown method is a clear error, not another method', async () => {
+  const features = { n: 3, dim: 2, data: Float32Array.of(1, 0, 0, 1, 0.6, 0.8) };
+  await assert.rejects(clusterFaces(features, { method: 'kmeans' as never }), /method must be one of infomap, gcn, threshold, cdp, online, not kmeans/);
+});
