@@ -2,7 +2,11 @@
 import { fail } from '../errors.js';
 import { connectRedis, QUEUE_NAME } from '../queue/connection.node.js';
 import { QUEUE_DEFAULTS } from '../queue/coordinator.node.js';
-import { DISTRIBUTED_DEFAULTS, type QueuedRun } from '../queue/distributed.node.js';
+import { l2Normalize } from '../knn/index.js';
+import type { Model } from '../model/model.js';
+import type { ClusterOptions, LinkScorer } from '../pipeline/cluster.js';
+import { DISTRIBUTED_DEFAULTS, finishRun, prepareRun, queuedKnn, queuedScores, type QueuedRun, type RunHandle } from '../queue/distributed.node.js';
+import type { Features } from '../types.js';
 import type { OptionSpec, ParsedOptions } from './args.js';
 import { Progress } from './progress.js';
 
@@ -33,5 +37,29 @@ export async function queuedRunFrom(o: ParsedOptions, quiet: boolean): Promise<(
     queueName: o['queue-name'] as string,
     ...(o['job-faces'] !== undefined ? { jobFaces: o['job-faces'] as number } : {}),
     onProgress: (done, total, workers) => bar.update(done, total, `${workers} worker${workers === 1 ? '' : 's'} seen`),
+  };
+}
+
+/**
+ * cluster's stages on the queue: the kNN graph and, with a model (read from `modelDir`), the GCN's
+ * link scores come from the workers. `finish` lets go of the run (its jobs leave the queue; its
+ * folder too once done by its last owner) and of Redis, done or given up.
+ */
+export function queuedClustering(queued: QueuedRun & { bar: Progress }, model: Model | undefined, modelDir: string):
+  { hooks: Pick<ClusterOptions, 'knnProvider' | 'linkScorer'>; finish(completed: boolean): Promise<void> } {
+  let run: RunHandle | undefined;
+  const prepared = (unit: Features) => (run ??= prepareRun(queued, unit));
+  const isUnit = model?.config.normalize === 'l2';
+  const linkScorer: LinkScorer = (input, knn, ips) => queuedScores(queued, prepared(isUnit ? input : l2Normalize(input)), modelDir, input, isUnit, knn, ips);
+  return {
+    hooks: { knnProvider: (unit, k) => queuedKnn(queued, prepared(unit), unit, k), ...(model ? { linkScorer } : {}) },
+    async finish(completed) {
+      try {
+        if (run !== undefined) await finishRun(queued, run, { completed });
+      } finally {
+        queued.bar.done();
+        queued.connection.disconnect();
+      }
+    },
   };
 }

@@ -19,10 +19,7 @@ import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, 
 import { formatEvaluation } from '../format.js';
 import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFaces, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
-import type { Features } from '../../types.js';
-import { JOB_FACES_OPTION, QUEUE_OPTIONS, queuedRunFrom } from '../queue.js';
-import { finishRun, prepareRun, queuedKnn, queuedScores, type RunHandle } from '../../queue/distributed.node.js';
-import { l2Normalize } from '../../knn/index.js';
+import { JOB_FACES_OPTION, QUEUE_OPTIONS, queuedClustering, queuedRunFrom } from '../queue.js';
 
 export const clusterCommand: CommandSpec = {
   name: 'cluster',
@@ -136,27 +133,13 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     const knn = loadKnn(o.knn as string, features.n, (o.k as number | undefined) ?? options.ips?.k1 ?? 1);
     options.knn = method !== 'gcn' && o.k !== undefined ? truncateKnn(knn, o.k as number) : knn;
   }
-  const queued = await queuedRunFrom(o, o.quiet as boolean);
-  let run: RunHandle | undefined;
+  const queuedRun = await queuedRunFrom(o, o.quiet as boolean);
+  const queued = queuedRun && queuedClustering(queuedRun, options.model, (o.model as string | undefined) ?? DEFAULT_MODEL_DIR);
   let result: ClusterResult | undefined;
   try {
-    if (queued) {
-      // the kNN graph, and the GCN's link scores, come from the workers
-      const prepared = (unit: Features) => (run ??= prepareRun(queued, unit));
-      options.knnProvider = (unit, k) => queuedKnn(queued, prepared(unit), unit, k);
-      const model = options.model;
-      if (model) {
-        const isUnit = model.config.normalize === 'l2';
-        const modelDir = (o.model as string | undefined) ?? DEFAULT_MODEL_DIR;
-        options.linkScorer = (input, knn, ips) => queuedScores(queued, prepared(isUnit ? input : l2Normalize(input)), modelDir, input, isUnit, knn, ips);
-      }
-    }
-    result = await clusterFaces(features, options);
+    result = await clusterFaces(features, { ...options, ...queued?.hooks });
   } finally {
-    // done, or given up: this run's jobs leave the queue; its folder too once done by its last owner
-    if (queued && run !== undefined) await finishRun(queued, run, { completed: result !== undefined });
-    queued?.bar.done();
-    queued?.connection.disconnect();
+    await queued?.finish(result !== undefined);
   }
   for (const bar of Object.values(bars)) bar.done();
   writeLabels(o.out as string, result.labels);

@@ -4,8 +4,6 @@ import { parseOptions, QUIET_OPTION, type CommandSpec, type ParsedOptions } from
 import { clusterCommand, runCluster } from './cluster.js';
 import { BUNDLED_DATA } from '../../assets.node.js';
 
-/** The data set bundled with the package: LFW test identities, 6,929 faces, 128-d descriptors. */
-
 export const demoCommand: CommandSpec = {
   name: 'demo',
   summary: 'cluster the bundled LFW test faces and score the result',
@@ -18,6 +16,7 @@ export const demoCommand: CommandSpec = {
   },
 };
 
+/** cluster on the bundled data set (LFW test identities, 6,929 faces, 128-d descriptors), through cluster's own options and checks. */
 export async function runDemo(o: ParsedOptions): Promise<void> {
   const out = o.out as string;
   mkdirSync(dirname(out), { recursive: true });
