@@ -1,9 +1,7 @@
 import type { Pool } from '../../cluster/index.js';
 import { JsBackend } from '../../engine/backend.js';
-import { checkLabelsPath, writeFileAtomic, writeKnn, writeLabels, writeNpy } from '../../io/index.js';
-import { thumbnailsFrom } from '../../report/images.node.js';
-import { renderReport } from '../../report/index.js';
-import { loadReportExtras } from './report.js';
+import { checkLabelsPath, writeKnn, writeLabels, writeNpy } from '../../io/index.js';
+import { writeReport } from './report.js';
 import { nativeRuntimeInstalled } from '../../engine/runtime.node.js';
 import { photoIds } from '../../io/faces.js';
 import { fail } from '../../errors.js';
@@ -152,11 +150,8 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   }
   if (edges && o['scores-out'] !== undefined) writeNpy(o['scores-out'] as string, edges.score, [edges.score.length], 'f8');
   if (o.report !== undefined) {
-    const { root, ...extras } = loadReportExtras(features.n, o, faces);
-    const html = await renderReport({ labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), ...extras,
-      title: `facecluster: ${featuresPath}` }, root !== undefined ? thumbnailsFrom(root) : undefined);
-    const encoder = new TextEncoder();
-    writeFileAtomic(o.report as string, html.map((part) => encoder.encode(part)));
+    await writeReport(o.report as string, { labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), title: `facecluster: ${featuresPath}` },
+      o, faces);
   }
   const summary = summarizeClustering(result, (performance.now() - started) / 1000);
   if (!o.quiet) console.error(`facecluster: ${formatClusteringSummary(summary)}`);

@@ -75,9 +75,16 @@ export async function runReport(o: ParsedOptions): Promise<void> {
     }
     edges = { src, dst, score };
   }
-  const { root, ...extras } = loadReportExtras(labels.length, o);
-  const html = await renderReport({ labels, ...(truth ? { truth } : {}), ...(edges ? { edges } : {}), ...extras,
-    ...(o.title ? { title: o.title as string } : {}) }, root !== undefined ? thumbnailsFrom(root) : undefined);
+  await writeReport(out, { labels, ...(truth ? { truth } : {}), ...(edges ? { edges } : {}), ...(o.title ? { title: o.title as string } : {}) }, o);
+}
+
+/**
+ * The report of a clustering written to `out` (atomically), with what the options add: the faces
+ * and their thumbnails (--faces, or `faces` already read), the training log (--train-log).
+ */
+export async function writeReport(out: string, input: Omit<ReportInput, 'faces' | 'trainLog'>, o: ParsedOptions, faces?: FaceRecord[]): Promise<void> {
+  const { root, ...extras } = loadReportExtras(input.labels.length, o, faces);
+  const html = await renderReport({ ...input, ...extras }, root !== undefined ? thumbnailsFrom(root) : undefined);
   const encoder = new TextEncoder();
   writeFileAtomic(out, html.map((part) => encoder.encode(part)));
 }
