@@ -24,6 +24,7 @@ function shared<T extends Float32Array | Int32Array>(a: T): T {
 
 export interface ParallelScoreOptions {
   ips: IpsOptions;
+  /** Worker threads, and the first layer's table's engine threads (default: one per core). */
   workers?: number;
   /** Pivots to score (default: every face). */
   pivots?: Int32Array;
@@ -49,7 +50,7 @@ export async function parallelScoreLinks(params: Params, features: Features, knn
   // the first layer's table is computed once here, on every core, and shared with the workers
   let firstLayer = options.firstLayer ?? usesFirstLayerTable(n, features.n);
   if (firstLayer === true) {
-    const engine = new OnnxEngine();
+    const engine = new OnnxEngine(options.workers ? { threads: options.workers } : {});
     try {
       firstLayer = await precomputeFirstLayer(params, features, engine, { shared: true });
     } finally {

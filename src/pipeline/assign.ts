@@ -45,6 +45,7 @@ export interface AssignOptions {
   /** The old faces' HNSW index (knn --index-out): the new faces are added to it and searched there. */
   index?: HnswIndex;
   backend?: ComputeBackend;
+  /** Cores to use: the engine's threads, and in Node the GCN's worker threads (default: all). */
   workers?: number;
   onProgress?: (stage: 'knn' | 'gcn', done: number, total: number) => void;
   /**
@@ -85,7 +86,7 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
   if (k > n - 1) fail('BAD_OPTION', `the kNN graph has K = ${k}, more than the ${n - 1} other faces`);
   const unit = options.normalized ? all : l2Normalize(all);
 
-  const engine = options.backend ? undefined : new OnnxEngine();
+  const engine = options.backend ? undefined : new OnnxEngine(options.workers ? { threads: options.workers } : {});
   try {
     const rows = await buildKnnRows(unit, old, { k, normalized: true, ...options.knnSearch, ...(options.index ? { index: options.index } : {}),
       ...(engine ? { engine } : {}), onProgress: (d, t) => options.onProgress?.('knn', d, t) });

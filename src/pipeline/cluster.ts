@@ -128,7 +128,7 @@ export interface ClusterOptions {
   source?: string;
   /** Engine for the kNN search and the GCN's products (default: onnxruntime; in Node the GCN runs in `workers` worker threads). */
   backend?: ComputeBackend;
-  /** Node: worker threads for the GCN (default: one per core). */
+  /** Cores to use: the engine's threads (kNN search), and in Node the GCN's worker threads (default: all). */
   workers?: number;
   /** Progress of the long stages: kNN rows, GCN subgraphs, Infomap trials. */
   onProgress?: (stage: 'knn' | 'gcn' | 'infomap', done: number, total: number) => void;
@@ -233,7 +233,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
   const n = features.n;
   if (n === 1) return { labels: Int32Array.of(0), knn: { n: 1, k: 0, indices: Int32Array.of(0), sims: Float32Array.of(1) } };
   const unit = options.normalized ? checkUnitRows(features, options.source) : l2Normalize(features, options.source);
-  const ownEngine = options.backend ? undefined : new OnnxEngine();
+  const ownEngine = options.backend ? undefined : new OnnxEngine(options.workers ? { threads: options.workers } : {});
   // each stage reports 0 done when it starts, so that its time and rate count from there
   const makeKnn = (k: number) => {
     options.onProgress?.('knn', 0, n);
