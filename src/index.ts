@@ -14,7 +14,7 @@ export { evaluate, clusterMetrics, edgeMetrics, retrieval, newFaceScores, type E
   type NewFaceScores } from './metrics/index.js';
 export { OnnxEngine, RUNTIME_KINDS, type EngineOptions, type RuntimeKind } from './engine/onnx.js';
 export { nativeRuntimeInstalled } from './engine/runtime.node.js';
-export { siteMounts, startSiteServer, type Mounts, type SiteServer } from './web/server.node.js';
+export { siteMounts, startSiteServer, type Mounts, type SiteServer } from './site/server.node.js';
 export { syntheticFaces } from './synthetic/index.js';
 export { groupFaces, type FaceEmbedding, type GroupOptions, type PersonOfFace } from './pipeline/group.js';
 export { assignFaces, joinOrStart, ASSIGN_DEFAULTS, type AssignOptions, type AssignResult } from './pipeline/assign.js';

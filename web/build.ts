@@ -2,7 +2,7 @@
  * Builds the page into dist/site (`npm run build`; `npm run web` builds and serves it): the
  * page, its worker and the library bundle (`facecluster.js`, the browser entry, for tools and
  * tests) with esbuild, sharing chunks; index.html and style.css copied. The model files and the
- * .wasm files are not copied: the server takes them from the installed packages (src/web/server.node.ts).
+ * .wasm files are not copied: the server takes them from the installed packages (src/site/server.node.ts).
  */
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

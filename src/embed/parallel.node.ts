@@ -7,7 +7,7 @@
  * is ready ends the run, since every other would too.
  */
 import { availableParallelism } from 'node:os';
-import { runWorkerPool } from '../worker-pool.node.js';
+import { runThreadPool } from '../thread-pool.node.js';
 import type { EmbedOptions } from './embedder.node.js';
 import type { PhotoResult } from './photo.node.js';
 
@@ -23,7 +23,7 @@ export interface ParallelEmbedOptions extends EmbedOptions {
   workers?: number;
   /** Told each photo's result as it is done, with the count done. */
   onResult: (photo: Photo, result: PhotoResult, done: number) => void;
-  /** The worker script (default embed-worker.js beside this module); tests hand in one that fails. */
+  /** The worker script (default embed-thread.node.js beside this module); tests hand in one that fails. */
   workerUrl?: URL;
 }
 
@@ -32,8 +32,8 @@ export async function embedPhotos(photos: readonly Photo[], options: ParallelEmb
   // the embedder's settings only (functions and URLs do not cross to a worker)
   const settings: EmbedOptions = { minScore: options.minScore, cropSize: options.cropSize, minFace: options.minFace };
   let next = 0, done = 0;
-  await runWorkerPool<Photo, PhotoResult>({
-    url: options.workerUrl ?? new URL('./embed-worker.node.js', import.meta.url),
+  await runThreadPool<Photo, PhotoResult>({
+    url: options.workerUrl ?? new URL('./embed-thread.node.js', import.meta.url),
     workerData: settings,
     workers: count,
     name: 'embed',

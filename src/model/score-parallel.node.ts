@@ -9,7 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import { OnnxEngine } from '../engine/onnx.js';
 import type { IpsOptions } from '../ips/index.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
-import { runWorkerPool } from '../worker-pool.node.js';
+import { runThreadPool } from '../thread-pool.node.js';
 import { precomputeFirstLayer, type FirstLayerTable } from './first-layer.js';
 import type { Params } from './params.js';
 import { usesFirstLayerTable } from './score.js';
@@ -61,8 +61,8 @@ export async function parallelScoreLinks(params: Params, features: Features, knn
   // 200,000 × 512 that was a 410 MB copy into shared memory)
   const sharedFeatures: Features = firstLayer ? { ...features, data: new Float32Array(0) } : { ...features, data: shared(features.data) };
   const sharedKnn: KnnGraph = { ...knn, indices: shared(knn.indices) };
-  await runWorkerPool<{ start: number; end: number }, ScoredEdges>({
-    url: new URL('./score-worker.node.js', import.meta.url),
+  await runThreadPool<{ start: number; end: number }, ScoredEdges>({
+    url: new URL('./score-thread.node.js', import.meta.url),
     workerData: { params, features: sharedFeatures, knn: sharedKnn, ips: options.ips, batchRows: options.batchRows ?? 8192, firstLayer },
     workers: count,
     name: 'GCN',

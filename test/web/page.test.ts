@@ -14,7 +14,7 @@ import { loadModel } from '../../src/model/files.node.js';
 import { scoreLinks } from '../../src/model/score.js';
 import { clusterFaces } from '../../src/pipeline/cluster.js';
 import { DEFAULT_MODEL_DIR } from '../../src/pipeline/defaults.node.js';
-import { siteMounts, startSiteServer, type SiteServer } from '../../src/web/server.node.js';
+import { siteMounts, startSiteServer, type SiteServer } from '../../src/site/server.node.js';
 import { buildSite } from '../../web/build.js';
 import type { KnnGraph, ScoredEdges } from '../../src/types.js';
 import { ROOT, samePartition, SHARED } from '../helpers.js';

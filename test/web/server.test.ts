@@ -4,7 +4,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { allowedHost, isLoopback, resolvePath, startSiteServer } from '../../src/web/server.node.js';
+import { allowedHost, isLoopback, resolvePath, startSiteServer } from '../../src/site/server.node.js';
 import { ROOT, tempDir } from '../helpers.js';
 
 test('the page\'s server: files under their mounts only, the longest prefix first, isolation and no-other-origin headers', async (t) => {

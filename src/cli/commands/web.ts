@@ -1,4 +1,4 @@
-import { isLoopback, siteMounts, startSiteServer } from '../../web/server.node.js';
+import { isLoopback, siteMounts, startSiteServer } from '../../site/server.node.js';
 import type { CommandSpec, ParsedOptions } from '../args.js';
 import { untilStopped } from '../signals.js';
 

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import { runWorkerPool } from '../src/worker-pool.node.js';
+import { runThreadPool } from '../src/thread-pool.node.js';
 import { tempDir } from './helpers.js';
 
 /** A worker that squares numbers, throws on 13 and exits on 7. */
@@ -20,14 +20,14 @@ function pool(t: Parameters<typeof tempDir>[0], tasks: number[], workers: number
   writeFileSync(script, SCRIPT);
   const results = new Map<number, number>();
   let next = 0;
-  const run = runWorkerPool<number, number>({
+  const run = runThreadPool<number, number>({
     url: pathToFileURL(script), workerData: null, workers, name: 'square',
     next: () => tasks[next++], describe: (x) => `squaring ${x}`, onResult: (x, r) => results.set(x, r), ...(onLost ? { onLost } : {}),
   });
   return { run, results };
 }
 
-test('runWorkerPool: every task once, on every worker; none started for no workers', async (t) => {
+test('runThreadPool: every task once, on every worker; none started for no workers', async (t) => {
   const tasks = Array.from({ length: 40 }, (_, i) => i + 20);
   const { run, results } = pool(t, tasks, 3);
   await run;
@@ -37,7 +37,7 @@ test('runWorkerPool: every task once, on every worker; none started for no worke
   assert.equal(none.results.size, 0);
 });
 
-test('runWorkerPool: a worker lost on a task fails the run, naming it, unless onLost gives the task up', async (t) => {
+test('runThreadPool: a worker lost on a task fails the run, naming it, unless onLost gives the task up', async (t) => {
   await assert.rejects(pool(t, [1, 2, 13, 4], 1).run, /square worker 0 failed while squaring 13: unlucky/);
   await assert.rejects(pool(t, [1, 7, 3], 1).run, /square worker 0 stopped while squaring 7: exit code 5/);
   const lost: string[] = [];

@@ -7,7 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 
-export interface WorkerPoolOptions<T, R> {
+export interface ThreadPoolOptions<T, R> {
   /** The worker script, and what each worker is started with. */
   url: URL;
   workerData: unknown;
@@ -33,7 +33,7 @@ export interface WorkerPoolOptions<T, R> {
 }
 
 /** Runs every task `next` gives on `workers` threads; rejects when a worker is lost and `onLost` does not take it. */
-export async function runWorkerPool<T, R>(o: WorkerPoolOptions<T, R>): Promise<void> {
+export async function runThreadPool<T, R>(o: ThreadPoolOptions<T, R>): Promise<void> {
   const live = new Set<Worker>();
   /** One slot: a worker taking tasks until none is left, replaced when it is lost on one and onLost says so. */
   const slot = (index: number) => new Promise<void>((resolve, reject) => {
