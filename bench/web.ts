@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { siteMounts, startSiteServer } from '../src/web/server.node.js';
+import { siteMounts, startSiteServer } from '../src/site/server.node.js';
 
 // the little of the DOM the functions run in the page use (the project's TypeScript has no DOM types; the page's CSP refuses code in strings)
 declare const document: { body: { dataset: Record<string, string | undefined> }; querySelectorAll(selector: string): { length: number } };
