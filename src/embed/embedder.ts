@@ -141,8 +141,8 @@ export class FaceEmbedder {
       const tile = whole ? input : tf.slice(input, [w.y, w.x, 0], [w.height, w.width, 3]);
       try {
         const detections = await api.nets.ssdMobilenetv1.locateFaces(tile as never, settings);
-        found.push({ window: w, detections: detections.map((d) => ({ x: d.box.x + w.x, y: d.box.y + w.y, width: d.box.width, height: d.box.height,
-          score: d.score })) });
+        const inImage = detections.map((d) => ({ x: d.box.x + w.x, y: d.box.y + w.y, width: d.box.width, height: d.box.height, score: d.score }));
+        found.push({ window: w, detections: inImage });
       } finally {
         if (!whole) tile.dispose();
       }

@@ -64,8 +64,8 @@ function starts(length: number, side: number, overlap: number): number[] {
  * more than such a face, holds it whole), then the best-scoring of detections that cover one
  * another (IoU above `iou`, or the smaller mostly inside the larger) is kept.
  */
-export function mergeDetections(found: readonly { window: Window; detections: readonly Detection[] }[], imageWidth: number, imageHeight: number,
-  iou = 0.3): Detection[] {
+export function mergeDetections(found: readonly { window: Window; detections: readonly Detection[] }[],
+  imageWidth: number, imageHeight: number, iou = 0.3): Detection[] {
   const whole: Detection[] = [];
   for (const { window: w, detections } of found) {
     for (const d of detections) {

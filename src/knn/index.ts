@@ -191,6 +191,11 @@ function dot(x: Features, a: number, b: number): number {
   return s;
 }
 
+/** The kNN graph with its similarities: its own, or computed from the unit rows where it came without them. */
+export function withSimilarities(knn: KnnGraph, unit: Features): KnnGraph & { sims: Float32Array } {
+  return knn.sims ? (knn as KnnGraph & { sims: Float32Array }) : { ...knn, sims: knnSimilarities(knn, unit) };
+}
+
 /** Cosine similarities of a kNN graph read without them, from unit-length rows. */
 export function knnSimilarities(knn: KnnGraph, unit: Features): Float32Array {
   const w = knn.k + 1;

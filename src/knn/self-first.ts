@@ -4,8 +4,8 @@
  * own candidates at all, the last candidate makes room for it (similarity 1). It goes to row
  * `outRow` of the outputs (default `row`).
  */
-export function placeSelfFirst(row: number, ids: ArrayLike<number>, sims: ArrayLike<number>, indices: Int32Array, outSims: Float32Array, w: number,
-  outRow = row): void {
+export function placeSelfFirst(row: number, ids: ArrayLike<number>, sims: ArrayLike<number>,
+  indices: Int32Array, outSims: Float32Array, w: number, outRow = row): void {
   let self = -1;
   for (let j = 0; j < w; j++) if (ids[j] === row) { self = j; break; }
   const base = outRow * w;

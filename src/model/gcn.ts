@@ -109,8 +109,8 @@ async function evalForward(params: Params, b: GraphBatch, backend: ComputeBacken
     : (await conv(backend, b, batchNorm(params, b, dim, 'eval').x, undefined, dim, widths[0]!, weight(0), bias(0), rowsPerLayer[0], scratch, { z: 'z', y: 'y0' })).y;
   for (let l = 1; l < widths.length; l++) {
     // outputs alternate between two buffers: each layer reads the one before it
-    h = (await conv(backend, b, h, positions(rowsPerLayer[l - 1]!, b.rows), widths[l - 1]!, widths[l]!, weight(l), bias(l), rowsPerLayer[l], scratch, { z: 'z',
-      y: `y${l % 2}` })).y;
+    h = (await conv(backend, b, h, positions(rowsPerLayer[l - 1]!, b.rows), widths[l - 1]!, widths[l]!, weight(l), bias(l), rowsPerLayer[l], scratch,
+      { z: 'z', y: `y${l % 2}` })).y;
   }
   // the last layer ran on hop1Rows in order: its output is the classifier's input
   return (await backend.classifier(h, getParam(params, 'classifier.0.weight'), getParam(params, 'classifier.0.bias'), getParam(params, 'classifier.1.weight'),

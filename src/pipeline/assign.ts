@@ -17,7 +17,7 @@ import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
 import type { IpsOptions } from '../ips/index.js';
-import { buildKnnRows, knnSimilarities, l2Normalize, type HnswIndex, type KnnSearch } from '../knn/index.js';
+import { buildKnnRows, knnSimilarities, l2Normalize, withSimilarities, type HnswIndex, type KnnSearch } from '../knn/index.js';
 import { GCN_SAME_PERSON } from '../model/gcn.js';
 import type { Model } from '../model/model.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
@@ -97,8 +97,8 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
     const knn: KnnGraph = { n, k, indices };
     if (!model) {
       const sims = new Float32Array(n * w);
-      sims.set(oldKnn.sims ? oldKnn.sims.subarray(0, old * w) : knnSimilarities(oldKnn, { n: old, dim: unit.dim, data: unit.data.subarray(0,
-        old * unit.dim) }));
+      sims.set(oldKnn.sims ? oldKnn.sims.subarray(0, old * w)
+        : knnSimilarities(oldKnn, { n: old, dim: unit.dim, data: unit.data.subarray(0, old * unit.dim) }));
       sims.set(rows.sims, old * w);
       knn.sims = sims;
       const wanted = options.threshold ?? 'auto';
@@ -124,7 +124,7 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
 /** The assignment with the constraints kept: clusters split along the kNN similarities of all faces. */
 function keep(assigned: { labels: Int32Array; joined: number; started: number }, knn: KnnGraph, unit: Features, options: AssignOptions) {
   if (constraintCount(options.constraints) === 0) return assigned;
-  const withSims = knn.sims ? knn : { ...knn, sims: knnSimilarities(knn, unit) };
+  const withSims = withSimilarities(knn, unit);
   const { labels } = keepConstraints(assigned.labels, poolPairs(knnEdges(withSims), unit.n, 'avg'), options.constraints);
   return { ...assigned, labels };
 }

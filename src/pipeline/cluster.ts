@@ -18,7 +18,7 @@ import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
 import { checkEnoughFaces, type IpsOptions } from '../ips/index.js';
-import { buildKnn, checkUnitRows, knnSimilarities, l2Normalize, type KnnSearch } from '../knn/index.js';
+import { buildKnn, checkUnitRows, l2Normalize, withSimilarities, type KnnSearch } from '../knn/index.js';
 import { defaultModel } from '#defaults';
 import { GCN_SAME_PERSON } from '../model/gcn.js';
 import type { Model } from '../model/model.js';
@@ -242,8 +242,8 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
       t) => options.onProgress?.('knn', d, t) });
   };
   const trials = options.trials ?? INFOMAP_METHOD_DEFAULTS.trials;
-  const infomapOptions = { trials, ...(options.seed !== undefined ? { seed: options.seed } : {}), onTrial: (t: number) => options.onProgress?.('infomap', t + 1,
-    trials) };
+  const infomapOptions = { trials, ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    onTrial: (t: number) => options.onProgress?.('infomap', t + 1, trials) };
   const runInfomap = (edges: ScoredEdges) => {
     options.onProgress?.('infomap', 0, trials);
     return infomap(n, edges.src, edges.dst, edges.score, infomapOptions).labels;
@@ -267,7 +267,7 @@ export async function clusterFaces(features: Features, options: ClusterOptions =
   const knnWithSims = async (fallbackK: number) => {
     const k = fitK(options, n, fallbackK);
     const knn = options.knn ?? await makeKnn(k);
-    return knn.sims ? knn : { ...knn, sims: knnSimilarities(knn, unit) };
+    return withSimilarities(knn, unit);
   };
   try {
     return await METHOD_RUNNERS[method]({ n, unit, options, knnWithSims, scoreWithModel, runInfomap });

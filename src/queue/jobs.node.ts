@@ -91,8 +91,8 @@ export class RunCache {
   }
   /** The GCN's input: the job's raw features (a model without L2 normalisation), else the unit ones. */
   gcnInput(job: GcnJob): Features {
-    return job.input === undefined ? this.features(job.run) : this.#get(job.run, job.input, () => input(this.workDir, join(runDir(job.run), job.input!),
-      (p) => readFeatures(p)));
+    if (job.input === undefined) return this.features(job.run);
+    return this.#get(job.run, job.input, () => input(this.workDir, join(runDir(job.run), job.input!), (p) => readFeatures(p)));
   }
   knn(job: GcnJob): KnnGraph {
     return this.#get(job.run, job.knn, () => input(this.workDir, join(runDir(job.run), job.knn), (p) => readKnn(p)));

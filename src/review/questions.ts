@@ -21,7 +21,7 @@
  */
 import { estimateLinkThreshold, UnionFind, type LinkThreshold } from '../cluster/index.js';
 import { fail } from '../errors.js';
-import { buildKnn, knnSimilarities, l2Normalize, type KnnSearch } from '../knn/index.js';
+import { buildKnn, l2Normalize, withSimilarities, type KnnSearch } from '../knn/index.js';
 import { relabelByFirstMember } from '../labels.js';
 import type { Features, KnnGraph } from '../types.js';
 
@@ -146,7 +146,7 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
   const unit = options.normalized ? features : l2Normalize(features);
   const k = Math.min(options.k ?? REVIEW_DEFAULTS.k, n - 1);
   const given = options.knn ?? await buildKnn(unit, { k, normalized: true, ...options.knnSearch });
-  const knn = given.sims ? given : { ...given, sims: knnSimilarities(given, unit) };
+  const knn = withSimilarities(given, unit);
   const cut = options.linkThreshold ?? estimateLinkThreshold(unit, knn, options.descriptors !== undefined ? { descriptors: options.descriptors } : {});
   const scale = cut.scale > 0 ? cut.scale : REVIEW_DEFAULTS.fallbackScale;
   const xOf = (s: number) => -Math.log(Math.max(1e-12, 1 - s));
@@ -157,14 +157,12 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
 
   // clusters numbered 0..m−1 here; `idOf` gives them back as the caller numbers them
   const cluster = relabelByFirstMember(labels);
-  let m = 0;
-  for (const c of cluster) m = Math.max(m, c + 1);
-  const idOf = new Int32Array(m);
-  const size = new Int32Array(m);
-  for (let i = 0; i < n; i++) { idOf[cluster[i]!] = labels[i]!; size[cluster[i]!]!++; }
-  const rep = representatives(unit, cluster, m);
-
-  const members = membersOf(cluster, m);
+  const members = membersOf(cluster);
+  const m = members.length;
+  const size = Int32Array.from(members, (faces) => faces.length);
+  const idOf = Int32Array.from(members, (faces) => labels[faces[0]!]!);
+  // the face of each cluster that best shows it
+  const rep = Int32Array.from(members, (faces) => nearestMean(unit, faces));
 
   // the strongest links between clusters, how many each cluster (as pivot) sends to each other
   // one, and the links inside clusters (for their maximum spanning forests)
@@ -234,8 +232,8 @@ export async function reviewWithEvidence(features: Features, labels: Int32Array,
     const share = (linkCount.get(small * m + large) ?? 0) / (size[small]! * Math.min(knn.k, size[large]!));
     const p = probability(same, z, share);
     const gain = (size[a]! * size[b]!) / ((size[a]! + size[b]!) * n);
-    candidates.push({ p, pair: [a, b], evidence: { z, share, question: { id: 0, kind: 'same', a: idOf[a]!, b: idOf[b]!, faces: [rep[a]!, rep[b]!],
-      score: p * gain } } });
+    const question: SameQuestion = { id: 0, kind: 'same', a: idOf[a]!, b: idOf[b]!, faces: [rep[a]!, rep[b]!], score: p * gain };
+    candidates.push({ p, pair: [a, b], evidence: { z, share, question } });
   }
   // "belongs": each face of a cluster of 2+ alone, and the parts of each cluster beyond its weakest inside links
   const parts: number[][] = [];
@@ -295,22 +293,6 @@ export async function reviewQuestions(features: Features, labels: Int32Array, op
   return (await reviewWithEvidence(features, labels, options)).map((e) => e.question);
 }
 
-/** The face of each cluster nearest its mean direction: the one that best shows it. */
-function representatives(unit: Features, cluster: Int32Array, m: number): Int32Array {
-  const { n, dim, data } = unit;
-  const sum = new Float64Array(m * dim);
-  for (let i = 0; i < n; i++) for (let d = 0; d < dim; d++) sum[cluster[i]! * dim + d]! += data[i * dim + d]!;
-  const best = new Int32Array(m).fill(-1);
-  const bestDot = new Float64Array(m).fill(-Infinity);
-  for (let i = 0; i < n; i++) {
-    const c = cluster[i]!;
-    let s = 0;
-    for (let d = 0; d < dim; d++) s += data[i * dim + d]! * sum[c * dim + d]!;
-    if (s > bestDot[c]!) { bestDot[c] = s; best[c] = i; }
-  }
-  return best;
-}
-
 /** A question before the choice: `p` the chance of "yes", `pair` a "same" question's two clusters as numbered here. */
 interface Candidate {
   evidence: Evidence;
@@ -323,10 +305,13 @@ interface Links {
   count: number;
 }
 
-/** The faces of each cluster, 0..m−1. */
-function membersOf(cluster: Int32Array, m: number): number[][] {
-  const out: number[][] = Array.from({ length: m }, () => []);
-  cluster.forEach((c, i) => { out[c]!.push(i); });
+/** The faces of each cluster, labels numbered 0..m−1. */
+function membersOf(cluster: Int32Array): number[][] {
+  const out: number[][] = [];
+  cluster.forEach((c, i) => {
+    if (out[c] === undefined) out[c] = [];
+    out[c].push(i);
+  });
   return out;
 }
 
@@ -365,11 +350,11 @@ function weakParts(n: number, members: readonly number[][], rep: Int32Array, lin
   }
   const parent = new Int32Array(n).fill(-1), up = new Float64Array(n), seen = new Uint8Array(n);
   const out: number[][] = [];
-  /** The faces reached from `root` without crossing back to `from`, in the order reached. */
-  const reach = (root: number, from: number): number[] => {
+  /** The faces the tree reaches from `root` (its own root), in the order reached. */
+  const reach = (root: number): number[] => {
     const found = [root];
     seen[root] = 1;
-    parent[root] = from;
+    parent[root] = -1;
     for (let t = 0; t < found.length; t++) {
       for (const { to, s } of tree[found[t]!]!) {
         if (to === parent[found[t]!] || seen[to]) continue;
@@ -384,7 +369,7 @@ function weakParts(n: number, members: readonly number[][], rep: Int32Array, lin
   for (let c = 0; c < members.length; c++) {
     const faces = members[c]!;
     if (faces.length < 4) continue;
-    const main = reach(rep[c]!, -1);
+    const main = reach(rep[c]!);
     // the size of each face's subtree, leaves first
     const below = new Map<number, number>();
     for (let t = main.length - 1; t >= 0; t--) {
@@ -392,8 +377,8 @@ function weakParts(n: number, members: readonly number[][], rep: Int32Array, lin
       below.set(v, (below.get(v) ?? 0) + 1);
       if (parent[v]! >= 0) below.set(parent[v]!, (below.get(parent[v]!) ?? 0) + below.get(v)!);
     }
-    const cuts = main.filter((v) => v !== rep[c] && below.get(v)! >= 2 && 2 * below.get(v)! <= faces.length).sort((x, y) => up[x]! - up[y]! || x - y).slice(0,
-      count);
+    const cuts = main.filter((v) => v !== rep[c] && below.get(v)! >= 2 && 2 * below.get(v)! <= faces.length)
+      .sort((x, y) => up[x]! - up[y]! || x - y).slice(0, count);
     for (const v of cuts) {
       // the subtree beyond v's link to its parent
       const part = [v];
@@ -402,7 +387,7 @@ function weakParts(n: number, members: readonly number[][], rep: Int32Array, lin
     }
     for (const i of faces) {
       if (seen[i]) continue;
-      const piece = reach(i, -1);
+      const piece = reach(i);
       if (piece.length >= 2 && 2 * piece.length <= faces.length) out.push(piece);
     }
   }

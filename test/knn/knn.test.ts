@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FaceclusterError } from '../../src/errors.js';
-import { buildKnn, buildKnnRows, l2Normalize } from '../../src/knn/index.js';
+import { buildKnn, buildKnnRows, l2Normalize, withSimilarities } from '../../src/knn/index.js';
 import type { Features } from '../../src/types.js';
 import { randomMatrix } from '../helpers.js';
 
@@ -84,4 +84,15 @@ test('buildKnnRows: a block of rows (count) is those rows of the whole search; a
   }
   await assert.rejects(buildKnnRows(f, 280, { k: 7, method: 'exact', count: 30 }), /rows 280\.\.309 are not among the 300 faces/);
   await assert.rejects(buildKnnRows(f, 100, { k: 7, method: 'hnsw', count: 10 }), /a count of rows is for exact search/);
+});
+
+test('withSimilarities: a graph with similarities is returned as it is; one without gets the cosines its rows give', async () => {
+  const unit = l2Normalize({ n: 30, dim: 8, data: randomMatrix(30, 8, 3) });
+  const knn = await buildKnn(unit, { k: 5, normalized: true });
+  assert.equal(withSimilarities(knn, unit), knn);
+  const computed = withSimilarities({ n: knn.n, k: knn.k, indices: knn.indices }, unit);
+  assert.deepEqual([...computed.indices], [...knn.indices]);
+  computed.sims.forEach((s, i) => {
+    assert.ok(Math.abs(s - knn.sims![i]!) < 1e-5, `similarity ${i}`);
+  });
 });

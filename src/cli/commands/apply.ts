@@ -30,8 +30,8 @@ export function runApply(o: ParsedOptions): void {
   const clusters = readLabels(o.clusters as string);
   const faces = loadFaces(o.faces as string | undefined, clusters.length);
   // the constraints file to add to is read before anything is written: a bad one leaves no output
-  const before = constraintsOut !== undefined && existsSync(constraintsOut) ? parseConstraints(readText(constraintsOut), constraintsOut) : { mustLink: [],
-    cannotLink: [] };
+  const before = constraintsOut !== undefined && existsSync(constraintsOut)
+    ? parseConstraints(readText(constraintsOut), constraintsOut) : { mustLink: [], cannotLink: [] };
   const applied = applyAnswers(clusters, questions, answers);
   writeLabels(o.out as string, applied.labels);
   if (constraintsOut !== undefined) {

@@ -150,8 +150,8 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
   }
   if (edges && o['scores-out'] !== undefined) writeNpy(o['scores-out'] as string, edges.score, [edges.score.length], 'f8');
   if (o.report !== undefined) {
-    await writeReport(o.report as string, { labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), title: `facecluster: ${featuresPath}` },
-      o, faces);
+    const title = `facecluster: ${featuresPath}`;
+    await writeReport(o.report as string, { labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), title }, o, faces);
   }
   const summary = summarizeClustering(result, (performance.now() - started) / 1000);
   if (!o.quiet) console.error(`facecluster: ${formatClusteringSummary(summary)}`);
