@@ -26,40 +26,72 @@ export interface OptionSpec {
   required?: boolean;
 }
 
-export interface CommandSpec {
+/** A table of options, flag name to spec. */
+export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
+
+export interface CommandSpec<O extends OptionSpecs = OptionSpecs> {
   name: string;
   summary: string;
   usage: string;
-  options: Record<string, OptionSpec>;
+  options: O;
   /** Whether positional arguments are taken (e.g. photo paths). */
   positionals?: string;
 }
 
+/** What an option's spec parses to: a string (one of its choices), a number, a flag, or whole numbers. */
+export type OptionValue<S extends OptionSpec> = S extends { type: 'boolean' } ? boolean
+  : S extends { type: 'integers' } ? number[]
+  : S extends { type: 'number' | 'integer' } ? number
+  : S extends { choices: readonly (infer C extends string)[] } ? C : string;
+
+/** The parsed options of a table: a flag is always true or false; an option with a default or required always has a value. */
+export type OptionValues<O extends OptionSpecs> = {
+  -readonly [K in keyof O]: O[K] extends { type: 'boolean' } | { required: true } | { default: string | number | readonly number[] }
+    ? OptionValue<O[K]> : OptionValue<O[K]> | undefined;
+};
+
+/** An option table with its literal types kept (the flag names, their types and choices), so that its values are typed. */
+export function defineOptions<const O extends OptionSpecs>(options: O): O {
+  return Object.freeze(options);
+}
+
+/** A command: its spec, and what it runs with the options as its table types them. */
+export interface Command {
+  spec: CommandSpec;
+  run(options: ParsedOptions, positionals: string[]): void | Promise<void>;
+}
+
+export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>,
+  run: (options: OptionValues<O>, positionals: string[]) => void | Promise<void>): Command {
+  // parseOptions gives each option of the table a value of its spec's type (OptionValues)
+  return { spec, run: run as (options: ParsedOptions, positionals: string[]) => void | Promise<void> };
+}
+
 /** Options several commands share, spread into their option tables. */
-export const FEATURE_OPTIONS: Record<string, OptionSpec> = Object.freeze({
+export const FEATURE_OPTIONS = defineOptions({
   features: { type: 'string', help: 'face features, N×D (.npy, or .bin with --dim)', required: true },
   dim: { type: 'integer', min: 1, help: 'row width of .bin features' },
 });
 /** How a kNN graph is searched: the commands that build one share these. */
-export const KNN_SEARCH_OPTIONS: Record<string, OptionSpec> = Object.freeze({
+export const KNN_SEARCH_OPTIONS = defineOptions({
   'knn-method': { type: 'string', choices: KNN_METHODS, default: 'auto', help: `exact search, or an approximate HNSW graph; auto: exact below about ${Math.round(Math.sqrt(HNSW_CROSSOVER / 512) / 1000)}k faces of 512-d (more at lower widths), where it is faster` },
   'hnsw-m': { type: 'integer', min: 2, default: HNSW_DEFAULTS.connectivity, help: 'hnsw: links per face (M)' },
   'hnsw-ef-construction': { type: 'integer', min: 1, default: HNSW_DEFAULTS.expansionAdd, help: 'hnsw: candidates kept while building (efConstruction)' },
   'hnsw-ef': { type: 'integer', min: 1, default: HNSW_DEFAULTS.expansionSearch, help: 'hnsw: candidates kept while searching (ef)' },
   'index-out': { type: 'string', help: 'hnsw: save the index (for assign --index)' },
 });
-export const QUIET_OPTION: Record<string, OptionSpec> = Object.freeze({ quiet: { type: 'boolean', help: 'no progress display' } });
+export const QUIET_OPTION = defineOptions({ quiet: { type: 'boolean', help: 'no progress display' } });
 
 /**
  * How many cores a command may use, whatever it runs on them: engine threads (knn, train, a
  * queue worker's jobs), worker threads (the GCN's scoring, embed's photos), HNSW's threads.
  */
-export const THREADS_OPTION: Record<string, OptionSpec> = Object.freeze({
+export const THREADS_OPTION = defineOptions({
   threads: { type: 'integer', min: 1, help: 'cores to use (default: all)' },
 });
 
 /** The descriptor model behind --threshold auto (cluster, assign); read by descriptorsFrom. */
-export const DESCRIPTORS_OPTION: Record<string, OptionSpec> = Object.freeze({
+export const DESCRIPTORS_OPTION = defineOptions({
   descriptors: { type: 'string', help: 'the descriptor model, whose measured impostor similarities back --threshold auto: face-api, or unknown to read everything off the collection (default: the "model" of --faces where there is one, else recognised from the descriptors)' },
 });
 
@@ -133,7 +165,7 @@ export function parseOptions(argv: string[], cmd: CommandSpec): { options: Parse
     const raw = parsed.values[name];
     if (raw === undefined) {
       if (o.required) fail('BAD_OPTION', `--${name} is required (see 'facecluster ${cmd.name} --help')`);
-      options[name] = o.default;
+      options[name] = o.type === 'boolean' ? false : o.default;
       continue;
     }
     options[name] = convertValue(name, o, raw);
@@ -142,8 +174,9 @@ export function parseOptions(argv: string[], cmd: CommandSpec): { options: Parse
 }
 
 function convertValue(name: string, o: OptionSpec, raw: string | boolean): string | number | boolean | number[] {
-  if (o.type === 'boolean') return raw as boolean;
-  const s = raw as string;
+  // parseArgs gives flags as booleans, everything else as strings
+  if (o.type === 'boolean' || typeof raw === 'boolean') return raw === true;
+  const s = raw;
   switch (o.type) {
     case 'string':
       if (o.choices && !o.choices.includes(s)) fail('BAD_OPTION', `--${name} must be one of ${o.choices.join(', ')}, got '${s}'`);

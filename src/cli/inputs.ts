@@ -2,9 +2,9 @@
 import { DESCRIPTOR_PRIORS, descriptorPrior, type Constraints } from '../cluster/index.js';
 import { fail } from '../errors.js';
 import { parseConstraints, readFaces, readFeatures, readKnn, readLabels, readText, resolveConstraints, type FaceRecord } from '../io/index.js';
-import type { KnnMethod, KnnSearch } from '../knn/index.js';
+import type { KnnSearch } from '../knn/index.js';
 import type { Features, KnnGraph } from '../types.js';
-import { checkRange, type OptionSpec, type ParsedOptions } from './args.js';
+import { checkRange, type DESCRIPTORS_OPTION, type KNN_SEARCH_OPTIONS, type OptionSpec, type OptionValues, type THREADS_OPTION } from './args.js';
 
 export function loadFeatures(path: string, dim?: number): Features {
   return readFeatures(path, dim === undefined ? {} : { dim });
@@ -49,26 +49,26 @@ export function parseAuto(value: string, option: string, range: Pick<OptionSpec,
 export const COSINE_RANGE = Object.freeze({ min: -1, max: 1 });
 
 /** The kNN search settings of KNN_SEARCH_OPTIONS (and --threads, shared with the command's other stages). */
-export function knnSearchFrom(o: ParsedOptions): KnnSearch {
-  const method = o['knn-method'] as KnnMethod;
-  for (const flag of ['index', 'index-out']) {
+export function knnSearchFrom(o: OptionValues<typeof KNN_SEARCH_OPTIONS> & Partial<OptionValues<typeof THREADS_OPTION>> & { index?: string | undefined }): KnnSearch {
+  const method = o['knn-method'];
+  for (const flag of ['index', 'index-out'] as const) {
     if (o[flag] !== undefined && method === 'exact') fail('BAD_OPTION', `--${flag} is an HNSW index: it needs --knn-method hnsw or auto`);
   }
   return {
     method,
     hnsw: {
-      connectivity: o['hnsw-m'] as number,
-      expansionAdd: o['hnsw-ef-construction'] as number,
-      expansionSearch: o['hnsw-ef'] as number,
-      ...(o.threads !== undefined ? { threads: o.threads as number } : {}),
+      connectivity: o['hnsw-m'],
+      expansionAdd: o['hnsw-ef-construction'],
+      expansionSearch: o['hnsw-ef'],
+      ...(o.threads !== undefined ? { threads: o.threads } : {}),
     },
-    ...(o['index-out'] !== undefined ? { indexOut: o['index-out'] as string } : {}),
+    ...(o['index-out'] !== undefined ? { indexOut: o['index-out'] } : {}),
   };
 }
 
 /** --descriptors, checked against the models facecluster has measurements of, else the model a faces.json names. */
-export function descriptorsFrom(o: ParsedOptions, faces?: readonly { model?: string }[]): string | undefined {
-  const named = o.descriptors as string | undefined;
+export function descriptorsFrom(o: Partial<OptionValues<typeof DESCRIPTORS_OPTION>>, faces?: readonly { model?: string }[]): string | undefined {
+  const named = o.descriptors;
   if (named !== undefined && named !== 'unknown' && !descriptorPrior(named)) {
     fail('BAD_OPTION', `--descriptors: no measurements of '${named}'; known: ${Object.keys(DESCRIPTOR_PRIORS).join(', ')}, or unknown`);
   }

@@ -7,7 +7,7 @@ import { inCliTerms } from './format.js';
 
 function usage(): string {
   return ['facecluster: face clustering by linkage (L-GCN, Wang et al. CVPR 2019)', '', 'commands:',
-    ...COMMANDS.map(([c]) => `  ${c.name.padEnd(10)} ${c.summary}`), '', "'facecluster COMMAND --help' for a command's options"].join('\n');
+    ...COMMANDS.map(({ spec }) => `  ${spec.name.padEnd(10)} ${spec.summary}`), '', "'facecluster COMMAND --help' for a command's options"].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -18,16 +18,15 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name === undefined ? 2 : 0;
   }
-  const entry = COMMANDS.find(([c]) => c.name === name);
+  const command = COMMANDS.find(({ spec }) => spec.name === name);
   try {
-    if (!entry) throw new FaceclusterError('BAD_OPTION', `unknown command '${name}' (commands: ${COMMANDS.map(([c]) => c.name).join(', ')})`);
-    const [spec, run] = entry;
-    const parsed = parseOptions(args.slice(1), spec);
+    if (!command) throw new FaceclusterError('BAD_OPTION', `unknown command '${name}' (commands: ${COMMANDS.map(({ spec }) => spec.name).join(', ')})`);
+    const parsed = parseOptions(args.slice(1), command.spec);
     if (parsed.help) {
-      console.log(helpText(spec));
+      console.log(helpText(command.spec));
       return 0;
     }
-    await run(parsed.options, parsed.positionals);
+    await command.run(parsed.options, parsed.positionals);
     return 0;
   } catch (e) {
     if (e instanceof FaceclusterError) {

@@ -7,35 +7,35 @@ import type { Model } from '../model/model.js';
 import type { ClusterOptions, LinkScorer } from '../pipeline/cluster.js';
 import { DISTRIBUTED_DEFAULTS, finishRun, prepareRun, queuedKnn, queuedScores, type QueuedRun, type RunHandle } from '../queue/distributed.node.js';
 import type { Features } from '../types.js';
-import type { OptionSpec, ParsedOptions } from './args.js';
+import { defineOptions, type OptionValues } from './args.js';
 import { Progress } from './progress.js';
 
-export const QUEUE_OPTIONS: Record<string, OptionSpec> = Object.freeze({
+export const QUEUE_OPTIONS = defineOptions({
   queue: { type: 'string', help: 'coordinate workers through BullMQ on this Redis (redis://HOST:PORT): the work is cut into jobs that `facecluster worker` processes take' },
   'work-dir': { type: 'string', help: 'with --queue: a folder every machine reads and writes (a shared filesystem), the same one given to the workers' },
   'queue-name': { type: 'string', default: QUEUE_NAME, help: 'with --queue: the BullMQ queue, shared with the workers of this work directory (one name a work directory when several share a Redis)' },
   'queue-timeout': { type: 'number', above: 0, default: QUEUE_DEFAULTS.timeoutMs / 1000, help: 'with --queue: give up when no job has finished for this many seconds' },
 });
 
-export const JOB_FACES_OPTION: Record<string, OptionSpec> = Object.freeze({
+export const JOB_FACES_OPTION = defineOptions({
   'job-faces': { type: 'integer', min: 1, default: DISTRIBUTED_DEFAULTS.jobFaces, help: 'with --queue: faces (kNN rows, GCN pivots) a job takes' },
 });
 
 /** The queued run the options ask for (connected to Redis), or undefined without --queue. */
-export async function queuedRunFrom(o: ParsedOptions, quiet: boolean): Promise<(QueuedRun & { bar: Progress }) | undefined> {
+export async function queuedRunFrom(o: OptionValues<typeof QUEUE_OPTIONS> & Partial<OptionValues<typeof JOB_FACES_OPTION>>, quiet: boolean): Promise<(QueuedRun & { bar: Progress }) | undefined> {
   if (o.queue === undefined) {
     if (o['work-dir'] !== undefined) fail('BAD_OPTION', '--work-dir goes with --queue');
     return undefined;
   }
   if (o['work-dir'] === undefined) fail('BAD_OPTION', '--queue needs --work-dir, a folder the workers share');
-  const connection = await connectRedis(o.queue as string);
+  const connection = await connectRedis(o.queue);
   const bar = new Progress('queue', 'jobs', quiet);
   return {
     connection, bar,
-    workDir: o['work-dir'] as string,
-    timeoutMs: (o['queue-timeout'] as number) * 1000,
-    queueName: o['queue-name'] as string,
-    ...(o['job-faces'] !== undefined ? { jobFaces: o['job-faces'] as number } : {}),
+    workDir: o['work-dir'],
+    timeoutMs: o['queue-timeout'] * 1000,
+    queueName: o['queue-name'],
+    ...(o['job-faces'] !== undefined ? { jobFaces: o['job-faces'] } : {}),
     onProgress: (done, total, workers) => bar.update(done, total, `${workers} worker${workers === 1 ? '' : 's'} seen`),
   };
 }

@@ -46,7 +46,7 @@ function badValues(o: OptionSpec): string[] {
 }
 
 const cases: { cmd: CommandSpec; name: string; value: string[] }[] = [];
-for (const [cmd] of COMMANDS) {
+for (const { spec: cmd } of COMMANDS) {
   for (const [name, o] of Object.entries(cmd.options)) {
     if (o.type === 'number' || o.type === 'integer') for (const v of badValues(o)) cases.push({ cmd, name, value: [v] });
     if (o.type === 'integers') for (const v of badValues(o)) cases.push({ cmd, name, value: Array(o.count ?? 1).fill(v) });
@@ -55,7 +55,7 @@ for (const [cmd] of COMMANDS) {
 }
 
 test('every numeric option has a range', () => {
-  for (const [cmd] of COMMANDS) {
+  for (const { spec: cmd } of COMMANDS) {
     for (const [name, o] of Object.entries(cmd.options)) {
       if (o.type === 'number' || o.type === 'integer' || o.type === 'integers') {
         assert.ok([o.min, o.max, o.above, o.below].some((b) => b !== undefined), `${cmd.name} --${name} has no range`);
@@ -77,7 +77,7 @@ test('each bad option value is refused by the parser, which runs before any comm
     });
   }
   // and through the command line, for one option a command: exit 2, the same line
-  for (const [cmd] of COMMANDS) {
+  for (const { spec: cmd } of COMMANDS) {
     const c = cases.find((x) => x.cmd === cmd);
     if (!c) continue;
     const r = run([cmd.name, ...requiredArgs(cmd, c.name), `--${c.name}`, ...c.value]);
@@ -112,4 +112,34 @@ test('library messages name settings in the library\'s terms; the CLI puts its f
     'the kNN graph has K = 10, fewer than k1 = 80 (--k-at-hop): build it with --k 80 or more',
     'k2 = 20 (--k-at-hop) must not exceed the first, k1 = 10',
   ]);
+});
+
+/** A value parseOptions may give an option, as OptionValues types it. */
+function hasSpecType(o: OptionSpec, v: unknown): boolean {
+  if (o.type === 'boolean') return typeof v === 'boolean';
+  if (v === undefined) return !o.required && o.default === undefined;
+  if (o.type === 'integers') return Array.isArray(v) && v.length === (o.count ?? 1) && v.every(Number.isInteger);
+  if (o.type === 'integer') return Number.isInteger(v);
+  if (o.type === 'number') return typeof v === 'number' && Number.isFinite(v);
+  return typeof v === 'string' && (!o.choices || o.choices.includes(v));
+}
+
+test('parsed options have the types the commands read them as (OptionValues): flags true or false, defaults filled in', () => {
+  let checked = 0;
+  for (const { spec: cmd } of COMMANDS) {
+    const given = parseOptions(requiredArgs(cmd, ''), cmd).options;
+    for (const [name, o] of Object.entries(cmd.options)) {
+      assert.ok(hasSpecType(o, given[name]), `${cmd.name} --${name} absent: ${String(given[name])}`);
+      checked++;
+    }
+    // each option given once, with a value of its type
+    for (const [name, o] of Object.entries(cmd.options)) {
+      const value = o.type === 'boolean' ? [] : o.type === 'integers' ? Array(o.count ?? 1).fill(String(Math.max(o.min ?? 1, 1)))
+        : o.choices ? [o.choices.at(-1)!] : o.type === 'string' ? ['x'] : [String(o.above !== undefined ? o.above + 0.5 : o.min ?? o.max ?? 1)];
+      const parsed = parseOptions([...requiredArgs(cmd, name), `--${name}`, ...value], cmd).options[name];
+      assert.ok(hasSpecType(o, parsed) && parsed !== undefined, `${cmd.name} --${name} ${value.join(' ')}: ${String(parsed)}`);
+      if (o.type === 'boolean') assert.equal(parsed, true);
+    }
+  }
+  assert.ok(checked > 150, `${checked} options`);
 });

@@ -1,4 +1,4 @@
-import type { Pool } from '../../cluster/index.js';
+
 import { JsBackend } from '../../engine/backend.js';
 import { checkLabelsPath, writeKnn, writeLabels, writeNpy } from '../../io/index.js';
 import { writeReport } from './report.js';
@@ -10,106 +10,107 @@ import { loadModel } from '../../model/files.node.js';
 import { GCN_SAME_PERSON } from '../../model/gcn.js';
 import { EARLY_STOP_DEFAULTS, INFOMAP_DEFAULTS, PROPAGATION_DEFAULTS } from '../../cluster/index.js';
 import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_LINKAGE, DEFAULT_METHOD, GCN_MIN_SCORES, EDGE_FILTERS,
-  INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type ClusterResult, type EdgeFilter, type Linkage,
-  type Method } from '../../pipeline/cluster.js';
+  INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type ClusterResult, } from '../../pipeline/cluster.js';
 import { DEFAULT_MODEL_DIR } from '../../pipeline/defaults.node.js';
-import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, defineCommand, defineOptions, type OptionValues } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFaces, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
 import { JOB_FACES_OPTION, QUEUE_OPTIONS, queuedClustering, queuedRunFrom } from '../queue.js';
 
-export const clusterCommand: CommandSpec = {
+const CLUSTER_OPTIONS = defineOptions({
+  ...FEATURE_OPTIONS,
+  knn: { type: 'string', help: 'kNN graph (.npy or .npz); built when not given' },
+  ...KNN_SEARCH_OPTIONS,
+  method: { type: 'string', choices: METHODS, help: 'infomap: kNN links above a threshold read off the collection, then Infomap (no training, any descriptor model); gcn: L-GCN link scores, then --linkage; threshold: components of kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping (default infomap; gcn when --model, --k-at-hop or --active-connection is given)' },
+  linkage: { type: 'string', choices: LINKAGES, default: DEFAULT_LINKAGE, help: 'gcn: how links become clusters: the seed\'s propagation, or Infomap over the links scoring ≥ --min-score' },
+  rescore: { type: 'boolean', help: 'infomap: the GCN (--model, default the shipped one, for face-api descriptors) gives a second opinion on the kNN links, and those it scores at --min-score or more are kept too (helps small albums; costs the GCN\'s time)' },
+  'edge-filter': { type: 'string', choices: EDGE_FILTERS, default: 'threshold', help: 'infomap: kNN links at or above --threshold, or FC-ES\'s neighbour-probability early stop (--theta, --sigma)' },
+  theta: { type: 'number', min: 0, max: 1, default: EARLY_STOP_DEFAULTS.theta, help: 'infomap with --edge-filter early-stop: neighbour probability a link needs' },
+  sigma: { type: 'string', default: 'auto', help: 'infomap with --edge-filter early-stop: softmax temperature on 2 − 2·cos, a number or auto (half the row\'s mean distance)' },
+  trials: { type: 'integer', min: 1, default: INFOMAP_METHOD_DEFAULTS.trials, help: 'infomap, gcn with Infomap: searches from different random orders, the shortest code kept' },
+  seed: { type: 'integer', min: 0, default: INFOMAP_DEFAULTS.seed, help: 'infomap: seed of the first trial' },
+  model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
+  'k-at-hop': { type: 'integers', count: 2, min: 1, help: 'gcn: hop-1 and hop-2 neighbours (default: the model\'s, paper 80 5)' },
+  'active-connection': { type: 'integer', min: 1, help: 'gcn: active connections u (default: the model\'s, paper 5)' },
+  k: { type: 'integer', min: 1, help: `infomap and the baselines: neighbours per face (default ${BASELINE_DEFAULTS.k}, or all of a given --knn)` },
+  threshold: { type: 'string', help: `infomap, threshold: cosine similarity a link needs (infomap: 0 to 1), or auto: read off the collection, where a face expects few links to other people (default: infomap auto, threshold ${BASELINE_DEFAULTS.threshold})` },
+  ...DESCRIPTORS_OPTION,
+  'max-distance': { type: 'number', min: 0, max: 2, default: BASELINE_DEFAULTS.maxDistance, help: 'online: cosine distance within which faces match' },
+  'min-faces': { type: 'integer', min: 1, default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
+  'max-size': { type: 'integer', min: 1, default: PROPAGATION_DEFAULTS.maxSize, help: 'gcn, cdp: largest cluster the propagation keeps whole' },
+  step: { type: 'number', above: 0, max: 1, default: PROPAGATION_DEFAULTS.step, help: 'gcn, cdp: propagation threshold step toward 1' },
+  'min-score': { type: 'number', min: 0, max: 1, help: `gcn, --rescore: the GCN probability a link needs (default: propagation ${GCN_MIN_SCORES.propagation}, Infomap linkage ${GCN_MIN_SCORES.infomap}, --rescore ${GCN_MIN_SCORES.rescore}); cdp: links scoring less are dropped before the propagation (default 0, as the seed)` },
+  pool: { type: 'string', choices: ['avg', 'max', 'none'], default: 'avg', help: 'gcn, cdp: how the two scores of a pair combine' },
+  out: { type: 'string', help: 'predicted cluster of each face (.npy or .meta)', required: true },
+  labels: { type: 'string', help: 'true identities (.npy or .meta): print the metrics' },
+  faces: { type: 'string', help: 'faces.json (one entry per face, with its "image"): faces of one image never share a cluster' },
+  constraints: { type: 'string', help: 'answers to keep (apply --constraints-out): faces must-linked end together, cannot-linked apart' },
+  report: { type: 'string', help: 'also write an HTML report (thumbnails from --faces)' },
+  'knn-out': { type: 'string', help: 'write the kNN graph used (.npy or .npz), e.g. for a later assign' },
+  'edges-out': { type: 'string', help: 'write the links, E×2 (face, neighbour) .npy: gcn, every scored link; infomap, the links kept' },
+  'scores-out': { type: 'string', help: 'write the links\' scores, E float64 .npy: gcn, probabilities; infomap, cosines (or FC-ES probabilities)' },
+  normalized: { type: 'boolean', help: 'features are unit vectors already' },
+  backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine: onnxruntime or plain TypeScript' },
+  json: { type: 'boolean', help: 'print the metrics as one JSON object' },
+  ...QUEUE_OPTIONS,
+  ...JOB_FACES_OPTION,
+  ...QUIET_OPTION,
+  ...THREADS_OPTION,
+});
+
+export const clusterCommand = defineCommand({
   name: 'cluster',
   summary: 'group faces by identity',
   usage: 'cluster --features F.npy --out PRED.npy [--labels L.npy] [--method infomap|gcn|threshold|cdp|online] [--threshold auto|COS] [--model DIR] [--knn KNN.npy]',
-  options: {
-    ...FEATURE_OPTIONS,
-    knn: { type: 'string', help: 'kNN graph (.npy or .npz); built when not given' },
-    ...KNN_SEARCH_OPTIONS,
-    method: { type: 'string', choices: METHODS, help: 'infomap: kNN links above a threshold read off the collection, then Infomap (no training, any descriptor model); gcn: L-GCN link scores, then --linkage; threshold: components of kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping (default infomap; gcn when --model, --k-at-hop or --active-connection is given)' },
-    linkage: { type: 'string', choices: LINKAGES, default: DEFAULT_LINKAGE, help: 'gcn: how links become clusters: the seed\'s propagation, or Infomap over the links scoring ≥ --min-score' },
-    rescore: { type: 'boolean', help: 'infomap: the GCN (--model, default the shipped one, for face-api descriptors) gives a second opinion on the kNN links, and those it scores at --min-score or more are kept too (helps small albums; costs the GCN\'s time)' },
-    'edge-filter': { type: 'string', choices: EDGE_FILTERS, default: 'threshold', help: 'infomap: kNN links at or above --threshold, or FC-ES\'s neighbour-probability early stop (--theta, --sigma)' },
-    theta: { type: 'number', min: 0, max: 1, default: EARLY_STOP_DEFAULTS.theta, help: 'infomap with --edge-filter early-stop: neighbour probability a link needs' },
-    sigma: { type: 'string', default: 'auto', help: 'infomap with --edge-filter early-stop: softmax temperature on 2 − 2·cos, a number or auto (half the row\'s mean distance)' },
-    trials: { type: 'integer', min: 1, default: INFOMAP_METHOD_DEFAULTS.trials, help: 'infomap, gcn with Infomap: searches from different random orders, the shortest code kept' },
-    seed: { type: 'integer', min: 0, default: INFOMAP_DEFAULTS.seed, help: 'infomap: seed of the first trial' },
-    model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
-    'k-at-hop': { type: 'integers', count: 2, min: 1, help: 'gcn: hop-1 and hop-2 neighbours (default: the model\'s, paper 80 5)' },
-    'active-connection': { type: 'integer', min: 1, help: 'gcn: active connections u (default: the model\'s, paper 5)' },
-    k: { type: 'integer', min: 1, help: `infomap and the baselines: neighbours per face (default ${BASELINE_DEFAULTS.k}, or all of a given --knn)` },
-    threshold: { type: 'string', help: `infomap, threshold: cosine similarity a link needs (infomap: 0 to 1), or auto: read off the collection, where a face expects few links to other people (default: infomap auto, threshold ${BASELINE_DEFAULTS.threshold})` },
-    ...DESCRIPTORS_OPTION,
-    'max-distance': { type: 'number', min: 0, max: 2, default: BASELINE_DEFAULTS.maxDistance, help: 'online: cosine distance within which faces match' },
-    'min-faces': { type: 'integer', min: 1, default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
-    'max-size': { type: 'integer', min: 1, default: PROPAGATION_DEFAULTS.maxSize, help: 'gcn, cdp: largest cluster the propagation keeps whole' },
-    step: { type: 'number', above: 0, max: 1, default: PROPAGATION_DEFAULTS.step, help: 'gcn, cdp: propagation threshold step toward 1' },
-    'min-score': { type: 'number', min: 0, max: 1, help: `gcn, --rescore: the GCN probability a link needs (default: propagation ${GCN_MIN_SCORES.propagation}, Infomap linkage ${GCN_MIN_SCORES.infomap}, --rescore ${GCN_MIN_SCORES.rescore}); cdp: links scoring less are dropped before the propagation (default 0, as the seed)` },
-    pool: { type: 'string', choices: ['avg', 'max', 'none'], default: 'avg', help: 'gcn, cdp: how the two scores of a pair combine' },
-    out: { type: 'string', help: 'predicted cluster of each face (.npy or .meta)', required: true },
-    labels: { type: 'string', help: 'true identities (.npy or .meta): print the metrics' },
-    faces: { type: 'string', help: 'faces.json (one entry per face, with its "image"): faces of one image never share a cluster' },
-    constraints: { type: 'string', help: 'answers to keep (apply --constraints-out): faces must-linked end together, cannot-linked apart' },
-    report: { type: 'string', help: 'also write an HTML report (thumbnails from --faces)' },
-    'knn-out': { type: 'string', help: 'write the kNN graph used (.npy or .npz), e.g. for a later assign' },
-    'edges-out': { type: 'string', help: 'write the links, E×2 (face, neighbour) .npy: gcn, every scored link; infomap, the links kept' },
-    'scores-out': { type: 'string', help: 'write the links\' scores, E float64 .npy: gcn, probabilities; infomap, cosines (or FC-ES probabilities)' },
-    normalized: { type: 'boolean', help: 'features are unit vectors already' },
-    backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine: onnxruntime or plain TypeScript' },
-    json: { type: 'boolean', help: 'print the metrics as one JSON object' },
-    ...QUEUE_OPTIONS,
-    ...JOB_FACES_OPTION,
-    ...QUIET_OPTION,
-    ...THREADS_OPTION,
-  },
-};
+  options: CLUSTER_OPTIONS,
+}, runCluster);
 
-export async function runCluster(o: ParsedOptions): Promise<void> {
-  const featuresPath = o.features as string;
+async function runCluster(o: OptionValues<typeof CLUSTER_OPTIONS>): Promise<void> {
+  const featuresPath = o.features;
   // every option is checked before any file is read
-  const sigma = parseAuto(o.sigma as string, 'sigma', { above: 0 });
-  const threshold = o.threshold === undefined ? undefined : parseAuto(o.threshold as string, 'threshold', COSINE_RANGE);
+  const sigma = parseAuto(o.sigma, 'sigma', { above: 0 });
+  const threshold = o.threshold === undefined ? undefined : parseAuto(o.threshold, 'threshold', COSINE_RANGE);
   const knnSearch = knnSearchFrom(o);
   if (o.queue !== undefined && o['knn-method'] === 'hnsw') fail('BAD_OPTION', '--queue builds the exact kNN graph in jobs; --knn-method hnsw runs on one machine');
-  checkLabelsPath(o.out as string);
-  if (o.report !== undefined && !(o.report as string).toLowerCase().endsWith('.html')) fail('UNSUPPORTED', 'the report is written as .html', o.report as string);
-  const features = loadFeatures(featuresPath, o.dim as number | undefined);
-  const labels = o.labels === undefined ? undefined : loadLabels(o.labels as string, features.n);
+  checkLabelsPath(o.out);
+  if (o.report !== undefined && !o.report.toLowerCase().endsWith('.html')) fail('UNSUPPORTED', 'the report is written as .html', o.report);
+  const features = loadFeatures(featuresPath, o.dim);
+  const labels = o.labels === undefined ? undefined : loadLabels(o.labels, features.n);
   // a model or subgraph settings ask for the GCN
   const gcnAsked = !o.rescore && (o.model !== undefined || o['k-at-hop'] !== undefined || o['active-connection'] !== undefined);
-  const method = (o.method as Method | undefined) ?? (gcnAsked ? 'gcn' : DEFAULT_METHOD);
+  const method = (o.method) ?? (gcnAsked ? 'gcn' : DEFAULT_METHOD);
   if (o.rescore && method !== 'infomap') fail('BAD_OPTION', `--rescore gives a second opinion on the infomap method's links; --method ${method} has none`);
   // Infomap's links are weighted by their cosine, which may not be negative
   if (method === 'infomap' && typeof threshold === 'number' && threshold < 0) fail('BAD_OPTION', `--threshold ${threshold}: the infomap method needs a cosine from 0 to 1 (or auto)`);
-  const faces = loadFaces(o.faces as string | undefined, features.n);
+  const faces = loadFaces(o.faces, features.n);
   const descriptors = descriptorsFrom(o, faces);
-  const constraints = o.constraints === undefined ? undefined : loadConstraints(o.constraints as string, features.n, faces, o.quiet as boolean);
+  const constraints = o.constraints === undefined ? undefined : loadConstraints(o.constraints, features.n, faces, o.quiet);
   const started = performance.now();
   if (!o.quiet && !(await nativeRuntimeInstalled())) {
     console.error('facecluster: note: onnxruntime-node is not installed (its install fetches CUDA files from outside the npm registry), so the WebAssembly kernels run, about 3× slower; `npm install onnxruntime-node` where that works adds the native ones');
   }
-  const bars = { knn: new Progress('kNN', 'faces', o.quiet as boolean), gcn: new Progress('GCN', 'subgraphs', o.quiet as boolean),
-    infomap: new Progress('Infomap', 'trials', o.quiet as boolean) };
+  const bars = { knn: new Progress('kNN', 'faces', o.quiet), gcn: new Progress('GCN', 'subgraphs', o.quiet),
+    infomap: new Progress('Infomap', 'trials', o.quiet) };
   const options: ClusterOptions = {
     method,
     normalized: o.normalized === true,
     source: featuresPath,
     knnSearch,
     ...(o.backend === 'js' ? { backend: new JsBackend() } : {}),
-    ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
-    linkage: o.linkage as Linkage,
-    edgeFilter: o['edge-filter'] as EdgeFilter,
-    earlyStop: { theta: o.theta as number, sigma },
-    trials: o.trials as number,
-    seed: o.seed as number,
+    ...(o.threads !== undefined ? { workers: o.threads } : {}),
+    linkage: o.linkage,
+    edgeFilter: o['edge-filter'],
+    earlyStop: { theta: o.theta, sigma },
+    trials: o.trials,
+    seed: o.seed,
     ...(threshold !== undefined ? { threshold } : {}),
     ...(descriptors !== undefined ? { descriptors } : {}),
-    maxDistance: o['max-distance'] as number,
-    minFaces: o['min-faces'] as number,
-    propagation: { maxSize: o['max-size'] as number, step: o.step as number, pool: o.pool as Pool,
-      ...(o['min-score'] !== undefined && method === 'cdp' ? { minScore: o['min-score'] as number } : {}) },
-    ...(o['min-score'] !== undefined && method !== 'cdp' ? { minScore: o['min-score'] as number } : {}),
+    maxDistance: o['max-distance'],
+    minFaces: o['min-faces'],
+    propagation: { maxSize: o['max-size'], step: o.step, pool: o.pool,
+      ...(o['min-score'] !== undefined && method === 'cdp' ? { minScore: o['min-score'] } : {}) },
+    ...(o['min-score'] !== undefined && method !== 'cdp' ? { minScore: o['min-score'] } : {}),
     ...(o.rescore ? { rescore: true } : {}),
     onProgress: (stage, done, total) => bars[stage].update(done, total),
     onNotice: (m) => console.error(`facecluster: note: ${m}`),
@@ -117,22 +118,22 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     ...(constraints ? { constraints } : {}),
   };
   if (method === 'gcn' || o.rescore) {
-    const model = loadModel((o.model as string | undefined) ?? DEFAULT_MODEL_DIR);
+    const model = loadModel((o.model) ?? DEFAULT_MODEL_DIR);
     options.model = model;
-    const hops = o['k-at-hop'] as number[] | undefined;
-    const u = o['active-connection'] as number | undefined;
+    const hops = o['k-at-hop'];
+    const u = o['active-connection'];
     if (hops || u !== undefined) {
       const base = model.config.ips;
       options.ips = { k1: hops?.[0] ?? base.k1, k2: hops?.[1] ?? base.k2, u: u ?? base.u };
     }
   }
-  if (o.k !== undefined) options.k = o.k as number;
+  if (o.k !== undefined) options.k = o.k;
   if (o.knn !== undefined) {
-    const knn = loadKnn(o.knn as string, features.n, (o.k as number | undefined) ?? options.ips?.k1 ?? 1);
-    options.knn = method !== 'gcn' && o.k !== undefined ? truncateKnn(knn, o.k as number) : knn;
+    const knn = loadKnn(o.knn, features.n, (o.k) ?? options.ips?.k1 ?? 1);
+    options.knn = method !== 'gcn' && o.k !== undefined ? truncateKnn(knn, o.k) : knn;
   }
-  const queuedRun = await queuedRunFrom(o, o.quiet as boolean);
-  const queued = queuedRun && queuedClustering(queuedRun, options.model, (o.model as string | undefined) ?? DEFAULT_MODEL_DIR);
+  const queuedRun = await queuedRunFrom(o, o.quiet);
+  const queued = queuedRun && queuedClustering(queuedRun, options.model, (o.model) ?? DEFAULT_MODEL_DIR);
   let result: ClusterResult | undefined;
   try {
     result = await clusterFaces(features, { ...options, ...queued?.hooks });
@@ -140,18 +141,18 @@ export async function runCluster(o: ParsedOptions): Promise<void> {
     await queued?.finish(result !== undefined);
   }
   for (const bar of Object.values(bars)) bar.done();
-  writeLabels(o.out as string, result.labels);
-  if (o['knn-out'] !== undefined) writeKnn(o['knn-out'] as string, result.knn);
+  writeLabels(o.out, result.labels);
+  if (o['knn-out'] !== undefined) writeKnn(o['knn-out'], result.knn);
   const edges = result.edges;
   if (edges && o['edges-out'] !== undefined) {
     const pairs = new Int32Array(edges.src.length * 2);
     for (let e = 0; e < edges.src.length; e++) { pairs[2 * e] = edges.src[e]!; pairs[2 * e + 1] = edges.dst[e]!; }
-    writeNpy(o['edges-out'] as string, pairs, [edges.src.length, 2], 'i8');
+    writeNpy(o['edges-out'], pairs, [edges.src.length, 2], 'i8');
   }
-  if (edges && o['scores-out'] !== undefined) writeNpy(o['scores-out'] as string, edges.score, [edges.score.length], 'f8');
+  if (edges && o['scores-out'] !== undefined) writeNpy(o['scores-out'], edges.score, [edges.score.length], 'f8');
   if (o.report !== undefined) {
     const title = `facecluster: ${featuresPath}`;
-    await writeReport(o.report as string, { labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), title }, o, faces);
+    await writeReport(o.report, { labels: result.labels, ...(labels ? { truth: labels } : {}), ...(edges ? { edges } : {}), title }, o, faces);
   }
   const summary = summarizeClustering(result, (performance.now() - started) / 1000);
   if (!o.quiet) console.error(`facecluster: ${formatClusteringSummary(summary)}`);

@@ -8,26 +8,28 @@ import { QUEUE_OPTIONS, queuedRunFrom } from '../queue.js';
 import { fail } from '../../errors.js';
 import type { FaceRecord } from '../../io/faces.js';
 import { writeFileAtomic, writeNpy } from '../../io/index.js';
-import { QUIET_OPTION, THREADS_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { QUIET_OPTION, THREADS_OPTION, defineCommand, defineOptions, type OptionValues } from '../args.js';
 import { Progress } from '../progress.js';
 
-export const embedCommand: CommandSpec = {
+const EMBED_OPTIONS = defineOptions({
+  out: { type: 'string', help: 'folder for features.npy (N×128) and faces.json (one entry per row)', required: true },
+  resume: { type: 'boolean', help: 'continue an interrupted run in DIR' },
+  'min-score': { type: 'number', min: 0, max: 1, default: EMBED_DEFAULTS.minScore, help: 'detections scoring less are dropped' },
+  'min-face': { type: 'integer', min: MIN_IMAGE_SIDE, max: MAX_IMAGE_SIDE, help: 'also find faces down to PX pixels high, searching the photo in windows (one detector pass each: 65 for 40 px in 12 megapixels; default one pass, faces down to about 1/20 of the longest side)' },
+  'crop-size': { type: 'integer', min: 1, default: EMBED_DEFAULTS.cropSize, help: 'square images up to this size are taken as one face crop each, where they show the evidence of a face' },
+  json: { type: 'boolean', help: 'print the summary as one JSON object' },
+  ...QUEUE_OPTIONS,
+  ...QUIET_OPTION,
+  ...THREADS_OPTION,
+});
+
+export const embedCommand = defineCommand({
   name: 'embed',
   summary: 'detect, align and describe the faces in photos (folders are searched recursively)',
   usage: 'embed PHOTOS... --out DIR [--resume] [--min-score 0.5] [--min-face PX]',
   positionals: 'PHOTOS: photo files (JPEG, PNG, WebP, AVIF, HEIC, TIFF, GIF), and folders to search for them',
-  options: {
-    out: { type: 'string', help: 'folder for features.npy (N×128) and faces.json (one entry per row)', required: true },
-    resume: { type: 'boolean', help: 'continue an interrupted run in DIR' },
-    'min-score': { type: 'number', min: 0, max: 1, default: EMBED_DEFAULTS.minScore, help: 'detections scoring less are dropped' },
-    'min-face': { type: 'integer', min: MIN_IMAGE_SIDE, max: MAX_IMAGE_SIDE, help: 'also find faces down to PX pixels high, searching the photo in windows (one detector pass each: 65 for 40 px in 12 megapixels; default one pass, faces down to about 1/20 of the longest side)' },
-    'crop-size': { type: 'integer', min: 1, default: EMBED_DEFAULTS.cropSize, help: 'square images up to this size are taken as one face crop each, where they show the evidence of a face' },
-    json: { type: 'boolean', help: 'print the summary as one JSON object' },
-    ...QUEUE_OPTIONS,
-    ...QUIET_OPTION,
-    ...THREADS_OPTION,
-  },
-};
+  options: EMBED_OPTIONS,
+}, runEmbed);
 
 /**
  * Photos under the given paths, folders searched recursively in name order (files named
@@ -57,9 +59,9 @@ function collect(paths: string[]): { photos: string[]; others: string[] } {
 
 const PARTIAL = 'embed.partial.jsonl';
 
-export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise<void> {
+async function runEmbed(o: OptionValues<typeof EMBED_OPTIONS>, positionals: string[]): Promise<void> {
   if (positionals.length === 0) fail('BAD_OPTION', "embed needs photos or folders (see 'facecluster embed --help')");
-  const dir = o.out as string;
+  const dir = o.out;
   const { photos: images, others } = collect(positionals);
   if (images.length === 0) fail('NOT_FOUND', `no photos (${IMAGE_EXTENSIONS.join(' ')}) under ${positionals.join(', ')}${others.length > 0 ? ` (${others.length} other files)` : ''}`);
   const created = !existsSync(dir);
@@ -78,10 +80,10 @@ export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise
       }
     }
   }
-  const settings = { minScore: o['min-score'] as number, cropSize: o['crop-size'] as number, minFace: o['min-face'] as number | undefined };
-  const bar = new Progress('embed', 'photos', o.quiet as boolean);
+  const settings = { minScore: o['min-score'], cropSize: o['crop-size'], minFace: o['min-face'] };
+  const bar = new Progress('embed', 'photos', o.quiet);
   const todo = images.map((path) => ({ path, image: relative(resolve(dir), path) })).filter((p) => !done.has(p.image));
-  const queued = await queuedRunFrom(o, o.quiet as boolean);
+  const queued = await queuedRunFrom(o, o.quiet);
   if (queued) {
     // photos are named to the workers relative to the work directory when they are in it
     const workDir = resolve(queued.workDir);
@@ -101,7 +103,7 @@ export async function runEmbed(o: ParsedOptions, positionals: string[]): Promise
     let finished = images.length - todo.length;
     await embedPhotos(todo, {
       ...settings,
-      ...(o.threads !== undefined ? { workers: o.threads as number } : {}),
+      ...(o.threads !== undefined ? { workers: o.threads } : {}),
       onResult: (photo, result) => {
         appendFileSync(partialPath, `${JSON.stringify(result)}\n`);
         done.set(photo.image, result);

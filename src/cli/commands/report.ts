@@ -7,33 +7,38 @@ import { thumbnailsFrom } from '../../report/images.node.js';
 import { renderReport, type ReportInput } from '../../report/index.js';
 import type { EpochLog } from '../../train/index.js';
 import type { ScoredEdges } from '../../types.js';
-import type { CommandSpec, ParsedOptions } from '../args.js';
+import { defineCommand, defineOptions, type OptionValues } from '../args.js';
 import { loadFaces, loadLabels } from '../inputs.js';
 
-export const reportCommand: CommandSpec = {
+const REPORT_OPTIONS = defineOptions({
+  pred: { type: 'string', help: 'predicted clusters (cluster --out)', required: true },
+  labels: { type: 'string', help: 'true identities: precision/recall per threshold, worst merges and splits' },
+  edges: { type: 'string', help: 'scored links (cluster --edges-out)' },
+  scores: { type: 'string', help: 'their scores (cluster --scores-out)' },
+  faces: { type: 'string', help: 'faces.json: thumbnails from its images (paths relative to its folder)' },
+  'train-log': { type: 'string', help: 'a training log (train.log.jsonl): training curves' },
+  title: { type: 'string', help: 'page title' },
+  out: { type: 'string', help: 'the HTML file', required: true },
+});
+
+export const reportCommand = defineCommand({
   name: 'report',
   summary: 'one self-contained HTML page about a clustering (galleries, histograms, errors, training curves)',
   usage: 'report --pred PRED.npy [--labels L.npy] [--edges E.npy --scores S.npy] [--faces faces.json] [--train-log train.log.jsonl] --out report.html',
-  options: {
-    pred: { type: 'string', help: 'predicted clusters (cluster --out)', required: true },
-    labels: { type: 'string', help: 'true identities: precision/recall per threshold, worst merges and splits' },
-    edges: { type: 'string', help: 'scored links (cluster --edges-out)' },
-    scores: { type: 'string', help: 'their scores (cluster --scores-out)' },
-    faces: { type: 'string', help: 'faces.json: thumbnails from its images (paths relative to its folder)' },
-    'train-log': { type: 'string', help: 'a training log (train.log.jsonl): training curves' },
-    title: { type: 'string', help: 'page title' },
-    out: { type: 'string', help: 'the HTML file', required: true },
-  },
-};
+  options: REPORT_OPTIONS,
+}, runReport);
+
+/** The options naming the files a report adds (--faces, --train-log). */
+type ReportFiles = { faces?: string | undefined; 'train-log'?: string | undefined };
 
 /** Reads the files `report` and `cluster --report` take, beyond the labels (`faces`: --faces, when already read). */
-export function loadReportExtras(n: number, o: ParsedOptions, read?: FaceRecord[]): Pick<ReportInput, 'faces' | 'trainLog'> & { root?: string } {
+export function loadReportExtras(n: number, o: ReportFiles, read?: FaceRecord[]): Pick<ReportInput, 'faces' | 'trainLog'> & { root?: string } {
   const out: Pick<ReportInput, 'faces' | 'trainLog'> & { root?: string } = {};
   if (o.faces !== undefined) {
-    out.faces = read ?? loadFaces(o.faces as string, n)!;
-    out.root = dirname(o.faces as string);
+    out.faces = read ?? loadFaces(o.faces, n)!;
+    out.root = dirname(o.faces);
   }
-  if (o['train-log'] !== undefined) out.trainLog = readTrainLog(o['train-log'] as string);
+  if (o['train-log'] !== undefined) out.trainLog = readTrainLog(o['train-log']);
   return out;
 }
 
@@ -55,34 +60,34 @@ function readTrainLog(path: string): EpochLog[] {
   });
 }
 
-export async function runReport(o: ParsedOptions): Promise<void> {
-  const out = o.out as string;
+async function runReport(o: OptionValues<typeof REPORT_OPTIONS>): Promise<void> {
+  const out = o.out;
   if (!out.toLowerCase().endsWith('.html')) fail('UNSUPPORTED', 'the report is written as .html', out);
-  const predView = readNpyView(o.pred as string);
-  const labels = npyToInt32(predView, o.pred as string, true);
-  const truth = o.labels === undefined ? undefined : loadLabels(o.labels as string, labels.length);
+  const predView = readNpyView(o.pred);
+  const labels = npyToInt32(predView, o.pred, true);
+  const truth = o.labels === undefined ? undefined : loadLabels(o.labels, labels.length);
   let edges: ScoredEdges | undefined;
   if ((o.edges === undefined) !== (o.scores === undefined)) fail('BAD_OPTION', '--edges and --scores go together');
-  if (o.edges !== undefined) {
-    const pairs = npyToInt32(readNpyView(o.edges as string), o.edges as string);
-    const score = npyToFloat64(readNpyView(o.scores as string));
-    if (pairs.length !== 2 * score.length) fail('SHAPE_MISMATCH', `has ${pairs.length / 2} links but ${o.scores} has ${score.length} scores`, o.edges as string);
+  if (o.edges !== undefined && o.scores !== undefined) {
+    const pairs = npyToInt32(readNpyView(o.edges), o.edges);
+    const score = npyToFloat64(readNpyView(o.scores));
+    if (pairs.length !== 2 * score.length) fail('SHAPE_MISMATCH', `has ${pairs.length / 2} links but ${o.scores} has ${score.length} scores`, o.edges);
     const src = new Int32Array(score.length), dst = new Int32Array(score.length);
     for (let e = 0; e < score.length; e++) {
       src[e] = pairs[2 * e]!;
       dst[e] = pairs[2 * e + 1]!;
-      if (src[e]! < 0 || src[e]! >= labels.length || dst[e]! < 0 || dst[e]! >= labels.length) fail('BAD_VALUE', `link ${e} names a face outside [0, ${labels.length})`, o.edges as string);
+      if (src[e]! < 0 || src[e]! >= labels.length || dst[e]! < 0 || dst[e]! >= labels.length) fail('BAD_VALUE', `link ${e} names a face outside [0, ${labels.length})`, o.edges);
     }
     edges = { src, dst, score };
   }
-  await writeReport(out, { labels, ...(truth ? { truth } : {}), ...(edges ? { edges } : {}), ...(o.title ? { title: o.title as string } : {}) }, o);
+  await writeReport(out, { labels, ...(truth ? { truth } : {}), ...(edges ? { edges } : {}), ...(o.title ? { title: o.title } : {}) }, o);
 }
 
 /**
  * The report of a clustering written to `out` (atomically), with what the options add: the faces
  * and their thumbnails (--faces, or `faces` already read), the training log (--train-log).
  */
-export async function writeReport(out: string, input: Omit<ReportInput, 'faces' | 'trainLog'>, o: ParsedOptions, faces?: FaceRecord[]): Promise<void> {
+export async function writeReport(out: string, input: Omit<ReportInput, 'faces' | 'trainLog'>, o: ReportFiles, faces?: FaceRecord[]): Promise<void> {
   const { root, ...extras } = loadReportExtras(input.labels.length, o, faces);
   const html = await renderReport({ ...input, ...extras }, root !== undefined ? thumbnailsFrom(root) : undefined);
   const encoder = new TextEncoder();

@@ -1,39 +1,41 @@
 import { fail } from '../../errors.js';
 import { writeFileAtomic } from '../../io/index.js';
 import { REVIEW_DEFAULTS, reviewQuestions } from '../../review/index.js';
-import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, QUIET_OPTION, type CommandSpec, type ParsedOptions } from '../args.js';
+import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, QUIET_OPTION, defineCommand, defineOptions, type OptionValues } from '../args.js';
 import { descriptorsFrom, loadConstraints, loadFaces, loadFeatures, loadLabels } from '../inputs.js';
 
-export const reviewCommand: CommandSpec = {
+const REVIEW_OPTIONS = defineOptions({
+  ...FEATURE_OPTIONS,
+  clusters: { type: 'string', help: 'the clustering to review (cluster --out)', required: true },
+  out: { type: 'string', help: 'the questions, most valuable first, as {"questions": [...]} (.json)', required: true },
+  faces: { type: 'string', help: 'faces.json of the features (its "model" names the descriptors; faces named by photo in --constraints)' },
+  limit: { type: 'integer', min: 0, default: REVIEW_DEFAULTS.limit, help: 'questions asked' },
+  k: { type: 'integer', min: 1, default: REVIEW_DEFAULTS.k, help: 'neighbours a face, for the links questions are read from' },
+  constraints: { type: 'string', help: 'answers given before (apply --constraints-out): nothing they settle is asked again' },
+  json: { type: 'boolean', help: 'print a summary as one JSON object' },
+  ...DESCRIPTORS_OPTION,
+  ...QUIET_OPTION,
+});
+
+export const reviewCommand = defineCommand({
   name: 'review',
   summary: 'the yes/no questions whose answers would improve a clustering most',
   usage: 'review --features F.npy --clusters PRED.npy --out QUESTIONS.json [--faces faces.json] [--limit N] [--constraints C.json]',
-  options: {
-    ...FEATURE_OPTIONS,
-    clusters: { type: 'string', help: 'the clustering to review (cluster --out)', required: true },
-    out: { type: 'string', help: 'the questions, most valuable first, as {"questions": [...]} (.json)', required: true },
-    faces: { type: 'string', help: 'faces.json of the features (its "model" names the descriptors; faces named by photo in --constraints)' },
-    limit: { type: 'integer', min: 0, default: REVIEW_DEFAULTS.limit, help: 'questions asked' },
-    k: { type: 'integer', min: 1, default: REVIEW_DEFAULTS.k, help: 'neighbours a face, for the links questions are read from' },
-    constraints: { type: 'string', help: 'answers given before (apply --constraints-out): nothing they settle is asked again' },
-    json: { type: 'boolean', help: 'print a summary as one JSON object' },
-    ...DESCRIPTORS_OPTION,
-    ...QUIET_OPTION,
-  },
-};
+  options: REVIEW_OPTIONS,
+}, runReview);
 
-export async function runReview(o: ParsedOptions): Promise<void> {
-  const out = o.out as string;
+async function runReview(o: OptionValues<typeof REVIEW_OPTIONS>): Promise<void> {
+  const out = o.out;
   if (!out.toLowerCase().endsWith('.json')) fail('UNSUPPORTED', 'the questions are written as .json', out);
   const started = performance.now();
-  const features = loadFeatures(o.features as string, o.dim as number | undefined);
-  const clusters = loadLabels(o.clusters as string, features.n);
-  const faces = loadFaces(o.faces as string | undefined, features.n);
-  const answered = o.constraints === undefined ? undefined : loadConstraints(o.constraints as string, features.n, faces, o.quiet as boolean);
+  const features = loadFeatures(o.features, o.dim);
+  const clusters = loadLabels(o.clusters, features.n);
+  const faces = loadFaces(o.faces, features.n);
+  const answered = o.constraints === undefined ? undefined : loadConstraints(o.constraints, features.n, faces, o.quiet);
   const descriptors = descriptorsFrom(o, faces);
   const questions = await reviewQuestions(features, clusters, {
-    limit: o.limit as number,
-    k: o.k as number,
+    limit: o.limit,
+    k: o.k,
     ...(descriptors !== undefined ? { descriptors } : {}),
     ...(answered ? { answered } : {}),
   });
