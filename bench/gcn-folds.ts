@@ -172,7 +172,7 @@ async function evaluateFolds(argv: string[]): Promise<void> {
         add(base, 'default', d.labels);
         const all = knnEdges(d.knn);
         add(base, 'threshold', thresholdComponents(all, n, BASELINE_DEFAULTS.threshold));
-        add(base, 'online', onlineGrouping(d.knn, { maxDistance: BASELINE_DEFAULTS.maxDistance, minFaces: BASELINE_DEFAULTS.minFaces }));
+        add(base, 'online', onlineGrouping(d.knn, { maxDistance: BASELINE_DEFAULTS.maxDistance, minMatches: BASELINE_DEFAULTS.minMatches }));
         for (const recipe of trained) {
           const ips = { k1: k, k2: Math.min(IPS_TEST_DEFAULTS.k2, k), u: Math.min(IPS_TEST_DEFAULTS.u, k) };
           const edges = await scoreLinks(models.get(recipe)!.params, unit, knn, { ips, backend: engine });

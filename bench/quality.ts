@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { BUNDLED_DATA } from '../src/assets.node.js';
 import { readFeatures, readLabels } from '../src/io/index.js';
 import { evaluate, type Evaluation } from '../src/metrics/index.js';
-import { clusterFaces, type ClusterOptions } from '../src/pipeline/cluster.js';
+import { clusterFaces, usesGcn, type ClusterOptions } from '../src/pipeline/cluster.js';
 import { syntheticFaces } from '../src/synthetic/index.js';
 import type { Features } from '../src/types.js';
 
@@ -83,7 +83,7 @@ const sized: Record<string, unknown> = {};
 for (const c of collections) {
   const cells: string[] = [];
   for (const [name, options] of sizeMethods) {
-    if ((options.method === 'gcn' || options.rescore) && c.features.dim !== 128) { cells.push('—'); continue; }
+    if (usesGcn(options) && c.features.dim !== 128) { cells.push('—'); continue; }
     const r = await clusterFaces(c.features, options);
     const ev = evaluate(c.labels, r.labels);
     sized[`${c.name}: ${name}`] = { bcubed: ev.bcubed.f, pairwise: ev.pairwise.f };

@@ -19,7 +19,9 @@ export { knnEdges, propagate, thresholdComponents, onlineGrouping, splitCannotLi
   type EarlyStopOptions, type Constraints, type FacePair } from './cluster/index.js';
 export { evaluate, clusterMetrics, edgeMetrics, type Evaluation, type ClusterMetrics, type EdgeMetrics } from './metrics/index.js';
 export { clusterFaces, summarizeClustering, formatClusteringSummary, linkThresholdOrigin, type ClusteringSummary, METHODS, DEFAULT_METHOD,
-  INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, GCN_MIN_SCORES, DEFAULT_LINKAGE, type ClusterOptions, type ClusterResult,
+  INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, GCN_MIN_SCORES, DEFAULT_LINKAGE, usesGcn, type ClusterOptions,
+  type MethodOptions, type SharedClusterOptions, type GcnScoringOptions, type InfomapSearchOptions, type InfomapMethodOptions,
+  type GcnMethodOptions, type ThresholdMethodOptions, type CdpMethodOptions, type OnlineMethodOptions, type ClusterResult,
   type LinkScorer, type Method } from './pipeline/cluster.js';
 export { decodeModel, fetchModel, type Model, type ModelConfig } from './model/model.js';
 export { scoreLinks } from './model/score.js';

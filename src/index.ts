@@ -16,10 +16,12 @@ export { OnnxEngine, RUNTIME_KINDS, type EngineOptions, type RuntimeKind } from 
 export { nativeRuntimeInstalled } from './engine/runtime.node.js';
 export { siteMounts, startSiteServer, type Mounts, type SiteServer } from './site/server.node.js';
 export { syntheticFaces } from './synthetic/index.js';
-export { groupFaces, type FaceEmbedding, type GroupOptions, type PersonOfFace } from './pipeline/group.js';
+export { groupFaces, type FaceEmbedding, type GroupOptions, type GroupSettings, type PersonOfFace } from './pipeline/group.js';
 export { assignFaces, joinOrStart, ASSIGN_DEFAULTS, type AssignOptions, type AssignResult } from './pipeline/assign.js';
 export { clusterFaces, METHODS, LINKAGES, EDGE_FILTERS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, GCN_MIN_SCORES,
-  DEFAULT_LINKAGE, type ClusterOptions, type ClusterResult, type LinkScorer, type Method, type Linkage,
+  DEFAULT_LINKAGE, type ClusterOptions, type MethodOptions, type SharedClusterOptions, type GcnScoringOptions, type InfomapSearchOptions,
+  type InfomapMethodOptions, type GcnMethodOptions, type ThresholdMethodOptions, type CdpMethodOptions, type OnlineMethodOptions, usesGcn,
+  type ClusterResult, type LinkScorer, type Method, type Linkage,
   type EdgeFilter } from './pipeline/cluster.js';
 export { DEFAULT_MODEL_DIR } from './pipeline/defaults.node.js';
 export { onlineGrouping, splitCannotLinks, keepConstraints, type OnlineOptions, type Constraints, type FacePair } from './cluster/index.js';

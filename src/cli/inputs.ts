@@ -49,7 +49,10 @@ export function parseAuto(value: string, option: string, range: Pick<OptionSpec,
 export const COSINE_RANGE = Object.freeze({ min: -1, max: 1 });
 
 /** The kNN search settings of KNN_SEARCH_OPTIONS (and --threads, shared with the command's other stages). */
-export function knnSearchFrom(o: OptionValues<typeof KNN_SEARCH_OPTIONS> & Partial<OptionValues<typeof THREADS_OPTION>> & { index?: string | undefined }): KnnSearch {
+/** The options knnSearchFrom reads: the search's, and --threads and --index where the command has them. */
+type KnnSearchValues = OptionValues<typeof KNN_SEARCH_OPTIONS> & Partial<OptionValues<typeof THREADS_OPTION>> & { index?: string | undefined };
+
+export function knnSearchFrom(o: KnnSearchValues): KnnSearch {
   const method = o['knn-method'];
   for (const flag of ['index', 'index-out'] as const) {
     if (o[flag] !== undefined && method === 'exact') fail('BAD_OPTION', `--${flag} is an HNSW index: it needs --knn-method hnsw or auto`);

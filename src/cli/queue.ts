@@ -4,7 +4,7 @@ import { connectRedis, QUEUE_NAME } from '../queue/connection.node.js';
 import { QUEUE_DEFAULTS } from '../queue/coordinator.node.js';
 import { l2Normalize } from '../knn/index.js';
 import type { Model } from '../model/model.js';
-import type { ClusterOptions, LinkScorer } from '../pipeline/cluster.js';
+import type { GcnScoringOptions, LinkScorer, SharedClusterOptions } from '../pipeline/cluster.js';
 import { DISTRIBUTED_DEFAULTS, finishRun, prepareRun, queuedKnn, queuedScores, type QueuedRun, type RunHandle } from '../queue/distributed.node.js';
 import type { Features } from '../types.js';
 import { defineOptions, type OptionValues } from './args.js';
@@ -22,7 +22,9 @@ export const JOB_FACES_OPTION = defineOptions({
 });
 
 /** The queued run the options ask for (connected to Redis), or undefined without --queue. */
-export async function queuedRunFrom(o: OptionValues<typeof QUEUE_OPTIONS> & Partial<OptionValues<typeof JOB_FACES_OPTION>>, quiet: boolean): Promise<(QueuedRun & { bar: Progress }) | undefined> {
+type QueueValues = OptionValues<typeof QUEUE_OPTIONS> & Partial<OptionValues<typeof JOB_FACES_OPTION>>;
+
+export async function queuedRunFrom(o: QueueValues, quiet: boolean): Promise<(QueuedRun & { bar: Progress }) | undefined> {
   if (o.queue === undefined) {
     if (o['work-dir'] !== undefined) fail('BAD_OPTION', '--work-dir goes with --queue');
     return undefined;
@@ -46,7 +48,7 @@ export async function queuedRunFrom(o: OptionValues<typeof QUEUE_OPTIONS> & Part
  * folder too once done by its last owner) and of Redis, done or given up.
  */
 export function queuedClustering(queued: QueuedRun & { bar: Progress }, model: Model | undefined, modelDir: string):
-  { hooks: Pick<ClusterOptions, 'knnProvider' | 'linkScorer'>; finish(completed: boolean): Promise<void> } {
+  { hooks: Pick<SharedClusterOptions, 'knnProvider'> & Pick<GcnScoringOptions, 'linkScorer'>; finish(completed: boolean): Promise<void> } {
   let run: RunHandle | undefined;
   const prepared = (unit: Features) => (run ??= prepareRun(queued, unit));
   const isUnit = model?.config.normalize === 'l2';

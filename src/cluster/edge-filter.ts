@@ -7,12 +7,12 @@ import { earlyStopEdges, type EarlyStopOptions } from './early-stop.js';
 import { knnEdges } from './knn-edges.js';
 import { estimateLinkThreshold, type LinkThreshold } from './link-threshold.js';
 
-export type EdgeFilter = 'threshold' | 'early-stop';
-export const EDGE_FILTERS: readonly EdgeFilter[] = Object.freeze(['threshold', 'early-stop']);
+export type EdgeFilter = 'cut' | 'early-stop';
+export const EDGE_FILTERS: readonly EdgeFilter[] = Object.freeze(['cut', 'early-stop']);
 
 export interface EdgeFilterOptions {
   edgeFilter: EdgeFilter;
-  /** threshold: a cosine, or 'auto' (read off the collection). */
+  /** cut: a cosine, or 'auto' (read off the collection). */
   threshold: number | 'auto';
   /** The descriptor model behind 'auto' (see estimateLinkThreshold). */
   descriptors?: string;

@@ -2,7 +2,7 @@
  * The online grouping that photo servers such as Immich use to form people, as a baseline.
  * Faces are taken in order. A face's matches are the faces (itself included) within cosine
  * distance `maxDistance`; it joins the person of its nearest match that already has one, else
- * it starts a new person when it has at least `minFaces` matches, else it waits. Waiting faces
+ * it starts a new person when it has at least `minMatches` matches, else it waits. Waiting faces
  * are retried once at the end (joining the nearest match's person if any appeared); the rest
  * stay alone. Matches are looked up in the kNN graph, so at most K neighbours are seen.
  */
@@ -14,14 +14,14 @@ export interface OnlineOptions {
   /** Cosine distance (1 − similarity) within which two faces match. */
   maxDistance: number;
   /** Matches (the face included) a face needs to found a person (Immich: 3). */
-  minFaces: number;
+  minMatches: number;
 }
 
 export function onlineGrouping(knn: KnnGraph, options: OnlineOptions): Int32Array {
-  const { maxDistance, minFaces } = options;
+  const { maxDistance, minMatches } = options;
   if (!knn.sims) fail('BAD_VALUE', 'online grouping needs kNN similarities');
   if (!(maxDistance >= 0)) fail('BAD_OPTION', `max distance must be ≥ 0, got ${maxDistance}`);
-  if (!Number.isInteger(minFaces) || minFaces < 1) fail('BAD_OPTION', `min faces must be a positive integer, got ${minFaces}`);
+  if (!Number.isInteger(minMatches) || minMatches < 1) fail('BAD_OPTION', `min matches must be a positive integer, got ${minMatches}`);
   const { n, k, indices, sims } = knn;
   const w = k + 1;
   const person = new Int32Array(n).fill(-1);
@@ -42,7 +42,7 @@ export function onlineGrouping(knn: KnnGraph, options: OnlineOptions): Int32Arra
     }
     let matches = 1;
     while (matches < w && 1 - sims[i * w + matches]! <= maxDistance) matches++;
-    if (matches >= minFaces) person[i] = people++;
+    if (matches >= minMatches) person[i] = people++;
     else waiting.push(i);
   }
   for (const i of waiting) person[i] = nearestPerson(i);

@@ -13,15 +13,20 @@ export interface FaceEmbedding<Id = string | number> {
   photo?: string | number | null;
 }
 
-export interface GroupOptions<Id = string | number> extends Omit<ClusterOptions, 'photos' | 'source' | 'constraints'> {
+/** groupFaces's own settings, beside the method's (whose photos and answers it fills in from the faces). */
+export interface GroupSettings<Id = string | number> {
   /** People need at least this many faces; faces of smaller groups get person −1 (default 1). */
   minFaces?: number;
   /**
-   * A user's answers by face id (see ClusterOptions.constraints): pairs that are one person,
+   * A user's answers by face id (see SharedClusterOptions.constraints): pairs that are one person,
    * pairs that are not. Pairs naming a face not given (deleted since) are left out.
    */
   constraints?: { mustLink?: readonly (readonly [Id, Id])[]; cannotLink?: readonly (readonly [Id, Id])[] };
 }
+
+/** A method's options (ClusterOptions) without what groupFaces fills in, and its own settings. */
+export type GroupOptions<Id = string | number> = (ClusterOptions extends infer O ? O extends ClusterOptions
+  ? Omit<O, 'photos' | 'source' | 'constraints'> : never : never) & GroupSettings<Id>;
 
 export interface PersonOfFace<Id = string | number> {
   id: Id;

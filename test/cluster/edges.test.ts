@@ -80,12 +80,12 @@ test('option and edge bounds of propagation, pooling and the online grouping: th
     assert.throws(() => poolPairs({ src: Int32Array.of(0, s!), dst: Int32Array.of(1, d!), score: Float64Array.of(1, 1) }, 3, 'max'),
       (e: unknown) => e instanceof FaceclusterError && new RegExp(`edge 1 \\(${s}, ${d}\\) has a node outside \\[0, 3\\)`).test(e.message));
   }
-  // the online grouping: a match at exactly maxDistance counts; maxDistance 0 and minFaces 1 are allowed
+  // the online grouping: a match at exactly maxDistance counts; maxDistance 0 and minMatches 1 are allowed
   const knn = { n: 3, k: 2, indices: Int32Array.of(0, 1, 2, 1, 0, 2, 2, 1, 0), sims: Float32Array.of(1, 0.75, 0.5, 1, 0.75, 0.5, 1, 0.5, 0.5) };
-  assert.deepEqual([...onlineGrouping(knn, { maxDistance: 0.25, minFaces: 2 })], [0, 0, 1]);
-  assert.deepEqual([...onlineGrouping(knn, { maxDistance: 0.2, minFaces: 2 })], [0, 1, 2]);
-  assert.deepEqual([...onlineGrouping(knn, { maxDistance: 0, minFaces: 1 })], [0, 1, 2]);
-  assert.deepEqual([...onlineGrouping(knn, { maxDistance: 0.5, minFaces: 3 })], [0, 0, 0]);
-  for (const maxDistance of [-0.01, Number.NaN]) assert.throws(() => onlineGrouping(knn, { maxDistance, minFaces: 2 }), badOption(/max distance must be ≥ 0/));
-  for (const minFaces of [0, 2.5]) assert.throws(() => onlineGrouping(knn, { maxDistance: 0.1, minFaces }), badOption(/min faces must be a positive integer/));
+  assert.deepEqual([...onlineGrouping(knn, { maxDistance: 0.25, minMatches: 2 })], [0, 0, 1]);
+  assert.deepEqual([...onlineGrouping(knn, { maxDistance: 0.2, minMatches: 2 })], [0, 1, 2]);
+  assert.deepEqual([...onlineGrouping(knn, { maxDistance: 0, minMatches: 1 })], [0, 1, 2]);
+  assert.deepEqual([...onlineGrouping(knn, { maxDistance: 0.5, minMatches: 3 })], [0, 0, 0]);
+  for (const maxDistance of [-0.01, Number.NaN]) assert.throws(() => onlineGrouping(knn, { maxDistance, minMatches: 2 }), badOption(/max distance must be ≥ 0/));
+  for (const minMatches of [0, 2.5]) assert.throws(() => onlineGrouping(knn, { maxDistance: 0.1, minMatches }), badOption(/min matches must be a positive integer/));
 });

@@ -14,8 +14,8 @@ test('hand-worked online grouping: founders, joiners, waiting faces', () => {
   // face 0: matches {0, 1} (2 < 3) → waits; face 1: matches {1, 0, 2} → founds person A;
   // face 2: nearest match with a person is 1 → A; face 3: no match → waits;
   // face 4: matches {4, 2}, 2 is in A → A. At the end 0 joins A via 1; 3 stays alone.
-  assert.deepEqual([...onlineGrouping(knn, { maxDistance: 0.1, minFaces: 3 })], [0, 0, 0, 1, 0]);
-  // a tighter distance: 0–1 (0.05) is the only match; with minFaces 2 face 0 founds it
-  assert.deepEqual([...onlineGrouping(knn, { maxDistance: 0.06, minFaces: 2 })], [0, 0, 1, 2, 3]);
-  assert.throws(() => onlineGrouping({ ...knn, sims: undefined } as KnnGraph, { maxDistance: 0.1, minFaces: 1 }), /needs kNN similarities/);
+  assert.deepEqual([...onlineGrouping(knn, { maxDistance: 0.1, minMatches: 3 })], [0, 0, 0, 1, 0]);
+  // a tighter distance: 0–1 (0.05) is the only match; with minMatches 2 face 0 founds it
+  assert.deepEqual([...onlineGrouping(knn, { maxDistance: 0.06, minMatches: 2 })], [0, 0, 1, 2, 3]);
+  assert.throws(() => onlineGrouping({ ...knn, sims: undefined } as KnnGraph, { maxDistance: 0.1, minMatches: 1 }), /needs kNN similarities/);
 });

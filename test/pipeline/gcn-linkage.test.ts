@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { edgesAbove, infomap, propagate } from '../../src/cluster/index.js';
 import { readFeatures } from '../../src/io/files.node.js';
-import { clusterFaces, DEFAULT_LINKAGE, GCN_MIN_SCORES, GCN_PROPAGATION_DEFAULTS } from '../../src/pipeline/cluster.js';
+import { clusterFaces, DEFAULT_LINKAGE, type ClusterOptions, GCN_MIN_SCORES, GCN_PROPAGATION_DEFAULTS } from '../../src/pipeline/cluster.js';
 import { ROOT } from '../helpers.js';
 
 test('gcn: Infomap over the links at 0.7 by default, the propagation at 0.5, minScore moves either cut', async () => {
@@ -30,4 +30,9 @@ test('gcn: Infomap over the links at 0.7 by default, the propagation at 0.5, min
   const at8 = await clusterFaces(f, { method: 'gcn', minScore: 0.8, knn: byInfomap.knn });
   assert.deepEqual(at8.labels, propagate(edges, n, { ...GCN_PROPAGATION_DEFAULTS, minScore: 0.8 }));
   assert.notDeepEqual(at8.labels, byDefault.labels);
+  // 0.1's propagation.minScore is read as minScore, with a notice
+  const notices: string[] = [];
+  const old = { method: 'gcn', propagation: { minScore: 0.8 }, knn: byInfomap.knn, onNotice: (m: string) => notices.push(m) };
+  assert.deepEqual((await clusterFaces(f, old as unknown as ClusterOptions)).labels, at8.labels);
+  assert.deepEqual(notices, ["the gcn method's propagation.minScore is now called minScore"]);
 });

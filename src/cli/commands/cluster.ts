@@ -10,7 +10,8 @@ import { loadModel } from '../../model/files.node.js';
 import { GCN_SAME_PERSON } from '../../model/gcn.js';
 import { EARLY_STOP_DEFAULTS, INFOMAP_DEFAULTS, PROPAGATION_DEFAULTS } from '../../cluster/index.js';
 import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClustering, DEFAULT_LINKAGE, DEFAULT_METHOD, GCN_MIN_SCORES, EDGE_FILTERS,
-  INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type ClusterResult, } from '../../pipeline/cluster.js';
+  INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type ClusterResult, type Method, type MethodOptions,
+  type SharedClusterOptions } from '../../pipeline/cluster.js';
 import { DEFAULT_MODEL_DIR } from '../../pipeline/defaults.node.js';
 import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, defineCommand, defineOptions, type OptionValues } from '../args.js';
 import { formatEvaluation } from '../format.js';
@@ -25,7 +26,8 @@ const CLUSTER_OPTIONS = defineOptions({
   method: { type: 'string', choices: METHODS, help: 'infomap: kNN links above a threshold read off the collection, then Infomap (no training, any descriptor model); gcn: L-GCN link scores, then --linkage; threshold: components of kNN links above --threshold; cdp: propagation over kNN similarities; online: the photo-server grouping (default infomap; gcn when --model, --k-at-hop or --active-connection is given)' },
   linkage: { type: 'string', choices: LINKAGES, default: DEFAULT_LINKAGE, help: 'gcn: how links become clusters: the seed\'s propagation, or Infomap over the links scoring ≥ --min-score' },
   rescore: { type: 'boolean', help: 'infomap: the GCN (--model, default the shipped one, for face-api descriptors) gives a second opinion on the kNN links, and those it scores at --min-score or more are kept too (helps small albums; costs the GCN\'s time)' },
-  'edge-filter': { type: 'string', choices: EDGE_FILTERS, default: 'threshold', help: 'infomap: kNN links at or above --threshold, or FC-ES\'s neighbour-probability early stop (--theta, --sigma)' },
+  'edge-filter': { type: 'string', choices: [...EDGE_FILTERS, 'threshold'], default: 'cut',
+    help: 'infomap: cut keeps the kNN links at or above --threshold; early-stop, FC-ES\'s neighbour-probability early stop (--theta, --sigma); threshold is the old name of cut' },
   theta: { type: 'number', min: 0, max: 1, default: EARLY_STOP_DEFAULTS.theta, help: 'infomap with --edge-filter early-stop: neighbour probability a link needs' },
   sigma: { type: 'string', default: 'auto', help: 'infomap with --edge-filter early-stop: softmax temperature on 2 − 2·cos, a number or auto (half the row\'s mean distance)' },
   trials: { type: 'integer', min: 1, default: INFOMAP_METHOD_DEFAULTS.trials, help: 'infomap, gcn with Infomap: searches from different random orders, the shortest code kept' },
@@ -37,7 +39,8 @@ const CLUSTER_OPTIONS = defineOptions({
   threshold: { type: 'string', help: `infomap, threshold: cosine similarity a link needs (infomap: 0 to 1), or auto: read off the collection, where a face expects few links to other people (default: infomap auto, threshold ${BASELINE_DEFAULTS.threshold})` },
   ...DESCRIPTORS_OPTION,
   'max-distance': { type: 'number', min: 0, max: 2, default: BASELINE_DEFAULTS.maxDistance, help: 'online: cosine distance within which faces match' },
-  'min-faces': { type: 'integer', min: 1, default: BASELINE_DEFAULTS.minFaces, help: 'online: matches needed to start a person' },
+  'min-matches': { type: 'integer', min: 1, default: BASELINE_DEFAULTS.minMatches, help: 'online: matches (the face included) needed to start a person' },
+  'min-faces': { type: 'integer', min: 1, help: 'the old name of --min-matches' },
   'max-size': { type: 'integer', min: 1, default: PROPAGATION_DEFAULTS.maxSize, help: 'gcn, cdp: largest cluster the propagation keeps whole' },
   step: { type: 'number', above: 0, max: 1, default: PROPAGATION_DEFAULTS.step, help: 'gcn, cdp: propagation threshold step toward 1' },
   'min-score': { type: 'number', min: 0, max: 1, help: `gcn, --rescore: the GCN probability a link needs (default: propagation ${GCN_MIN_SCORES.propagation}, Infomap linkage ${GCN_MIN_SCORES.infomap}, --rescore ${GCN_MIN_SCORES.rescore}); cdp: links scoring less are dropped before the propagation (default 0, as the seed)` },
@@ -79,61 +82,60 @@ async function runCluster(o: OptionValues<typeof CLUSTER_OPTIONS>): Promise<void
   const labels = o.labels === undefined ? undefined : loadLabels(o.labels, features.n);
   // a model or subgraph settings ask for the GCN
   const gcnAsked = !o.rescore && (o.model !== undefined || o['k-at-hop'] !== undefined || o['active-connection'] !== undefined);
-  const method = (o.method) ?? (gcnAsked ? 'gcn' : DEFAULT_METHOD);
+  const method = o.method ?? (gcnAsked ? 'gcn' : DEFAULT_METHOD);
   if (o.rescore && method !== 'infomap') fail('BAD_OPTION', `--rescore gives a second opinion on the infomap method's links; --method ${method} has none`);
   // Infomap's links are weighted by their cosine, which may not be negative
   if (method === 'infomap' && typeof threshold === 'number' && threshold < 0) fail('BAD_OPTION', `--threshold ${threshold}: the infomap method needs a cosine from 0 to 1 (or auto)`);
   const faces = loadFaces(o.faces, features.n);
   const descriptors = descriptorsFrom(o, faces);
   const constraints = o.constraints === undefined ? undefined : loadConstraints(o.constraints, features.n, faces, o.quiet);
+  const edgeFilter = o['edge-filter'] === 'threshold' ? 'cut' : o['edge-filter'];
+  if (o['edge-filter'] === 'threshold') console.error("facecluster: note: '--edge-filter threshold' is now called '--edge-filter cut'");
+  if (o['min-faces'] !== undefined) console.error('facecluster: note: --min-faces is now called --min-matches');
+  const minMatches = o['min-faces'] ?? o['min-matches'];
   const started = performance.now();
   if (!o.quiet && !(await nativeRuntimeInstalled())) {
     console.error('facecluster: note: onnxruntime-node is not installed (its install fetches CUDA files from outside the npm registry), so the WebAssembly kernels run, about 3× slower; `npm install onnxruntime-node` where that works adds the native ones');
   }
   const bars = { knn: new Progress('kNN', 'faces', o.quiet), gcn: new Progress('GCN', 'subgraphs', o.quiet),
     infomap: new Progress('Infomap', 'trials', o.quiet) };
-  const options: ClusterOptions = {
-    method,
-    normalized: o.normalized === true,
+  // the GCN's model and subgraph settings, for gcn and --rescore
+  const model = method === 'gcn' || o.rescore ? loadModel(o.model ?? DEFAULT_MODEL_DIR) : undefined;
+  const hops = o['k-at-hop'], u = o['active-connection'];
+  const ips = model && (hops || u !== undefined)
+    ? { k1: hops?.[0] ?? model.config.ips.k1, k2: hops?.[1] ?? model.config.ips.k2, u: u ?? model.config.ips.u } : undefined;
+  const scoring = { ...(model ? { model } : {}), ...(ips ? { ips } : {}) };
+  let knn = o.knn === undefined ? undefined : loadKnn(o.knn, features.n, o.k ?? ips?.k1 ?? 1);
+  if (knn && method !== 'gcn' && o.k !== undefined) knn = truncateKnn(knn, o.k);
+  const shared: SharedClusterOptions = {
+    normalized: o.normalized,
     source: featuresPath,
     knnSearch,
+    ...(knn ? { knn } : {}),
     ...(o.backend === 'js' ? { backend: new JsBackend() } : {}),
     ...(o.threads !== undefined ? { workers: o.threads } : {}),
-    linkage: o.linkage,
-    edgeFilter: o['edge-filter'],
-    earlyStop: { theta: o.theta, sigma },
-    trials: o.trials,
-    seed: o.seed,
-    ...(threshold !== undefined ? { threshold } : {}),
-    ...(descriptors !== undefined ? { descriptors } : {}),
-    maxDistance: o['max-distance'],
-    minFaces: o['min-faces'],
-    propagation: { maxSize: o['max-size'], step: o.step, pool: o.pool,
-      ...(o['min-score'] !== undefined && method === 'cdp' ? { minScore: o['min-score'] } : {}) },
-    ...(o['min-score'] !== undefined && method !== 'cdp' ? { minScore: o['min-score'] } : {}),
-    ...(o.rescore ? { rescore: true } : {}),
     onProgress: (stage, done, total) => bars[stage].update(done, total),
     onNotice: (m) => console.error(`facecluster: note: ${m}`),
     ...(faces ? { photos: photoIds(faces.map((f) => f.image)) } : {}),
     ...(constraints ? { constraints } : {}),
   };
-  if (method === 'gcn' || o.rescore) {
-    const model = loadModel((o.model) ?? DEFAULT_MODEL_DIR);
-    options.model = model;
-    const hops = o['k-at-hop'];
-    const u = o['active-connection'];
-    if (hops || u !== undefined) {
-      const base = model.config.ips;
-      options.ips = { k1: hops?.[0] ?? base.k1, k2: hops?.[1] ?? base.k2, u: u ?? base.u };
-    }
-  }
-  if (o.k !== undefined) options.k = o.k;
-  if (o.knn !== undefined) {
-    const knn = loadKnn(o.knn, features.n, (o.k) ?? options.ips?.k1 ?? 1);
-    options.knn = method !== 'gcn' && o.k !== undefined ? truncateKnn(knn, o.k) : knn;
-  }
+  const k = o.k !== undefined ? { k: o.k } : {};
+  const minScore = o['min-score'] !== undefined ? { minScore: o['min-score'] } : {};
+  const search = { trials: o.trials, seed: o.seed };
+  const propagation = { maxSize: o['max-size'], step: o.step, pool: o.pool };
+  const cut = { ...(threshold !== undefined ? { threshold } : {}), ...(descriptors !== undefined ? { descriptors } : {}) };
+  const byMethod: { [M in Method]: () => MethodOptions[M] } = {
+    infomap: () => ({ method: 'infomap', ...k, ...cut, ...search, ...scoring, ...minScore, edgeFilter, earlyStop: { theta: o.theta, sigma },
+      ...(o.rescore ? { rescore: true } : {}) }),
+    gcn: () => ({ method: 'gcn', ...scoring, ...search, ...minScore, linkage: o.linkage, propagation }),
+    threshold: () => ({ method: 'threshold', ...k, ...cut }),
+    // cdp's --min-score is its propagation's: links under a cosine are dropped first
+    cdp: () => ({ method: 'cdp', ...k, propagation: { ...propagation, ...minScore } }),
+    online: () => ({ method: 'online', ...k, maxDistance: o['max-distance'], minMatches }),
+  };
+  const options: ClusterOptions = { ...shared, ...byMethod[method]() };
   const queuedRun = await queuedRunFrom(o, o.quiet);
-  const queued = queuedRun && queuedClustering(queuedRun, options.model, (o.model) ?? DEFAULT_MODEL_DIR);
+  const queued = queuedRun && queuedClustering(queuedRun, model, o.model ?? DEFAULT_MODEL_DIR);
   let result: ClusterResult | undefined;
   try {
     result = await clusterFaces(features, { ...options, ...queued?.hooks });
