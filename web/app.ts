@@ -1,43 +1,52 @@
 /**
- * The page: photos in, people out. The work runs in a Web Worker (worker.ts); this file keeps
- * the faces, the people (people.ts) and the user's edits, and draws them. Tools can read the
+ * The page: photos in, people out. The work runs in a Web Worker (worker.ts); what the page
+ * knows (faces, people, names, the selection, questions, photos waiting) and every change to it
+ * are in state.ts; this file draws the state, and turns clicks and the worker's messages into changes. Tools can read the
  * result: every face carries data-image (its photo's file name) and data-person (its person),
  * and <body data-state="done"> says a clustering has finished.
  */
-import { encodeLabels, encodeNpy, IMAGE_EXTENSIONS, type FaceRecord, type Question } from 'facecluster/browser';
+import { encodeLabels, encodeNpy, IMAGE_EXTENSIONS, type FaceRecord } from 'facecluster/browser';
 import type { FoundFace, FromWorker, ToWorker } from './messages.js';
-import { carryPeople, exportLabels, groupPeople, packDescriptors, recordAnswer, withMoves, type Answers } from './people.js';
+import { exportLabels, groupPeople, packDescriptors } from './people.js';
+import { cancelAsked, cancelled, clearSelection, clustered, clusterAgain, facesFound, failed, galleries, initialState, isBusy, loaded,
+  moveSelected, nameOf, openQuestions, peopleOf, photosGiven, rename, replyToQuestion, selectedApart, toggleFace, type PageState, type Phase,
+  type Step } from './state.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const bar = $<HTMLProgressElement>('bar'), status = $('status'), cancel = $<HTMLButtonElement>('cancel');
 const people = $('people'), tools = $('tools'), moveTo = $<HTMLSelectElement>('move-to');
 
 interface Face { record: FaceRecord; descriptor: Float32Array; thumb: string }
-const faces: Face[] = [];
-let clustered: number[] = []; // the clustering's person of each face
-let moves = new Map<number, number>(); // the user's: face → person
-/** The user's answers (questions, "not the same person"): every clustering keeps them. */
-let constraints: Answers = { mustLink: [], cannotLink: [] };
-let questions: Question[] = [];
-/** Questions skipped, by the faces they show. */
-const skippedQuestions = new Set<string>();
-const names = new Map<number, string>();
-let nextPerson = 0;
-const selected: number[] = [];
+/** Everything the page knows (state.ts); changed only through `update` and `step`. */
+let state: PageState<Face, File> = initialState();
 const worker = startWorker();
-let queue: File[] = [];
-/**
- * Where the page is: loading its models, idle, working (finding faces or clustering), cancelling
- * (what the worker still sends for the batch is dropped), done, or failed. Busy: working or cancelling.
- */
-type Phase = 'loading' | 'idle' | 'working' | 'cancelling' | 'done' | 'error';
-let phase: Phase = 'loading';
-const busy = () => phase === 'working' || phase === 'cancelling';
 
-function setPhase(next: Phase) {
-  phase = next;
-  document.body.dataset.state = next === 'cancelling' ? 'working' : next;
-  cancel.disabled = next !== 'working';
+/** A new state: the body's data-state and the cancel button follow its phase. */
+function update(next: PageState<Face, File>) {
+  if (next.phase !== state.phase) showPhase(next.phase);
+  state = next;
+}
+
+/** A change that may ask the worker for work: the status line says what started. */
+function step({ state: next, request }: Step<Face, File>) {
+  update(next);
+  if (!request) return;
+  if (request.type === 'embed') {
+    stageStart = performance.now();
+    bar.max = request.files.length;
+    bar.value = 0;
+    status.textContent = `Finding faces: 0 of ${request.files.length} photos`;
+  } else {
+    $('review').hidden = true;
+    status.textContent = `Grouping ${state.faces.length} faces into people…`;
+    bar.removeAttribute('value');
+  }
+  send(request);
+}
+
+function showPhase(phase: Phase) {
+  document.body.dataset.state = phase === 'cancelling' ? 'working' : phase;
+  cancel.disabled = phase !== 'working';
 }
 
 function startWorker(): Worker {
@@ -51,7 +60,7 @@ const send = (message: ToWorker) => worker.postMessage(message);
 
 function fault(message: string) {
   status.textContent = `Something went wrong: ${message}`;
-  setPhase('error');
+  update(failed(state));
 }
 
 /** "12 of 76 photos · 2.3 a second · about 28 s left" */
@@ -65,35 +74,31 @@ function progressText(done: number, total: number, startedAt: number, what: stri
 
 let stageStart = 0;
 function onWorker(message: FromWorker) {
-  if (phase === 'cancelling') {
+  if (state.phase === 'cancelling') {
     if (message.type === 'cancelled' || message.type === 'embedded' || message.type === 'clustered') finishCancel();
     return;
   }
   switch (message.type) {
     case 'loaded':
       status.textContent = 'Ready: choose or drop photos.';
-      setPhase('idle');
-      // photos given while the models loaded
-      if (queue.length) embed([]);
+      // photos given while the models loaded start now
+      step(loaded(state));
       return;
     case 'photo':
-      for (const face of message.faces) addFace(face);
+      update(facesFound(state, message.faces.map(toFace)));
       if (message.skipped) warn(message.skipped);
       bar.max = message.total;
       bar.value = message.done;
-      status.textContent = `Finding faces: ${progressText(message.done, message.total, stageStart, 'photos')} · ${faces.length} faces so far`;
+      status.textContent = `Finding faces: ${progressText(message.done, message.total, stageStart, 'photos')} · ${state.faces.length} faces so far`;
       return;
     case 'embedded':
       // for tools and the benchmark: how long finding and describing the faces took
       document.body.dataset.photosSeconds = ((performance.now() - stageStart) / 1000).toFixed(2);
-      cluster();
+      step(clusterAgain(state));
       return;
     case 'clustered': {
-      const carried = carryPeople(clustered, message.labels, nextPerson);
-      clustered = carried.personOf;
-      nextPerson = carried.nextId;
-      questions = message.questions;
-      setPhase('done');
+      const next = clustered(state, message.labels, message.questions);
+      update(next.state);
       draw();
       showQuestion();
       bar.max = 1;
@@ -101,8 +106,9 @@ function onWorker(message: FromWorker) {
       // the same line as the CLI's cluster: faces, people, faces alone, the link cut and where it came from
       status.textContent = `Done: ${message.summary}.`;
       document.body.dataset.clusterSeconds = message.seconds.toFixed(2);
-      $('export').hidden = faces.length === 0;
-      if (queue.length) embed([]);
+      $('export').hidden = state.faces.length === 0;
+      // photos given meanwhile
+      step(next);
       return;
     }
     case 'cancelled':
@@ -114,18 +120,18 @@ function onWorker(message: FromWorker) {
 
 /** Back to the people as they were: the faces not clustered yet (the batch's) are dropped, the queue emptied. */
 function finishCancel() {
-  queue = [];
-  for (const face of faces.splice(clustered.length)) URL.revokeObjectURL(face.thumb);
-  status.textContent = `Cancelled. ${faces.length} faces, as before.`;
+  const { state: next, dropped } = cancelled(state);
+  for (const face of dropped) URL.revokeObjectURL(face.thumb);
+  update(next);
+  status.textContent = `Cancelled. ${state.faces.length} faces, as before.`;
   bar.max = 1;
   bar.value = 0;
-  setPhase(clustered.length > 0 ? 'done' : 'idle');
   draw();
 }
 
-function addFace(found: FoundFace) {
+function toFace(found: FoundFace): Face {
   const { descriptor, thumb, ...record } = found;
-  faces.push({ record, descriptor, thumb: URL.createObjectURL(thumb) });
+  return { record, descriptor, thumb: URL.createObjectURL(thumb) };
 }
 
 /** A skipped photo, listed under a one-line summary (folded, so that the galleries do not move). */
@@ -143,41 +149,19 @@ function embed(files: File[]) {
   const isPhoto = (f: File) => f.type.startsWith('image/') || IMAGE_EXTENSIONS.some((e) => f.name.toLowerCase().endsWith(e));
   // other files are named, not dropped without a word (hidden files aside: .DS_Store and the like)
   for (const f of files) if (!isPhoto(f) && !f.name.startsWith('.')) warn(`${f.webkitRelativePath || f.name}: not a photo`);
-  queue.push(...files.filter(isPhoto));
-  if (busy() || queue.length === 0 || phase === 'loading') return;
-  const batch = queue;
-  queue = [];
-  setPhase('working');
-  stageStart = performance.now();
-  bar.max = batch.length;
-  bar.value = 0;
-  status.textContent = `Finding faces: 0 of ${batch.length} photos`;
-  send({ type: 'embed', files: batch });
+  step(photosGiven(state, files.filter(isPhoto)));
 }
 
-function cluster() {
-  $('review').hidden = true;
-  setPhase('working');
-  status.textContent = `Grouping ${faces.length} faces into people…`;
-  bar.removeAttribute('value');
-  const { data: descriptors, dim } = packDescriptors(faces.map((f) => f.descriptor));
-  send({ type: 'cluster', descriptors, dim, images: faces.map((f) => f.record.image), constraints: { mustLink: constraints.mustLink.slice(),
-    cannotLink: constraints.cannotLink.slice() } });
-}
-
-const current = () => withMoves(clustered, moves);
-const nameOf = (person: number, index: number) => names.get(person) ?? `Person ${index + 1}`;
 const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /** Redraws the galleries, largest person first; the faces seen once last, together. */
 function draw(): void {
-  const personOf = current();
-  const groups = groupPeople(personOf);
-  const many = groups.filter((g) => g.faces.length > 1), once = groups.filter((g) => g.faces.length === 1);
-  const sections = many.map((g, i) => gallery(g.person, g.faces, nameOf(g.person, i), personOf));
-  if (once.length) sections.push(gallery(undefined, once.map((g) => g.faces[0]!), 'Seen once', personOf));
+  const personOf = peopleOf(state);
+  const shown = galleries(state);
+  const sections = shown.people.map((g) => gallery(g.person, g.faces, g.name, personOf));
+  if (shown.once.length) sections.push(gallery(undefined, shown.once, 'Seen once', personOf));
   people.replaceChildren(...sections);
-  refreshTools(groups);
+  refreshTools();
 }
 
 function gallery(person: number | undefined, members: number[], title: string, personOf: readonly number[]): HTMLElement {
@@ -195,8 +179,8 @@ function gallery(person: number | undefined, members: number[], title: string, p
     name.value = title;
     name.setAttribute('aria-label', `Name of ${title}`);
     name.addEventListener('change', () => {
-      names.set(person, name.value.trim() || title);
-      refreshTools(groupPeople(current()));
+      update(rename(state, person, name.value));
+      refreshTools();
     });
     header.append(name);
   }
@@ -207,7 +191,7 @@ function gallery(person: number | undefined, members: number[], title: string, p
   const list = document.createElement('ul');
   list.className = 'faces';
   for (const index of members) {
-    const face = faces[index]!;
+    const face = state.faces[index]!;
     const li = document.createElement('li');
     const button = document.createElement('button');
     button.type = 'button';
@@ -215,7 +199,7 @@ function gallery(person: number | undefined, members: number[], title: string, p
     button.dataset.face = String(index);
     button.dataset.image = baseName(face.record.image);
     button.dataset.person = String(personOf[index]);
-    button.setAttribute('aria-pressed', String(selected.includes(index)));
+    button.setAttribute('aria-pressed', String(state.selected.includes(index)));
     const img = document.createElement('img');
     img.src = face.thumb;
     img.width = img.height = 112;
@@ -231,62 +215,45 @@ function gallery(person: number | undefined, members: number[], title: string, p
 
 /** Selects or unselects a face; at most two are selected (the second for "not the same person"). */
 function toggle(index: number) {
-  const at = selected.indexOf(index);
-  if (at >= 0) selected.splice(at, 1);
-  else {
-    selected.push(index);
-    if (selected.length > 2) selected.shift();
-  }
+  update(toggleFace(state, index));
   for (const button of people.querySelectorAll<HTMLButtonElement>('.face')) {
-    button.setAttribute('aria-pressed', String(selected.includes(Number(button.dataset.face))));
+    button.setAttribute('aria-pressed', String(state.selected.includes(Number(button.dataset.face))));
   }
-  refreshTools(groupPeople(current()));
+  refreshTools();
 }
 
-function refreshTools(groups: { person: number; faces: number[] }[]) {
+function refreshTools() {
+  const { selected } = state;
   tools.hidden = selected.length === 0;
-  const many = groups.filter((g) => g.faces.length > 1);
   $('selection').textContent = selected.length === 1 ? '1 face selected' : `${selected.length} faces selected`;
-  moveTo.replaceChildren(...many.map((g, i) => new Option(nameOf(g.person, i), String(g.person))), new Option('A new person', 'new'));
-  ($('apart') as HTMLButtonElement).disabled = selected.length !== 2 || busy();
-}
-
-function clearSelection() {
-  selected.length = 0;
-  draw();
+  moveTo.replaceChildren(...galleries(state).people.map((g) => new Option(g.name, String(g.person))), new Option('A new person', 'new'));
+  ($('apart') as HTMLButtonElement).disabled = selected.length !== 2 || isBusy(state);
 }
 
 $('move').addEventListener('click', () => {
-  const target = moveTo.value === 'new' ? nextPerson++ : Number(moveTo.value);
-  for (const face of selected) moves.set(face, target);
-  clearSelection();
+  update(moveSelected(state, moveTo.value === 'new' ? 'new' : Number(moveTo.value)));
+  draw();
 });
 
-$('apart').addEventListener('click', () => {
-  if (selected.length !== 2 || busy()) return;
-  const [a, b] = selected as [number, number];
-  selected.length = 0;
-  answer([a, b], false);
+$('apart').addEventListener('click', () => step(selectedApart(state)));
+
+$('clear').addEventListener('click', () => {
+  update(clearSelection(state));
+  draw();
 });
-
-$('clear').addEventListener('click', clearSelection);
-
-const questionKey = (q: Question) => `${q.faces[0]}-${q.faces[1]}`;
-
-const openQuestions = () => questions.filter((q) => !skippedQuestions.has(questionKey(q)));
 
 /** The best question not skipped, two faces side by side; the section hides when none is left. */
 function showQuestion() {
-  const open = openQuestions();
+  const open = openQuestions(state);
   const q = open[0];
   const section = $('review');
-  section.hidden = q === undefined || busy();
+  section.hidden = q === undefined || isBusy(state);
   if (!q) return;
-  const personOf = current();
+  const personOf = peopleOf(state);
   const groups = groupPeople(personOf).filter((g) => g.faces.length > 1);
   const named = (face: number) => {
     const at = groups.findIndex((g) => g.person === personOf[face]);
-    return at >= 0 ? nameOf(groups[at]!.person, at) : 'a face seen once';
+    return at >= 0 ? nameOf(state, groups[at]!.person, at) : 'a face seen once';
   };
   section.dataset.faces = q.faces.join(' ');
   section.dataset.kind = q.kind;
@@ -294,29 +261,18 @@ function showQuestion() {
     ? `Are these two the same person? (${named(q.faces[0])} and ${named(q.faces[1])})`
     : `Is the face on the left ${named(q.faces[1])}, like the face on the right?${q.part.length > 1 ? ` (a "no" takes ${q.part.length - 1} more like it along)` : ''}`;
   const [a, b] = [$<HTMLImageElement>('question-a'), $<HTMLImageElement>('question-b')];
-  a.src = faces[q.faces[0]]!.thumb;
-  b.src = faces[q.faces[1]]!.thumb;
-  a.alt = `face ${q.faces[0] + 1}, in ${baseName(faces[q.faces[0]]!.record.image)}`;
-  b.alt = `face ${q.faces[1] + 1}, in ${baseName(faces[q.faces[1]]!.record.image)}`;
+  const [faceA, faceB] = [state.faces[q.faces[0]]!, state.faces[q.faces[1]]!];
+  a.src = faceA.thumb;
+  b.src = faceB.thumb;
+  a.alt = `face ${q.faces[0] + 1}, in ${baseName(faceA.record.image)}`;
+  b.alt = `face ${q.faces[1] + 1}, in ${baseName(faceB.record.image)}`;
   $('questions-left').textContent = `${open.length} ${open.length === 1 ? 'question' : 'questions'} left`;
 }
 
-/** The user's word on two faces: kept as a constraint, and the faces clustered again with it. */
-function answer(pair: [number, number], same: boolean) {
-  if (busy()) return;
-  ({ answers: constraints, moves } = recordAnswer(constraints, moves, current(), pair, same));
-  cluster();
-}
-
+/** A reply to the question shown: an answer clusters again; a skip shows the next question. */
 function answerQuestion(reply: 'yes' | 'no' | 'skip') {
-  const q = openQuestions()[0];
-  if (!q || busy()) return;
-  if (reply === 'skip') {
-    skippedQuestions.add(questionKey(q));
-    showQuestion();
-    return;
-  }
-  answer([q.faces[0], q.faces[1]], reply === 'yes');
+  step(replyToQuestion(state, reply));
+  if (reply === 'skip') showQuestion();
 }
 
 $('answer-yes').addEventListener('click', () => answerQuestion('yes'));
@@ -333,8 +289,8 @@ document.addEventListener('keydown', (event) => {
 });
 
 cancel.addEventListener('click', () => {
-  if (phase !== 'working') return;
-  setPhase('cancelling');
+  if (state.phase !== 'working') return;
+  update(cancelAsked(state));
   status.textContent = 'Cancelling…';
   send({ type: 'cancel' });
 });
@@ -348,12 +304,12 @@ function download(name: string, parts: BlobPart[], type: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-$('export-faces').addEventListener('click', () => download('faces.json', [`${JSON.stringify(faces.map((f) => f.record), null, 1)}\n`], 'application/json'));
+$('export-faces').addEventListener('click', () => download('faces.json', [`${JSON.stringify(state.faces.map((f) => f.record), null, 1)}\n`], 'application/json'));
 $('export-features').addEventListener('click', () => {
-  const { data, dim } = packDescriptors(faces.map((f) => f.descriptor));
-  download('features.npy', [...encodeNpy(data, [faces.length, dim], 'f4')] as BlobPart[], 'application/octet-stream');
+  const { data, dim } = packDescriptors(state.faces.map((f) => f.descriptor));
+  download('features.npy', [...encodeNpy(data, [state.faces.length, dim], 'f4')] as BlobPart[], 'application/octet-stream');
 });
-$('export-labels').addEventListener('click', () => download('labels.npy', [...encodeLabels('labels.npy', exportLabels(current()))] as BlobPart[], 'application/octet-stream'));
+$('export-labels').addEventListener('click', () => download('labels.npy', [...encodeLabels('labels.npy', exportLabels(peopleOf(state)))] as BlobPart[], 'application/octet-stream'));
 
 for (const id of ['photos', 'folder']) {
   const input = $<HTMLInputElement>(id);
