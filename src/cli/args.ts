@@ -90,6 +90,11 @@ export const THREADS_OPTION = defineOptions({
   threads: { type: 'integer', min: 1, help: 'cores to use (default: all)' },
 });
 
+/** The engine of the GCN's and the kNN search's products (cluster, assign, train). */
+export const BACKEND_OPTION = defineOptions({
+  backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine: onnxruntime, or plain TypeScript (much slower)' },
+});
+
 /** The descriptor model behind --threshold auto (cluster, assign); read by descriptorsFrom. */
 export const DESCRIPTORS_OPTION = defineOptions({
   descriptors: { type: 'string', help: 'the descriptor model, whose measured impostor similarities back --threshold auto: face-api, or unknown to read everything off the collection (default: the "model" of --faces where there is one, else recognised from the descriptors)' },

@@ -4,7 +4,7 @@ import { loadModel } from '../../model/files.node.js';
 import { ASSIGN_DEFAULTS, assignFaces } from '../../pipeline/assign.js';
 import { JsBackend } from '../../engine/backend.js';
 import { fail } from '../../errors.js';
-import { DESCRIPTORS_OPTION, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, defineCommand, defineOptions, type OptionValues } from '../args.js';
+import { BACKEND_OPTION, DESCRIPTORS_OPTION, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, defineCommand, defineOptions, type OptionValues } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFaces, loadFeatures, loadKnn, loadLabels, parseAuto } from '../inputs.js';
 import { loadHnswIndex } from '../../knn/index.js';
@@ -26,7 +26,7 @@ const ASSIGN_OPTIONS = defineOptions({
   labels: { type: 'string', help: 'true identities of all N + M faces: print the metrics' },
   constraints: { type: 'string', help: 'answers to keep over all N + M faces (apply --constraints-out)' },
   faces: { type: 'string', help: 'faces.json of all N + M faces, old then new (for --constraints that name faces by photo)' },
-  backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine' },
+  ...BACKEND_OPTION,
   json: { type: 'boolean', help: 'print a summary (and metrics) as one JSON object' },
   ...DESCRIPTORS_OPTION,
   ...QUIET_OPTION,

@@ -13,7 +13,7 @@ import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClus
   INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type ClusterResult, type Method, type MethodOptions,
   type SharedClusterOptions } from '../../pipeline/cluster.js';
 import { DEFAULT_MODEL_DIR } from '../../pipeline/defaults.node.js';
-import { DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, defineCommand, defineOptions, type OptionValues } from '../args.js';
+import { BACKEND_OPTION, DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, defineCommand, defineOptions, type OptionValues } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFaces, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
@@ -31,7 +31,7 @@ const CLUSTER_OPTIONS = defineOptions({
   theta: { type: 'number', min: 0, max: 1, default: EARLY_STOP_DEFAULTS.theta, help: 'infomap with --edge-filter early-stop: neighbour probability a link needs' },
   sigma: { type: 'string', default: 'auto', help: 'infomap with --edge-filter early-stop: softmax temperature on 2 − 2·cos, a number or auto (half the row\'s mean distance)' },
   trials: { type: 'integer', min: 1, default: INFOMAP_METHOD_DEFAULTS.trials, help: 'infomap, gcn with Infomap: searches from different random orders, the shortest code kept' },
-  seed: { type: 'integer', min: 0, default: INFOMAP_DEFAULTS.seed, help: 'infomap: seed of the first trial' },
+  seed: { type: 'integer', min: 0, default: INFOMAP_DEFAULTS.seed, help: 'infomap, gcn with Infomap: seed of the first trial' },
   model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
   'k-at-hop': { type: 'integers', count: 2, min: 1, help: 'gcn: hop-1 and hop-2 neighbours (default: the model\'s, paper 80 5)' },
   'active-connection': { type: 'integer', min: 1, help: 'gcn: active connections u (default: the model\'s, paper 5)' },
@@ -54,7 +54,7 @@ const CLUSTER_OPTIONS = defineOptions({
   'edges-out': { type: 'string', help: 'write the links, E×2 (face, neighbour) .npy: gcn, every scored link; infomap, the links kept' },
   'scores-out': { type: 'string', help: 'write the links\' scores, E float64 .npy: gcn, probabilities; infomap, cosines (or FC-ES probabilities)' },
   normalized: { type: 'boolean', help: 'features are unit vectors already' },
-  backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine: onnxruntime or plain TypeScript' },
+  ...BACKEND_OPTION,
   json: { type: 'boolean', help: 'print the metrics as one JSON object' },
   ...QUEUE_OPTIONS,
   ...JOB_FACES_OPTION,

@@ -10,7 +10,7 @@ import { architectureOf } from '../../model/params.js';
 import { readCheckpoint, writeCheckpoint } from '../../train/checkpoint.js';
 import { TRAIN_DEFAULTS, trainGcn, type LabeledSet, type TrainSettings } from '../../train/index.js';
 import type { Features } from '../../types.js';
-import { FEATURE_OPTIONS, QUIET_OPTION, THREADS_OPTION, defineCommand, defineOptions, type OptionValues } from '../args.js';
+import { BACKEND_OPTION, FEATURE_OPTIONS, QUIET_OPTION, THREADS_OPTION, defineCommand, defineOptions, type OptionValues } from '../args.js';
 import { loadFeatures, loadKnn, loadLabels } from '../inputs.js';
 import { formatDuration, Progress } from '../progress.js';
 
@@ -33,7 +33,7 @@ const TRAIN_OPTIONS = defineOptions({
   'val-features': { type: 'string', help: 'validation features: edge metrics after each epoch' },
   'val-labels': { type: 'string', help: 'validation identities' },
   resume: { type: 'boolean', help: 'continue from MODEL_DIR/checkpoint.safetensors' },
-  backend: { type: 'string', choices: ['onnx', 'js'], default: 'onnx', help: 'matrix engine' },
+  ...BACKEND_OPTION,
   ...QUIET_OPTION,
   ...THREADS_OPTION,
 });
