@@ -35,7 +35,7 @@ test('the kNN graph is bit-identical with one or two engine threads', async () =
 });
 
 test('GCN link scores and cluster labels are bit-identical run to run, with one or two workers, and on one thread', async () => {
-  const features = firstFaces(1500);
+  const features = firstFaces(600);
   const runs = [];
   for (const workers of [1, 2, 2]) runs.push(await clusterFaces(features, { method: 'gcn', workers }));
   // and on the calling thread with a single-threaded engine (the first-layer table included)

@@ -16,6 +16,14 @@ const FEATS = join(ROOT, 'data/lfw-test.feats.npy');
 
 let url = process.env.FACECLUSTER_TEST_REDIS;
 let server: ChildProcess | undefined;
+/** lfw-test's first `n` faces, as a features file in `dir`. */
+function firstFaces(dir: string, n: number): string {
+  const path = join(dir, 'faces.npy');
+  const all = readFeatures(FEATS);
+  writeNpy(path, all.data.subarray(0, n * all.dim), [n, all.dim], 'f4');
+  return path;
+}
+
 const hasRedis = url !== undefined || spawnSync('redis-server', ['--version']).status === 0;
 
 async function freePort(): Promise<number> {
@@ -74,14 +82,16 @@ test('cluster --queue: three workers, one SIGKILLed during a GCN job; the labels
   const dir = tempDir(t);
   const work = join(dir, 'work');
   spawnSync('mkdir', ['-p', work]);
-  let r = run('cluster', '--method', 'gcn', '--features', FEATS, '--out', join(dir, 'gcn.npy'), '--threads', '2');
+  // five GCN jobs of 500 pivots, seconds each
+  const feats = firstFaces(dir, 2500);
+  let r = run('cluster', '--method', 'gcn', '--features', feats, '--out', join(dir, 'gcn.npy'), '--threads', '2');
   assert.equal(r.code, 0, r.stderr);
-  r = run('cluster', '--features', FEATS, '--out', join(dir, 'default.npy'));
+  r = run('cluster', '--features', feats, '--out', join(dir, 'default.npy'));
   assert.equal(r.code, 0, r.stderr);
 
   const workers = startWorkers(3, work);
   try {
-    const coordinator = start('cluster', '--method', 'gcn', '--features', FEATS, '--out', join(dir, 'gcn-queued.npy'), '--queue', url!, '--work-dir', work, '--job-faces', '500', '--queue-timeout', '120');
+    const coordinator = start('cluster', '--method', 'gcn', '--features', feats, '--out', join(dir, 'gcn-queued.npy'), '--queue', url!, '--work-dir', work, '--job-faces', '500', '--queue-timeout', '120');
     // kill the first worker as soon as it starts a GCN job (each takes seconds)
     const victim = workers[0]!;
     await until(() => /started (\S+-gcn-\S+)/.test(victim.log), 120_000, 'a GCN job on the first worker');
@@ -93,7 +103,7 @@ test('cluster --queue: three workers, one SIGKILLed during a GCN job; the labels
     assert.deepEqual(readFileSync(join(dir, 'gcn-queued.npy')), readFileSync(join(dir, 'gcn.npy')), 'the same labels as one process');
     assert.ok(workers.slice(1).some((w) => w.log.includes(`done ${killedJob}`)), 'another worker finished the killed job');
 
-    r = run('cluster', '--features', FEATS, '--out', join(dir, 'default-queued.npy'), '--queue', url!, '--work-dir', work, '--queue-timeout', '60');
+    r = run('cluster', '--features', feats, '--out', join(dir, 'default-queued.npy'), '--queue', url!, '--work-dir', work, '--queue-timeout', '60');
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readFileSync(join(dir, 'default-queued.npy')), readFileSync(join(dir, 'default.npy')));
   } finally {
@@ -132,10 +142,8 @@ test('a queued run computes what it was asked: other settings after a killed coo
   const dir = tempDir(t);
   const work = join(dir, 'work');
   spawnSync('mkdir', ['-p', work]);
-  // lfw-test's first 2,000 faces: jobs of seconds
-  const feats = join(dir, 'faces.npy');
-  const all = readFeatures(FEATS);
-  writeNpy(feats, all.data.subarray(0, 2000 * all.dim), [2000, all.dim], 'f4');
+  // jobs of seconds
+  const feats = firstFaces(dir, 2000);
   const settings = { a: ['--k-at-hop', '20', '2', '--active-connection', '2'], b: ['--k-at-hop', '20', '5', '--active-connection', '5'] };
   for (const [name, s] of Object.entries(settings)) {
     const r = run('cluster', '--method', 'gcn', ...s, '--features', feats, '--out', join(dir, `${name}.npy`));

@@ -5,7 +5,8 @@ import type { Question } from '../../src/review/questions.js';
 import { cancelAsked, cancelled, clearSelection, clustered, clusterAgain, facesFound, failed, galleries, initialState, isBusy, loaded, moveSelected,
   openQuestions, peopleOf, photosGiven, rename, replyToQuestion, selectedApart, toggleFace, type PageState, type StateFace } from '../../web/state.js';
 
-const face = (image: string, ...descriptor: number[]): StateFace => ({ record: { image, box: [0, 0, 1, 1], score: 1 }, descriptor: Float32Array.from(descriptor) });
+const face = (image: string, ...descriptor: number[]): StateFace => ({ record: { image, box: [0, 0, 1, 1], score: 1 },
+  descriptor: Float32Array.from(descriptor) });
 const same = (a: number, b: number): Question => ({ kind: 'same', faces: [a, b], p: 0.5, gain: 1 } as unknown as Question);
 
 /** The page after photos a.jpg, b.jpg gave four faces clustered as [0, 0, 1, 2]. */

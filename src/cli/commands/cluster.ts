@@ -13,7 +13,8 @@ import { BASELINE_DEFAULTS, clusterFaces, formatClusteringSummary, summarizeClus
   INFOMAP_METHOD_DEFAULTS, LINKAGES, METHODS, type ClusterOptions, type ClusterResult, type Method, type MethodOptions,
   type SharedClusterOptions } from '../../pipeline/cluster.js';
 import { DEFAULT_MODEL_DIR } from '../../pipeline/defaults.node.js';
-import { BACKEND_OPTION, DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, defineCommand, defineOptions, type OptionValues } from '../args.js';
+import { BACKEND_OPTION, DESCRIPTORS_OPTION, FEATURE_OPTIONS, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, defineCommand, defineOptions,
+  type OptionValues } from '../args.js';
 import { formatEvaluation } from '../format.js';
 import { COSINE_RANGE, descriptorsFrom, knnSearchFrom, loadConstraints, loadFaces, loadFeatures, loadKnn, loadLabels, parseAuto, truncateKnn } from '../inputs.js';
 import { Progress } from '../progress.js';
