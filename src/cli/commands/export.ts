@@ -20,6 +20,6 @@ export const exportCommand = defineCommand({
 function runExport(o: OptionValues<typeof EXPORT_OPTIONS>): void {
   const out = o.out;
   if (!out.toLowerCase().endsWith('.onnx')) fail('UNSUPPORTED', 'the exported model is written as .onnx', out);
-  const model = loadModel((o.model) ?? DEFAULT_MODEL_DIR);
+  const model = loadModel(o.model ?? DEFAULT_MODEL_DIR);
   writeFileAtomic(out, [exportOnnx(model.params)]);
 }
