@@ -17,7 +17,8 @@ export { nativeRuntimeInstalled } from './engine/runtime.node.js';
 export { siteMounts, startSiteServer, type Mounts, type SiteServer } from './site/server.node.js';
 export { syntheticFaces } from './synthetic/index.js';
 export { groupFaces, type FaceEmbedding, type GroupOptions, type GroupSettings, type PersonOfFace } from './pipeline/group.js';
-export { assignFaces, joinOrStart, ASSIGN_DEFAULTS, type AssignOptions, type AssignResult } from './pipeline/assign.js';
+export { assignFaces, joinOrStart, ASSIGN_DEFAULTS, type AssignOptions, type SharedAssignOptions, type InfomapAssignOptions, type GcnAssignOptions,
+  type AssignResult } from './pipeline/assign.js';
 export { clusterFaces, METHODS, LINKAGES, EDGE_FILTERS, DEFAULT_METHOD, INFOMAP_METHOD_DEFAULTS, BASELINE_DEFAULTS, GCN_PROPAGATION_DEFAULTS, GCN_MIN_SCORES,
   DEFAULT_LINKAGE, type ClusterOptions, type MethodOptions, type SharedClusterOptions, type GcnScoringOptions, type InfomapSearchOptions,
   type InfomapMethodOptions, type GcnMethodOptions, type ThresholdMethodOptions, type CdpMethodOptions, type OnlineMethodOptions, usesGcn,

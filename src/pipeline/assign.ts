@@ -22,23 +22,10 @@ import { GCN_SAME_PERSON } from '../model/gcn.js';
 import type { Model } from '../model/model.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
 import { readLinkThreshold } from '../cluster/edge-filter.js';
-import { DEFAULT_METHOD } from './cluster.js';
 import { checkModelWidth, scoreGcnLinks } from './links.js';
 
-export interface AssignOptions {
-  /** How links are found (default: as `cluster`'s default method, infomap). */
-  method?: 'infomap' | 'gcn';
-  /** gcn: the model (default: the shipped one). */
-  model?: Model;
-  /** gcn: subgraph settings (default: the model's inference settings, shrunk to fit the kNN graph). */
-  ips?: IpsOptions;
-  /**
-   * What a link needs to count: gcn, its score (default 0.5, the classifier's own boundary);
-   * infomap, its cosine, or 'auto' (default: read off all the faces, as `cluster` does).
-   */
-  threshold?: number | 'auto';
-  /** The descriptor model, for the 'auto' threshold (see ClusterOptions.descriptors). */
-  descriptors?: string;
+/** What both ways of linking new faces take. */
+export interface SharedAssignOptions {
   normalized?: boolean;
   /** How the new faces' kNN rows are found (default auto: exact for small collections). */
   knnSearch?: KnnSearch;
@@ -49,11 +36,36 @@ export interface AssignOptions {
   workers?: number;
   onProgress?: (stage: 'knn' | 'gcn', done: number, total: number) => void;
   /**
-   * A user's answers over all the faces (see ClusterOptions.constraints): kept after the new
+   * A user's answers over all the faces (see SharedClusterOptions.constraints): kept after the new
    * faces are placed, so a must-link may merge two existing clusters and a cannot-link split one.
    */
   constraints?: Constraints;
+  /** Told when an old name of a setting was read. */
+  onNotice?: (message: string) => void;
 }
+
+/** New faces linked by their kNN links at or above a cosine (the default, as `cluster`'s). */
+export interface InfomapAssignOptions extends SharedAssignOptions {
+  method?: 'infomap';
+  /** The cosine a link needs, or 'auto' (the default): read off all the faces, as `cluster` does. */
+  threshold?: number | 'auto';
+  /** The descriptor model, for the 'auto' threshold (see InfomapMethodOptions.descriptors). */
+  descriptors?: string;
+}
+
+/** New faces linked by GCN link scores, with the new faces as pivots. */
+export interface GcnAssignOptions extends SharedAssignOptions {
+  method: 'gcn';
+  /** The model (default: the shipped one). */
+  model?: Model;
+  /** Subgraph settings (default: the model's inference settings, shrunk to fit the kNN graph). */
+  ips?: IpsOptions;
+  /** The GCN probability a link needs (default ASSIGN_DEFAULTS.minScore, the classifier's own boundary). */
+  minScore?: number;
+}
+
+/** How new faces are linked, told apart by `method` (none: infomap, as `cluster`'s default). */
+export type AssignOptions = InfomapAssignOptions | GcnAssignOptions;
 
 export interface AssignResult {
   /** Labels of every face, old ones unchanged, new ones joined or new. */
@@ -62,26 +74,40 @@ export interface AssignResult {
   knn: KnnGraph;
   /** The new faces' scored links. */
   edges: ScoredEdges;
-  /** The threshold the links were held to. */
+  /** The cut the links were held to: a cosine (infomap), or a GCN probability (gcn: minScore). */
   threshold: number;
   /** How many new faces joined an existing cluster, and how many clusters they started. */
   joined: number;
   started: number;
 }
 
-export const ASSIGN_DEFAULTS = Object.freeze({ gcnThreshold: GCN_SAME_PERSON });
+export const ASSIGN_DEFAULTS = Object.freeze({
+  minScore: GCN_SAME_PERSON,
+  /** @deprecated 0.1's name of minScore. */
+  gcnThreshold: GCN_SAME_PERSON,
+});
+
+/** The gcn method's cut under its 0.1 name, `threshold`, read as minScore with a notice. */
+function withCurrentNames(options: AssignOptions): AssignOptions {
+  const old = options as { threshold?: number | 'auto' };
+  if (options.method !== 'gcn' || old.threshold === undefined) return options;
+  options.onNotice?.("the gcn method's threshold is now called minScore");
+  const { threshold, ...rest } = options as GcnAssignOptions & { threshold: number | 'auto' };
+  return { ...rest, minScore: options.minScore ?? (threshold === 'auto' ? ASSIGN_DEFAULTS.minScore : threshold) };
+}
 
 /**
  * `all` holds the old faces first (`oldLabels.length` of them, with kNN graph `oldKnn`) and
  * then the new ones.
  */
-export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: KnnGraph, options: AssignOptions = {}): Promise<AssignResult> {
+export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: KnnGraph, given: AssignOptions = {}): Promise<AssignResult> {
+  const options = withCurrentNames(given);
   const old = oldLabels.length, n = all.n;
   if (oldKnn.n !== old) fail('SHAPE_MISMATCH', `the kNN graph has ${oldKnn.n} rows for ${old} labelled faces`);
   if (n === old) fail('BAD_VALUE', 'no new faces to assign');
-  const method = options.method ?? (DEFAULT_METHOD === 'gcn' ? 'gcn' : 'infomap');
-  const model = method === 'gcn' ? options.model ?? defaultModel() : undefined;
-  if (model) checkModelWidth(model, all.dim);
+  // the method's own options, and the GCN's model (checked before any work)
+  const link = options.method === 'gcn' ? { gcn: options, model: options.model ?? defaultModel() } : { infomap: options };
+  if (link.gcn) checkModelWidth(link.model, all.dim);
   const k = oldKnn.k;
   if (k > n - 1) fail('BAD_OPTION', `the kNN graph has K = ${k}, more than the ${n - 1} other faces`);
   const unit = options.normalized ? all : l2Normalize(all);
@@ -95,26 +121,27 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
     indices.set(oldKnn.indices.subarray(0, old * w));
     indices.set(rows.indices, old * w);
     const knn: KnnGraph = { n, k, indices };
-    if (!model) {
+    if (link.infomap) {
       const sims = new Float32Array(n * w);
       sims.set(oldKnn.sims ? oldKnn.sims.subarray(0, old * w)
         : knnSimilarities(oldKnn, { n: old, dim: unit.dim, data: unit.data.subarray(0, old * unit.dim) }));
       sims.set(rows.sims, old * w);
       knn.sims = sims;
-      const wanted = options.threshold ?? 'auto';
-      const threshold = wanted === 'auto' ? readLinkThreshold(unit, knn, options.descriptors).threshold : wanted;
+      const wanted = link.infomap.threshold ?? 'auto';
+      const threshold = wanted === 'auto' ? readLinkThreshold(unit, knn, link.infomap.descriptors).threshold : wanted;
       // the new faces' rows: face, neighbour, cosine
       const edges = knnEdges({ n: n - old, k, indices: rows.indices, sims: rows.sims });
       for (let e = 0; e < edges.src.length; e++) edges.src[e]! += old;
       return { ...keep(joinOrStart(edges, oldLabels, n, threshold), knn, unit, options), knn, edges, threshold };
     }
-    const wanted = options.ips ?? model.config.ips;
-    const ips = options.ips ?? { k1: Math.min(wanted.k1, k), k2: Math.min(wanted.k2, k), u: Math.min(wanted.u, k) };
+    const { gcn, model } = link;
+    const wanted = gcn.ips ?? model.config.ips;
+    const ips = gcn.ips ?? { k1: Math.min(wanted.k1, k), k2: Math.min(wanted.k2, k), u: Math.min(wanted.u, k) };
     const pivots = Int32Array.from({ length: n - old }, (_, i) => old + i);
     const onProgress = (d: number, t: number) => options.onProgress?.('gcn', d, t);
     const edges = await scoreGcnLinks({ model, features: all, unit, knn, ips, pivots, onProgress, ...(options.backend ? { backend: options.backend } : {}),
       ...(options.workers ? { workers: options.workers } : {}), ...(engine ? { engine } : {}) });
-    const threshold = options.threshold === undefined || options.threshold === 'auto' ? ASSIGN_DEFAULTS.gcnThreshold : options.threshold;
+    const threshold = gcn.minScore ?? ASSIGN_DEFAULTS.minScore;
     return { ...keep(joinOrStart(edges, oldLabels, n, threshold), knn, unit, options), knn, edges, threshold };
   } finally {
     await engine?.dispose();

@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { readFeatures, readKnn, readLabels, writeLabels } from '../../src/io/files.node.js';
 import { writeNpy } from '../../src/io/files.node.js';
 import { newFaceScores } from '../../src/metrics/index.js';
-import { joinOrStart } from '../../src/pipeline/assign.js';
+import { joinOrStart, type AssignOptions } from '../../src/pipeline/assign.js';
+import { DEFAULT_MODEL_DIR } from '../../src/pipeline/defaults.node.js';
 import { ROOT, tempDir } from '../helpers.js';
 
 test('joinOrStart: groups of new faces join the cluster with the most votes, or start one; old clusters never merge', () => {
@@ -66,7 +67,48 @@ test('assign on lfw-test: every tenth face placed among the other 90 % about as 
   assert.deepEqual(readFeatures(p('joined.npy')).data, f.data.subarray(0, n * f.dim));
   const knn = readKnn(p('knn.npy'));
   assert.equal(knn.n, n);
-  assert.deepEqual(knn.indices.subarray(0, old * (knn.k + 1)), readKnn(p('old-knn.npy')).indices);
+  assert.deepEqual(knn.indices.subarray(0, old * (knn.k + 1)), readKnn(p('old-knn.npy')).indices);  // the gcn method: its cut is --min-score (0.1's --threshold still read, with a note); --model asks for it
+  const assign = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'assign', '--features', p('old.npy'), '--clusters',
+    p('old-pred.npy'), '--knn', p('old-knn.npy'), '--new', p('new.npy'), ...args], { encoding: 'utf8' });
+  const outputs = [['--method', 'gcn', '--min-score', '0.9'], ['--method', 'gcn', '--threshold', '0.9'], ['--method', 'gcn'], ['--model', DEFAULT_MODEL_DIR]]
+    .map((args, i) => {
+      const r = assign(...args, '--out', p(`gcn${i}.npy`));
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(/note: --threshold with --method gcn is now called --min-score/.test(r.stderr), i === 1, r.stderr);
+      return [...readLabels(p(`gcn${i}.npy`))];
+    });
+  assert.deepEqual(outputs[1], outputs[0]);
+  assert.deepEqual(outputs[3], outputs[2]);
+  assert.notDeepEqual(outputs[2], outputs[0], 'a cut of 0.9 differs from 0.5');
+});
+
+test('assignFaces with the gcn method: the new faces are the pivots, their links held to minScore (default 0.5)', async () => {
+  const { assignFaces, ASSIGN_DEFAULTS } = await import('../../src/pipeline/assign.js');
+  const { clusterFaces } = await import('../../src/pipeline/cluster.js');
+  const f = readFeatures(join(ROOT, 'data/lfw-test.feats.npy'));
+  const n = 400, old = 350;
+  const all = { n, dim: f.dim, data: f.data.slice(0, n * f.dim) };
+  const first = await clusterFaces({ n: old, dim: f.dim, data: all.data.subarray(0, old * f.dim) });
+  const r = await assignFaces(all, first.labels, first.knn, { method: 'gcn' });
+  assert.equal(ASSIGN_DEFAULTS.minScore, 0.5);
+  assert.equal(r.threshold, 0.5);
+  assert.ok(r.edges.src.every((pivot) => pivot >= old) && r.edges.src.length > 0, 'only new faces are pivots');
+  assert.deepEqual(r.labels, joinOrStart(r.edges, first.labels, n, 0.5).labels);
+  const strict = await assignFaces(all, first.labels, first.knn, { method: 'gcn', minScore: 0.9 });
+  assert.deepEqual(strict.labels, joinOrStart(r.edges, first.labels, n, 0.9).labels);
+  assert.notDeepEqual(strict.labels, r.labels);
+  // 0.1's name of the gcn method's cut
+  const notices: string[] = [];
+  const oldName = { method: 'gcn', threshold: 0.9, onNotice: (m: string) => notices.push(m) } as unknown as AssignOptions;
+  assert.deepEqual((await assignFaces(all, first.labels, first.knn, oldName)).labels, strict.labels);
+  assert.deepEqual(notices, ["the gcn method's threshold is now called minScore"]);
+  const wrong: AssignOptions[] = [
+    // @ts-expect-error the gcn method's cut is minScore
+    { method: 'gcn', threshold: 0.9 },
+    // @ts-expect-error the infomap method has no model
+    { method: 'infomap', model: undefined },
+  ];
+  assert.equal(wrong.length, 2);
 });
 
 test('assignFaces keeps constraints over old and new faces: a new face must-linked to an old one joins its cluster, a cannot-link splits', async () => {

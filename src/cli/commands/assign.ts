@@ -1,7 +1,7 @@
 import { checkLabelsPath, writeFeatures, writeKnn, writeLabels } from '../../io/index.js';
 import { evaluate } from '../../metrics/index.js';
 import { loadModel } from '../../model/files.node.js';
-import { ASSIGN_DEFAULTS, assignFaces } from '../../pipeline/assign.js';
+import { ASSIGN_DEFAULTS, assignFaces, type SharedAssignOptions } from '../../pipeline/assign.js';
 import { JsBackend } from '../../engine/backend.js';
 import { fail } from '../../errors.js';
 import { BACKEND_OPTION, DESCRIPTORS_OPTION, KNN_SEARCH_OPTIONS, QUIET_OPTION, THREADS_OPTION, defineCommand, defineOptions, type OptionValues } from '../args.js';
@@ -20,9 +20,10 @@ const ASSIGN_OPTIONS = defineOptions({
   'features-out': { type: 'string', help: 'features of all faces (old, then new), for the next assign' },
   index: { type: 'string', help: 'the old faces\' HNSW index (knn/cluster --index-out): new faces are added to it and searched there; --index-out saves the grown one' },
   ...KNN_SEARCH_OPTIONS,
-  method: { type: 'string', choices: ['infomap', 'gcn'], help: 'how new faces are linked: kNN links above a cosine threshold, or GCN link scores (default: as cluster\'s default)' },
+  method: { type: 'string', choices: ['infomap', 'gcn'], help: 'how new faces are linked: kNN links at or above a cosine, or GCN link scores (default: infomap, as cluster\'s default; gcn when --model is given)' },
   model: { type: 'string', help: 'gcn model folder (default: the shipped model)' },
-  threshold: { type: 'string', help: `what a link needs to count: infomap, a cosine or auto (read off all the faces, as cluster does); gcn, a link score (default ${ASSIGN_DEFAULTS.gcnThreshold})` },
+  threshold: { type: 'string', help: 'infomap: the cosine a link needs, or auto: read off all the faces, as cluster does (default auto)' },
+  'min-score': { type: 'number', min: 0, max: 1, help: `gcn: the GCN probability a link needs (default ${ASSIGN_DEFAULTS.minScore})` },
   labels: { type: 'string', help: 'true identities of all N + M faces: print the metrics' },
   constraints: { type: 'string', help: 'answers to keep over all N + M faces (apply --constraints-out)' },
   faces: { type: 'string', help: 'faces.json of all N + M faces, old then new (for --constraints that name faces by photo)' },
@@ -44,6 +45,10 @@ async function runAssign(o: OptionValues<typeof ASSIGN_OPTIONS>): Promise<void> 
   checkLabelsPath(o.out);
   const threshold = o.threshold === undefined ? undefined : parseAuto(o.threshold, 'threshold', COSINE_RANGE);
   const descriptors = descriptorsFrom(o);
+  const method = o.method ?? (o.model !== undefined ? 'gcn' : 'infomap');
+  // 0.1 took the gcn method's cut as --threshold
+  if (method === 'gcn' && threshold !== undefined) console.error('facecluster: note: --threshold with --method gcn is now called --min-score');
+  const minScore = o['min-score'] ?? (method === 'gcn' && typeof threshold === 'number' ? threshold : undefined);
   const knnSearch = knnSearchFrom(o);
   const old = loadFeatures(o.features);
   const fresh = loadFeatures(o.new);
@@ -58,18 +63,17 @@ async function runAssign(o: OptionValues<typeof ASSIGN_OPTIONS>): Promise<void> 
   const constraints = o.constraints === undefined ? undefined : loadConstraints(o.constraints, all.n, faces, o.quiet);
   const bars = { knn: new Progress('kNN', 'faces', o.quiet), gcn: new Progress('GCN', 'subgraphs', o.quiet) };
   const index = o.index === undefined ? undefined : loadHnswIndex(o.index, old.dim, old.n, knnSearch.hnsw);
-  const result = await assignFaces(all, clusters, knn, {
+  const shared: SharedAssignOptions = {
     knnSearch,
     ...(index ? { index } : {}),
-    ...(o.method !== undefined ? { method: o.method } : {}),
-    ...(o.model !== undefined ? { model: loadModel(o.model) } : {}),
-    ...(threshold !== undefined ? { threshold } : {}),
-    ...(descriptors !== undefined ? { descriptors } : {}),
     ...(o.backend === 'js' ? { backend: new JsBackend() } : {}),
     ...(o.threads !== undefined ? { workers: o.threads } : {}),
     onProgress: (stage, done, total) => bars[stage].update(done, total),
     ...(constraints ? { constraints } : {}),
-  });
+  };
+  const result = await assignFaces(all, clusters, knn, method === 'gcn'
+    ? { ...shared, method, ...(o.model !== undefined ? { model: loadModel(o.model) } : {}), ...(minScore !== undefined ? { minScore } : {}) }
+    : { ...shared, method, ...(threshold !== undefined ? { threshold } : {}), ...(descriptors !== undefined ? { descriptors } : {}) });
   bars.knn.done();
   bars.gcn.done();
   writeLabels(o.out, result.labels);
