@@ -44,7 +44,11 @@ export const INFOMAP_METHOD_DEFAULTS = Object.freeze({ k: 80, edgeFilter: 'cut' 
  * online grouping at distance 0.0525 with 2 faces to found a person. Both depend on the
  * feature model; tune them for other models.
  */
-export const BASELINE_DEFAULTS = Object.freeze({ k: 80, threshold: 0.955, maxDistance: 0.0525, minMatches: 2 });
+export const BASELINE_DEFAULTS = Object.freeze({
+  k: 80, threshold: 0.955, maxDistance: 0.0525, minMatches: 2,
+  /** @deprecated 0.1's name of minMatches. */
+  minFaces: 2,
+});
 
 /**
  * The propagation after the GCN: the seed's, except that links the GCN scores below 0.5 (its
