@@ -7,9 +7,9 @@
  */
 import { encodeLabels, encodeNpy, IMAGE_EXTENSIONS, type FaceRecord } from 'facecluster/browser';
 import type { FoundFace, FromWorker, ToWorker } from './messages.js';
-import { exportLabels, groupPeople, packDescriptors } from './people.js';
+import { exportLabels, packDescriptors } from './people.js';
 import { cancelAsked, cancelled, clearSelection, clustered, clusterAgain, facesFound, failed, galleries, initialState, isBusy, loaded,
-  moveSelected, nameOf, openQuestions, peopleOf, photosGiven, rename, replyToQuestion, selectedApart, toggleFace, type PageState, type Phase,
+  moveSelected, openQuestions, peopleOf, photosGiven, rename, replyToQuestion, selectedApart, toggleFace, type PageState, type Phase,
   type Step } from './state.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -161,7 +161,7 @@ function draw(): void {
   const sections = shown.people.map((g) => gallery(g.person, g.faces, g.name, personOf));
   if (shown.once.length) sections.push(gallery(undefined, shown.once, 'Seen once', personOf));
   people.replaceChildren(...sections);
-  refreshTools();
+  refreshTools(shown.people);
 }
 
 function gallery(person: number | undefined, members: number[], title: string, personOf: readonly number[]): HTMLElement {
@@ -222,11 +222,12 @@ function toggle(index: number) {
   refreshTools();
 }
 
-function refreshTools() {
+/** The selection's tools; `shown`: the people of two faces or more, when the caller has them. */
+function refreshTools(shown = galleries(state).people) {
   const { selected } = state;
   tools.hidden = selected.length === 0;
   $('selection').textContent = selected.length === 1 ? '1 face selected' : `${selected.length} faces selected`;
-  moveTo.replaceChildren(...galleries(state).people.map((g) => new Option(g.name, String(g.person))), new Option('A new person', 'new'));
+  moveTo.replaceChildren(...shown.map((g) => new Option(g.name, String(g.person))), new Option('A new person', 'new'));
   ($('apart') as HTMLButtonElement).disabled = selected.length !== 2 || isBusy(state);
 }
 
@@ -250,11 +251,8 @@ function showQuestion() {
   section.hidden = q === undefined || isBusy(state);
   if (!q) return;
   const personOf = peopleOf(state);
-  const groups = groupPeople(personOf).filter((g) => g.faces.length > 1);
-  const named = (face: number) => {
-    const at = groups.findIndex((g) => g.person === personOf[face]);
-    return at >= 0 ? nameOf(state, groups[at]!.person, at) : 'a face seen once';
-  };
+  const shown = galleries(state).people;
+  const named = (face: number) => shown.find((g) => g.person === personOf[face])?.name ?? 'a face seen once';
   section.dataset.faces = q.faces.join(' ');
   section.dataset.kind = q.kind;
   $('question').textContent = q.kind === 'same'

@@ -64,7 +64,7 @@ export const isBusy = (s: PageState<StateFace, unknown>) => s.phase === 'working
 export const peopleOf = (s: PageState<StateFace, unknown>): number[] => withMoves(s.clustered, s.moves);
 
 /** A person's name: the user's, or "Person N" by its place among the people of two faces or more. */
-export const nameOf = (s: PageState<StateFace, unknown>, person: number, index: number) => s.names.get(person) ?? `Person ${index + 1}`;
+const nameOf = (s: PageState<StateFace, unknown>, person: number, index: number) => s.names.get(person) ?? `Person ${index + 1}`;
 
 export const questionKey = (q: Question) => `${q.faces[0]}-${q.faces[1]}`;
 
