@@ -20,17 +20,23 @@ export interface EdgeFilterOptions {
   onNotice?: (message: string) => void;
 }
 
-/** The 'auto' link threshold of a collection, with a notice where it could not be read. */
-export function readLinkThreshold(unit: Features, knn: KnnGraph, descriptors: string | undefined, notice?: (message: string) => void): LinkThreshold {
-  const cut = estimateLinkThreshold(unit, knn, descriptors !== undefined ? { descriptors } : {});
-  if (cut.how === 'too few faces') notice?.(`only ${cut.distinct} different faces and no known descriptor model: only identical faces are linked; a threshold sets a cut`);
-  return cut;
+/**
+ * A link cut as asked: a cosine as given, or 'auto': read off the collection, with how it was
+ * read (and a notice where too few different faces left only identical ones linked).
+ */
+export function resolveLinkCut(unit: Features, knn: KnnGraph, threshold: number | 'auto', descriptors: string | undefined,
+  notice?: (message: string) => void): { threshold: number; linkThreshold?: LinkThreshold } {
+  if (threshold !== 'auto') return { threshold };
+  const linkThreshold = estimateLinkThreshold(unit, knn, descriptors !== undefined ? { descriptors } : {});
+  if (linkThreshold.how === 'too few faces') {
+    notice?.(`only ${linkThreshold.distinct} different faces and no known descriptor model: only identical faces are linked; a threshold sets a cut`);
+  }
+  return { threshold: linkThreshold.threshold, linkThreshold };
 }
 
 /** The links kept (face, neighbour, cosine or early-stop probability), and the cut where there was one. */
 export function filterEdges(unit: Features, knn: KnnGraph, o: EdgeFilterOptions): { kept: ScoredEdges; threshold?: number; linkThreshold?: LinkThreshold } {
   if (o.edgeFilter === 'early-stop') return { kept: earlyStopEdges(knn, o.earlyStop) };
-  const linkThreshold = o.threshold === 'auto' ? readLinkThreshold(unit, knn, o.descriptors, o.onNotice) : undefined;
-  const threshold = linkThreshold ? linkThreshold.threshold : Number(o.threshold);
-  return { kept: knnEdges(knn, threshold), threshold, ...(linkThreshold ? { linkThreshold } : {}) };
+  const cut = resolveLinkCut(unit, knn, o.threshold, o.descriptors, o.onNotice);
+  return { kept: knnEdges(knn, cut.threshold), ...cut };
 }

@@ -21,7 +21,7 @@ import { buildKnnRows, knnSimilarities, l2Normalize, withSimilarities, type Hnsw
 import { GCN_SAME_PERSON } from '../model/gcn.js';
 import type { Model } from '../model/model.js';
 import type { Features, KnnGraph, ScoredEdges } from '../types.js';
-import { readLinkThreshold } from '../cluster/edge-filter.js';
+import { resolveLinkCut } from '../cluster/edge-filter.js';
 import { checkModelWidth, scoreGcnLinks } from './links.js';
 
 /** What both ways of linking new faces take. */
@@ -40,7 +40,7 @@ export interface SharedAssignOptions {
    * faces are placed, so a must-link may merge two existing clusters and a cannot-link split one.
    */
   constraints?: Constraints;
-  /** Told when an old name of a setting was read. */
+  /** Told when an old name of a setting was read, and when the 'auto' threshold could not be read (too few different faces). */
   onNotice?: (message: string) => void;
 }
 
@@ -127,8 +127,7 @@ export async function assignFaces(all: Features, oldLabels: Int32Array, oldKnn: 
         : knnSimilarities(oldKnn, { n: old, dim: unit.dim, data: unit.data.subarray(0, old * unit.dim) }));
       sims.set(rows.sims, old * w);
       knn.sims = sims;
-      const wanted = link.infomap.threshold ?? 'auto';
-      const threshold = wanted === 'auto' ? readLinkThreshold(unit, knn, link.infomap.descriptors).threshold : wanted;
+      const { threshold } = resolveLinkCut(unit, knn, link.infomap.threshold ?? 'auto', link.infomap.descriptors, options.onNotice);
       // the new faces' rows: face, neighbour, cosine
       const edges = knnEdges({ n: n - old, k, indices: rows.indices, sims: rows.sims });
       for (let e = 0; e < edges.src.length; e++) edges.src[e]! += old;

@@ -13,7 +13,7 @@
 import { addConfidentLinks, constraintCount, keepConstraints, edgesAbove, infomap, knnEdges, onlineGrouping, poolPairs,
   propagate, thresholdComponents, PROPAGATION_DEFAULTS, type Constraints, type EarlyStopOptions, type LinkThreshold, type Pool,
   type PropagationOptions } from '../cluster/index.js';
-import { filterEdges, readLinkThreshold, type EdgeFilter } from '../cluster/edge-filter.js';
+import { filterEdges, resolveLinkCut, type EdgeFilter } from '../cluster/edge-filter.js';
 import type { ComputeBackend } from '../engine/backend.js';
 import { OnnxEngine } from '../engine/onnx.js';
 import { fail } from '../errors.js';
@@ -401,9 +401,8 @@ const METHOD_RUNNERS: { readonly [M in Method]: (run: MethodRun<MethodOptions[M]
     return { labels: respectConstraints(labels, kept, n, PROPAGATION_DEFAULTS.pool, options), knn, edges: kept,
       ...(threshold !== undefined ? { threshold } : {}), ...(linkThreshold ? { linkThreshold } : {}) };
   },
-  threshold: (run) => baseline(run, (knn, edges) => thresholdComponents(edges, run.n, run.options.threshold === 'auto'
-    ? readLinkThreshold(run.unit, knn, run.options.descriptors, run.options.onNotice).threshold
-    : run.options.threshold ?? BASELINE_DEFAULTS.threshold)),
+  threshold: (run) => baseline(run, (knn, edges) => thresholdComponents(edges, run.n, resolveLinkCut(run.unit, knn,
+    run.options.threshold ?? BASELINE_DEFAULTS.threshold, run.options.descriptors, run.options.onNotice).threshold)),
   cdp: (run) => baseline(run, (_knn, edges) => propagate(edges, run.n, { ...PROPAGATION_DEFAULTS, ...run.options.propagation }),
     run.options.propagation?.pool),
   online: (run) => baseline(run, (knn) => onlineGrouping(knn, { maxDistance: run.options.maxDistance ?? BASELINE_DEFAULTS.maxDistance,
